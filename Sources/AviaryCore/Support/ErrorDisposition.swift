@@ -1,0 +1,68 @@
+import AviaryStore
+
+/// How a failure is reported to whoever asked: the exit status of a command, the HTTP status of a
+/// request, and the message. This is the one place that maps error types to both, so the CLI and the
+/// server always agree.
+public struct ErrorDisposition: Equatable, Sendable {
+    /// Exit statuses follow BSD's sysexits.h, which scripts already know.
+    public enum Category: Sendable {
+        /// The input is malformed (a bad id, a bad value): EX_DATAERR 65, HTTP 400.
+        case invalidInput
+        /// A named thing does not exist: EX_NOINPUT 66, HTTP 404.
+        case notFound
+        /// The configuration or the database cannot be used by this program: EX_CONFIG 78, HTTP 500.
+        case configuration
+        /// Another process holds a lock; trying again may work: EX_TEMPFAIL 75, HTTP 503.
+        case temporary
+        /// Reading or writing failed: EX_IOERR 74, HTTP 500.
+        case io
+        /// Anything else: 1, HTTP 500.
+        case internalFailure
+    }
+
+    public var category: Category
+    public var message: String
+
+    public var exitCode: Int32 {
+        switch category {
+        case .invalidInput: 65
+        case .notFound: 66
+        case .configuration: 78
+        case .temporary: 75
+        case .io: 74
+        case .internalFailure: 1
+        }
+    }
+
+    public var httpStatus: Int {
+        switch category {
+        case .invalidInput: 400
+        case .notFound: 404
+        case .temporary: 503
+        case .configuration, .io, .internalFailure: 500
+        }
+    }
+
+    public init(_ error: Error) {
+        message = "\(error)"
+        switch error {
+        case let error as StoreError:
+            switch error {
+            case .invalidBlobID, .recordCoding: category = .invalidInput
+            case .blobNotFound: category = .notFound
+            case .databaseTooNew, .migrationMismatch: category = .configuration
+            case .database(_, let detail): category = detail.contains("locked") ? .temporary : .io
+            case .io: category = .io
+            }
+        case let error as ProjectError:
+            switch error {
+            case .notInProject, .notAProject: category = .notFound
+            case .notADirectory: category = .invalidInput
+            }
+        case is ConfigurationError:
+            category = .configuration
+        default:
+            category = .internalFailure
+        }
+    }
+}
