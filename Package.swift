@@ -51,6 +51,6 @@ let package = Package(
         .target(name: "AviaryTestSupport", dependencies: ["AviaryStore", "AviaryCore"], path: "Tests/AviaryTestSupport"),
         .testTarget(name: "AviaryStoreTests", dependencies: ["AviaryStore", "AviaryTestSupport"]),
         .testTarget(name: "AviaryCoreTests", dependencies: ["AviaryCore", "AviaryTestSupport"]),
-        .testTarget(name: "AviaryCLITests", dependencies: ["aviary", "AviaryStore", "AviaryTestSupport"]),
+        .testTarget(name: "AviaryCLITests", dependencies: ["aviary", "AviaryCore", "AviaryStore", "AviaryTestSupport"]),
     ]
 )

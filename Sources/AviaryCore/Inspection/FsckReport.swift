@@ -14,6 +14,11 @@ public struct FsckReport: Codable, Sendable, Equatable {
         public var id: BlobID
         /// The records that point to it, as `kind/id`.
         public var referencedBy: [String]
+
+        public init(id: BlobID, referencedBy: [String]) {
+            self.id = id
+            self.referencedBy = referencedBy
+        }
     }
 
     public var checkedBlobs: Int

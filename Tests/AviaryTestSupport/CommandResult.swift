@@ -1,0 +1,46 @@
+import Foundation
+
+/// The outcome of running a program to its end.
+public struct CommandResult: Sendable {
+    public var status: Int32
+    public var standardOutput: String
+    public var standardError: String
+}
+
+/// Runs the `aviary` executable that SwiftPM built beside the tests, as a real child process.
+public enum AviaryProcess {
+    public static var executable: URL { PackagePaths.buildProducts.appendingPathComponent("aviary") }
+
+    /// Runs `aviary arguments…` in `directory` with `environment` added to a clean environment and waits for it.
+    public static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:],
+                           standardInput: Data? = nil) throws -> CommandResult {
+        let process = configured(arguments, in: directory, environment: environment)
+        let output = Pipe(), error = Pipe(), input = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        process.standardInput = input
+        try process.run()
+        if let standardInput { input.fileHandleForWriting.write(standardInput) }
+        try input.fileHandleForWriting.close()
+        // Read both pipes before waiting so that a chatty child cannot fill a pipe and stall.
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return CommandResult(status: process.terminationStatus,
+                             standardOutput: String(decoding: outputData, as: UTF8.self),
+                             standardError: String(decoding: errorData, as: UTF8.self))
+    }
+
+    /// A process ready to start, for tests that need to watch or kill it while it runs.
+    public static func configured(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) -> Process {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        var base = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+                    "HOME": ProcessInfo.processInfo.environment["HOME"] ?? "/tmp"]
+        base.merge(environment) { $1 }
+        process.environment = base
+        return process
+    }
+}
