@@ -1,5 +1,6 @@
 // swift-tools-version:6.1
 // Aviary: the computer-vision MLOps loop in one Swift program. ../shared/DESIGN.md maps the modules.
+// Dependencies point one way: C shims ← engine (Vision, Tensor…) ← Store ← Core ← the aviary command.
 import PackageDescription
 
 let package = Package(
@@ -7,6 +8,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "aviary", targets: ["aviary"]),
+        .library(name: "AviaryVision", targets: ["AviaryVision"]),
+        .executable(name: "DataBench", targets: ["DataBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -16,6 +19,21 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
+        // MARK: C libraries, behind shims that no public API exposes
+        .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG", providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG", providers: [.apt(["libpng-dev"])]),
+        // libpng reports errors with longjmp, which must never cross Swift frames: this C target owns
+        // every setjmp and returns plain error codes. It also holds the zlib gunzip used by IDX files.
+        .target(
+            name: "CImageCodecs",
+            dependencies: ["CPNG"],
+            path: "Sources/CImageCodecs",
+            linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("z")]
+        ),
+
+        // MARK: Engine: images
+        .target(name: "AviaryVision", dependencies: ["CTurboJPEG", "CImageCodecs"]),
+
         // MARK: Platform: storage
         .target(
             name: "AviaryStore",
@@ -31,6 +49,7 @@ let package = Package(
             name: "AviaryCore",
             dependencies: [
                 "AviaryStore",
+                "AviaryVision",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
@@ -47,8 +66,12 @@ let package = Package(
             ]
         ),
 
+        // MARK: Benchmarks (outside the test graph)
+        .executableTarget(name: "DataBench", dependencies: ["AviaryVision"], path: "Benchmarks/DataBench", exclude: ["pillow_peer.py"]),
+
         // MARK: Tests
         .target(name: "AviaryTestSupport", dependencies: ["AviaryStore", "AviaryCore"], path: "Tests/AviaryTestSupport"),
+        .testTarget(name: "AviaryVisionTests", dependencies: ["AviaryVision"], exclude: ["Fixtures"]),
         .testTarget(name: "AviaryStoreTests", dependencies: ["AviaryStore", "AviaryTestSupport"]),
         .testTarget(name: "AviaryCoreTests", dependencies: ["AviaryCore", "AviaryTestSupport"]),
         .testTarget(name: "AviaryCLITests", dependencies: ["aviary", "AviaryCore", "AviaryStore", "AviaryTestSupport"]),

@@ -1,0 +1,2 @@
+// libpng. Its error handler longjmps, so only the C target CImageCodecs calls it; Swift never does.
+#include <png.h>
