@@ -31,6 +31,9 @@ let package = Package(
             linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("z")]
         ),
 
+        // syncfs(2), which Glibc's Swift module does not expose: one flush for a whole batch of blobs.
+        .target(name: "CFileSync", path: "Sources/CFileSync"),
+
         // MARK: Engine: images
         .target(name: "AviaryVision", dependencies: ["CTurboJPEG", "CImageCodecs"]),
 
@@ -38,6 +41,7 @@ let package = Package(
         .target(
             name: "AviaryStore",
             dependencies: [
+                "CFileSync",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

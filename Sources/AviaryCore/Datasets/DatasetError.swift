@@ -11,6 +11,7 @@ public enum DatasetError: Error, Equatable, Sendable {
     case invalidSplit(reason: String)
     case invalidPrefixMap(String)
     case exportTargetNotEmpty(path: String)
+    case cannotExport(format: String, reason: String)
 }
 
 extension DatasetError: CustomStringConvertible {
@@ -38,6 +39,8 @@ extension DatasetError: CustomStringConvertible {
             return "'\(text)' is not a prefix mapping; write s3://bucket/prefix=/local/folder"
         case .exportTargetNotEmpty(let path):
             return "\(path) exists and is not empty; export into a new or empty folder"
+        case .cannotExport(let format, let reason):
+            return "cannot export as \(format): \(reason)"
         }
     }
 }

@@ -61,6 +61,11 @@ public struct ErrorDisposition: Equatable, Sendable {
             }
         case is ConfigurationError:
             category = .configuration
+        case let error as DatasetError:
+            switch error {
+            case .sourceNotFound, .versionNotFound: category = .notFound
+            default: category = .invalidInput
+            }
         default:
             category = .internalFailure
         }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// The name of a blob: the SHA-256 of its content, written `sha256:<64 hex digits>`.
@@ -29,6 +30,11 @@ public struct BlobID: Hashable, Comparable, Sendable, Codable, CustomStringConve
             let digits = Array("0123456789abcdef".utf8)
             return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]], as: UTF8.self)
         }.joined()
+    }
+
+    /// The id that `data` would be stored under.
+    public static func digest(of data: Data) -> BlobID {
+        BlobID(digest: SHA256.hash(data: data))
     }
 
     public var description: String { "\(Self.algorithm):\(hex)" }

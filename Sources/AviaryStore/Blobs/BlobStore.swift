@@ -14,6 +14,9 @@ public protocol BlobStore: Sendable {
     /// Storing content that is already present is cheap and returns the same id.
     func put(from source: some BlobSource) throws -> BlobInfo
 
+    /// Stores several sources; backends that can make many blobs durable at once do so.
+    func put(batch sources: [some BlobSource]) throws -> [BlobInfo]
+
     /// Streams a blob to `sink`, chunk by chunk, in order.
     func read(_ id: BlobID, into sink: (UnsafeRawBufferPointer) throws -> Void) throws
 
@@ -47,6 +50,10 @@ public enum BlobHealth: Hashable, Sendable {
 }
 
 extension BlobStore {
+    public func put(batch sources: [some BlobSource]) throws -> [BlobInfo] {
+        try sources.map { try put(from: $0) }
+    }
+
     /// Stores a byte buffer that is already in memory.
     public func put(_ data: Data) throws -> BlobInfo {
         try put(from: DataBlobSource(data))

@@ -31,32 +31,21 @@ public struct FileSystemBlobStore: BlobStore {
     }
 
     public func put(from source: some BlobSource) throws -> BlobInfo {
-        let temporary = temporaryFolder.appendingPathComponent("put-\(getpid())-\(UUID().uuidString)")
-        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o444)
-        guard fd >= 0 else { throw StoreError.io(path: temporary.path, operation: "create", reason: lastErrorText()) }
-        var hasher = SHA256()
-        var size: Int64 = 0
-        do {
-            defer { close(fd) }
-            try source.forEachChunk { chunk in
-                hasher.update(bufferPointer: chunk)
-                try writeAll(fd, chunk, path: temporary.path)
-                size += Int64(chunk.count)
-            }
-            guard fsync(fd) == 0 else { throw StoreError.io(path: temporary.path, operation: "fsync", reason: lastErrorText()) }
-        } catch {
-            unlink(temporary.path)
-            throw error
-        }
-        let id = BlobID(digest: hasher.finalize())
+        let (temporary, info) = try stage(source)
         defer { unlink(temporary.path) }
-        let destination = path(of: id)
+        let fd = open(temporary.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0, fsync(fd) == 0 else {
+            if fd >= 0 { close(fd) }
+            throw StoreError.io(path: temporary.path, operation: "fsync", reason: lastErrorText())
+        }
+        close(fd)
+        let destination = path(of: info.id)
         try createDirectory(destination.deletingLastPathComponent())
         if link(temporary.path, destination.path) != 0 && errno != EEXIST {
             throw StoreError.io(path: destination.path, operation: "link", reason: lastErrorText())
         }
         try syncDirectory(destination.deletingLastPathComponent())
-        return BlobInfo(id: id, size: size)
+        return info
     }
 
     public func read(_ id: BlobID, into sink: (UnsafeRawBufferPointer) throws -> Void) throws {

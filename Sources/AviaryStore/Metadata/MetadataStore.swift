@@ -12,7 +12,7 @@ public protocol MetadataStore: Sendable {
     /// The schema version of the open database: the number of the newest applied migration.
     func schemaVersion() async throws -> Int
 
-    /// Inserts or replaces records and appends events in one atomic transaction.
+    /// Inserts or replaces records, deletes records and appends events in one atomic transaction.
     /// Returns the events as stored, with their sequence numbers.
     @discardableResult
     func write(_ batch: WriteBatch) async throws -> [Event]
@@ -49,14 +49,27 @@ extension MetadataStore {
     }
 }
 
-/// Records and events written together: either all of them land or none does.
+/// Records written and deleted, and events appended, together: either all of it lands or none does.
 public struct WriteBatch: Sendable {
     public var records: [Record]
+    public var deletions: [RecordKey]
     public var events: [NewEvent]
 
-    public init(records: [Record] = [], events: [NewEvent] = []) {
+    public init(records: [Record] = [], deletions: [RecordKey] = [], events: [NewEvent] = []) {
         self.records = records
+        self.deletions = deletions
         self.events = events
+    }
+}
+
+/// The identity of a record: its kind and its id within that kind.
+public struct RecordKey: Hashable, Sendable, Codable {
+    public var kind: String
+    public var id: String
+
+    public init(kind: String, id: String) {
+        self.kind = kind
+        self.id = id
     }
 }
 

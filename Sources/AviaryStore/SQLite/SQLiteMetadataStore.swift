@@ -48,6 +48,9 @@ public final class SQLiteMetadataStore: MetadataStore {
                 var stored: [Event] = []
                 try db.inTransaction(.immediate) {
                     for record in batch.records { try Self.upsert(record, in: db) }
+                    for key in batch.deletions {
+                        try db.execute(sql: "DELETE FROM records WHERE kind = ? AND id = ?", arguments: [key.kind, key.id])
+                    }
                     for event in batch.events { stored.append(try Self.append(event, in: db)) }
                     return .commit
                 }

@@ -22,7 +22,7 @@ struct DebugCommand: AsyncParsableCommand {
             try await CommandRunner.run(options) { project, _ in
                 var index = 0
                 while count == 0 || index < count {
-                    var generator = SplitMix64(seed: UInt64(truncatingIfNeeded: "\(writer)-\(index)".hashValue) ^ UInt64(index))
+                    var generator = SplitMix64(seed: StableHash.of("\(writer)-\(index)"))
                     var bytes = [UInt8](repeating: 0, count: size)
                     for offset in stride(from: 0, to: size, by: 8) {
                         withUnsafeBytes(of: generator.next()) { word in
@@ -38,18 +38,5 @@ struct DebugCommand: AsyncParsableCommand {
                 }
             }
         }
-    }
-}
-
-/// A tiny deterministic generator for test payloads.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -21,7 +21,7 @@ public struct ImageFolderSource: Sendable {
             let relative = String(file.standardizedFileURL.path.dropFirst(root.path.count + 1))
             let components = relative.split(separator: "/")
             let labels = components.count > 1 ? [String(components[0])] : []
-            candidates.append(ImportCandidate(origin: relative, key: relative, content: .file(file), labels: labels))
+            candidates.append(ImportCandidate(origin: relative, key: file.standardizedFileURL.path, content: .file(file), labels: labels))
         }
         candidates.sort { $0.key < $1.key }
         return ImportListing(candidates: candidates, parameters: ["format": "folder", "source": root.path])

@@ -69,3 +69,14 @@ public struct ImportListing: Sendable {
         self.parameters = parameters
     }
 }
+
+extension ImportListing {
+    /// Adds another source's listing: several sources import into one version.
+    public mutating func append(_ other: ImportListing) {
+        candidates += other.candidates
+        problems += other.problems
+        for (key, value) in other.parameters {
+            parameters[key] = parameters[key].map { $0 == value ? $0 : $0 + ";" + value } ?? value
+        }
+    }
+}

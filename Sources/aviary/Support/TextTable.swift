@@ -1,0 +1,15 @@
+/// Left-aligned columns separated by two spaces, the way `docker ps` and `kubectl get` print.
+struct TextTable {
+    var header: [String]
+    var rows: [[String]]
+
+    var text: String {
+        let all = [header] + rows
+        let widths = header.indices.map { column in all.map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0 }
+        return all.map { row in
+            row.enumerated().map { column, cell in
+                column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+}
