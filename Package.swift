@@ -74,7 +74,7 @@ let package = Package(
         .executableTarget(name: "DataBench", dependencies: ["AviaryVision"], path: "Benchmarks/DataBench", exclude: ["pillow_peer.py"]),
 
         // MARK: Tests
-        .target(name: "AviaryTestSupport", dependencies: ["AviaryStore", "AviaryCore"], path: "Tests/AviaryTestSupport"),
+        .target(name: "AviaryTestSupport", dependencies: ["AviaryStore", "AviaryCore", "AviaryVision"], path: "Tests/AviaryTestSupport"),
         .testTarget(name: "AviaryVisionTests", dependencies: ["AviaryVision"], exclude: ["Fixtures"]),
         .testTarget(name: "AviaryStoreTests", dependencies: ["AviaryStore", "AviaryTestSupport"]),
         .testTarget(name: "AviaryCoreTests", dependencies: ["AviaryCore", "AviaryTestSupport"]),

@@ -91,6 +91,8 @@ import Testing
                                       metadata.
               config                  Show the effective configuration and where each value
                                       comes from.
+              data                    Import, inspect, compare, split and export dataset
+                                      versions.
 
               See 'aviary help <subcommand>' for detailed help.
 

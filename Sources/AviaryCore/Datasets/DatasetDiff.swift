@@ -6,6 +6,12 @@ public struct DatasetDiff: Codable, Hashable, Sendable {
         public var image: BlobID
         public var from: [String]
         public var to: [String]
+
+        public init(image: BlobID, from: [String], to: [String]) {
+            self.image = image
+            self.from = from
+            self.to = to
+        }
     }
 
     public var added: [DatasetItem]

@@ -37,7 +37,7 @@ public struct DatasetExporter: Sendable {
         }
         return try manifest.items.map { item in
             let data = try blobs.data(item.image)
-            let target = (item.labels.first.map { folder.appendingPathComponent($0, isDirectory: true) } ?? folder)
+            let target = (item.labels.first.map { folder.appendingPathComponent(ClassFolderName.encode($0), isDirectory: true) } ?? folder)
                 .appendingPathComponent(Self.fileName(for: item.image, data: data))
             try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
             try data.write(to: target)

@@ -41,7 +41,8 @@ public struct DatasetVersion: Codable, Hashable, Sendable {
     public init(dataset: String, manifest: BlobID, createdAt: Date, lineage: Lineage, summary: DatasetManifest) {
         self.dataset = dataset
         self.manifest = manifest
-        self.createdAt = createdAt
+        // Whole seconds: what the record's ISO-8601 body keeps, so a saved version equals a read one.
+        self.createdAt = Date(timeIntervalSince1970: createdAt.timeIntervalSince1970.rounded(.down))
         self.lineage = lineage
         self.itemCount = summary.items.count
         self.unlabeledCount = summary.items.filter(\.labels.isEmpty).count

@@ -46,6 +46,7 @@ public struct DatasetImporter: Sendable {
         var resumed = 0
         var done = 0
         for start in stride(from: 0, to: listing.candidates.count, by: batchSize) {
+            try Task.checkCancellation()
             let batch = Array(listing.candidates[start..<min(start + batchSize, listing.candidates.count)])
             let inspected = await inspect(batch, journal: journal)
             var fresh: [String: ImportJournal.Entry] = [:]

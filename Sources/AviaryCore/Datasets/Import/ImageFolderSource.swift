@@ -2,6 +2,7 @@ import Foundation
 
 /// A folder with one sub-folder per class (`train/cat/001.jpg`), the layout torchvision's ImageFolder
 /// and Create ML read. Files directly in the folder are imported unlabeled; hidden files are skipped.
+/// Folder names are percent-decoded (`T-shirt%2Ftop` is the class `T-shirt/top`).
 public struct ImageFolderSource: Sendable {
     public let root: URL
 
@@ -20,7 +21,7 @@ public struct ImageFolderSource: Sendable {
             guard (try? file.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true else { continue }
             let relative = String(file.standardizedFileURL.path.dropFirst(root.path.count + 1))
             let components = relative.split(separator: "/")
-            let labels = components.count > 1 ? [String(components[0])] : []
+            let labels = components.count > 1 ? [ClassFolderName.decode(String(components[0]))] : []
             candidates.append(ImportCandidate(origin: relative, key: file.standardizedFileURL.path, content: .file(file), labels: labels))
         }
         candidates.sort { $0.key < $1.key }
