@@ -2,7 +2,7 @@
 # The main job, end to end on the embedded default (SQLite + a content-addressed folder).
 # It grows with every capability until it runs the whole loop. `make demo` runs it.
 set -euo pipefail
-aviary="${1:?usage: demo.sh PATH/TO/aviary}"
+aviary="$(cd "$(dirname "${1:?usage: demo.sh PATH/TO/aviary}")" && pwd)/$(basename "$1")"
 here="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/aviary-demo.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
@@ -13,21 +13,35 @@ step "Create a project in $work/birds"
 "$aviary" init "$work/birds"
 cd "$work/birds"
 
-step "Store real images: Fashion-MNIST's IDX files and the repository's sample photos"
-images=(/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz /usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz)
-while IFS= read -r -d '' photo; do images+=("$photo"); done \
-  < <(find "$here/Tests" -path '*Fixtures*' \( -name '*.jpg' -o -name '*.png' \) -size +8k -print0 2>/dev/null | sort -z | head -z -n 4)
-for image in "${images[@]}"; do
-  id="$("$aviary" blob put "$image")"
-  printf '%s  %s\n' "$id" "${image#"$here"/}"
-  "$aviary" blob get "$id" -o "$work/readback"
-  cmp -s "$image" "$work/readback" || { echo "read-back of $image differs" >&2; exit 1; }
-done
-echo "every blob read back byte for byte"
+step "Import Fashion-MNIST (70,000 real images from Debian's dataset-fashion-mnist) as a dataset version"
+fashion=/usr/share/datasets/fashion-mnist
+"$aviary" data import "$fashion/train-images-idx3-ubyte.gz" "$fashion/t10k-images-idx3-ubyte.gz" --dataset fashion \
+  --class-names "T-shirt/top,Trouser,Pullover,Dress,Coat,Sandal,Shirt,Sneaker,Bag,Ankle boot"
 
-step "Store them again: content addressing keeps one copy"
-"$aviary" blob put "${images[@]}" >/dev/null
-"$aviary" blob ls
+step "Import it again: content addressing makes this a no-op with the same version id"
+"$aviary" data import "$fashion/train-images-idx3-ubyte.gz" "$fashion/t10k-images-idx3-ubyte.gz" --dataset fashion \
+  --class-names "T-shirt/top,Trouser,Pullover,Dress,Coat,Sandal,Shirt,Sneaker,Bag,Ankle boot" 2>/dev/null
+
+step "Split it into stratified, seeded train / validation / test versions"
+"$aviary" data split fashion --train 0.8 --validation 0.1 --test 0.1 --seed 42
+
+step "Look at the test split (and write a contact sheet of samples per class)"
+"$aviary" data show fashion.test --contact-sheet "$work/fashion-test.png"
+
+step "Export the validation split as a Ground Truth manifest and read it back"
+"$aviary" data export fashion.validation --format manifest --to "$work/export" --source-prefix s3://birds-bucket/fashion
+head -n 1 "$work/export/fashion.validation.manifest"
+"$aviary" data import "$work/export/fashion.validation.manifest" --dataset fashion.validation.gt \
+  --prefix-map "s3://birds-bucket/fashion=$work/export" 2>/dev/null
+"$aviary" data ls
+
+step "Store a few other files as plain blobs and read them back byte for byte"
+while IFS= read -r -d '' photo; do
+  id="$("$aviary" blob put "$photo")"
+  "$aviary" blob get "$id" -o "$work/readback"
+  cmp -s "$photo" "$work/readback" || { echo "read-back of $photo differs" >&2; exit 1; }
+  printf '%s  %s\n' "$id" "${photo#"$here"/}"
+done < <(find "$here/Tests" -path '*Fixtures*' -name 'photo-*.jpg' -print0 2>/dev/null | sort -z)
 
 step "Check the store"
 "$aviary" fsck
