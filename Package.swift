@@ -41,7 +41,7 @@ package.targets += [
         name: "AviaryVisionTests",
         dependencies: ["AviaryVision"],
         path: "Tests/AviaryVisionTests",
-        resources: [.copy("Fixtures")]
+        exclude: ["Fixtures"]
     ),
     .executableTarget(
         name: "DataBench",

@@ -20,6 +20,10 @@ final class JPEGCodec {
         if tjDecompressHeader3(handle, base, UInt(bytes.count), &width, &height, &subsampling, &colorspace) != 0 {
             throw failure(handle, name: name, stage: "reading the JPEG header")
         }
+        guard width > 0, height > 0, (0...4).contains(colorspace) else {
+            // TurboJPEG fakes an end-of-image marker when the data runs out inside the header.
+            throw ImageError(source: name, reason: .truncated(detail: "the JPEG header ends before the frame size"))
+        }
         let pixelCount = Int(width) * Int(height)
         guard pixelCount <= options.maxPixels else {
             throw ImageError(source: name, reason: .tooManyPixels(width: Int(width), height: Int(height), limit: options.maxPixels))

@@ -108,7 +108,7 @@ open(path("broken-corrupt.png"), "wb").write(bytes(corrupt))
 open(path("bomb.png"), "wb").write(raw_png(100000, 100000, 8, 0, b"\0" * 16))
 bomb_jpeg = bytearray(jpeg); sof = bomb_jpeg.find(b"\xff\xc0")
 bomb_jpeg[sof + 5:sof + 9] = struct.pack(">HH", 60000, 60000)
-open(path("bomb.jpg"), "wb").write(bytes(bomb_jpeg[: sof + 300]))
+open(path("bomb.jpg"), "wb").write(bytes(bomb_jpeg))  # the scans follow, so the header parses
 open(path("not-an-image.jpg"), "wb").write(b"hello, I am text pretending to be a JPEG\n")
 Image.fromarray(rgb).save(path("actually-gif.png"), format="GIF")
 open(path("png-named.jpg"), "wb").write(png)  # decoding goes by content, not by name
