@@ -34,6 +34,8 @@ public struct PixelRect: Sendable, Hashable, CustomStringConvertible {
 /// Rounds a filtered value to an 8-bit sample: half up, clamped to 0...255.
 @inline(__always)
 func roundedSample(_ value: Float) -> UInt8 {
-    let rounded = (value + 0.5).rounded(.down)
-    return rounded <= 0 ? 0 : (rounded >= 255 ? 255 : UInt8(rounded))
+    // Clamp first, then truncate: for non-negative values truncation is floor, and it is one
+    // instruction, where rounded(.down) is a libm call on baseline x86-64.
+    let clamped = value < 0 ? 0 : (value > 255 ? 255 : value)
+    return UInt8(clamped + 0.5)
 }

@@ -1,0 +1,119 @@
+import AviaryVision
+import Foundation
+
+struct BenchOptions {
+    var workers = 2
+    var repeats = 5
+    var images = 200
+    var python = ProcessInfo.processInfo.environment["PYTHON"] ?? "python3"
+
+    init(_ arguments: [String]) {
+        var iterator = arguments.dropFirst().makeIterator()
+        while let flag = iterator.next() {
+            let value = iterator.next() ?? ""
+            switch flag {
+            case "--workers": workers = Int(value) ?? workers
+            case "--repeats": repeats = Int(value) ?? repeats
+            case "--images": images = Int(value) ?? images
+            case "--python": python = value
+            default: fatalError("unknown option \(flag); use --workers N --repeats N --images N --python PATH")
+            }
+        }
+    }
+}
+
+struct BenchRow {
+    let task: String
+    let aviary: Double
+    let pillow: Double
+    var ratio: Double { aviary / pillow }
+}
+
+struct PeerResult {
+    let peer: String
+    let rate: Double
+}
+
+enum BenchError: Error, CustomStringConvertible {
+    case peerFailed(command: String, status: Int32, output: String)
+
+    var description: String {
+        switch self {
+        case .peerFailed(let command, let status, let output):
+            "Pillow peer `\(command)` exited with \(status): \(output)\n"
+                + "Install the peer's needs with `pip install pillow numpy scikit-image`, or pass --python PATH."
+        }
+    }
+}
+
+/// Runs the Python peer and parses the JSON line it prints last (if any).
+func runPeer(_ python: String, _ arguments: [String]) throws -> PeerResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = [python] + arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    let command = ([python] + arguments).joined(separator: " ")
+    guard process.terminationStatus == 0 else {
+        throw BenchError.peerFailed(command: command, status: process.terminationStatus, output: output)
+    }
+    guard let line = output.split(separator: "\n").last, line.hasPrefix("{"),
+          let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+          let rate = object["images_per_s"] as? Double, let peer = object["peer"] as? String else {
+        return PeerResult(peer: "", rate: 0)
+    }
+    return PeerResult(peer: peer, rate: rate)
+}
+
+/// Median images/s over `repeats` timed rounds after one warm-up round.
+func medianRate(repeats: Int, items: Int, round: () throws -> Void) rethrows -> Double {
+    try round()
+    var rates: [Double] = []
+    for _ in 0..<repeats {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try round()
+        rates.append(Double(items) / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
+    }
+    return rates.sorted()[rates.count / 2]
+}
+
+/// `items` pieces of work spread over `workers` threads (item i goes to thread i mod workers, as
+/// the peer's processes split them), each thread with its own decoder.
+func measure(workers: Int, repeats: Int, items: Int,
+             work: @escaping @Sendable (ImageDecoder, Int) throws -> Void) throws -> Double {
+    try medianRate(repeats: repeats, items: items) {
+        let failures = FailureLog()
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let decoder = ImageDecoder()
+            do {
+                for index in stride(from: worker, to: items, by: workers) { try work(decoder, index) }
+            } catch {
+                failures.record(error)
+            }
+        }
+        if let error = failures.first { throw error }
+    }
+}
+
+final class FailureLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var errors: [any Error] = []
+    func record(_ error: any Error) { lock.withLock { errors.append(error) } }
+    var first: (any Error)? { lock.withLock { errors.first } }
+}
+
+func printTable(_ rows: [BenchRow], workers: Int, peer: String) {
+    print("")
+    print("DataBench — \(workers) workers, images/s (median), higher is better; peer: \(peer)")
+    let header = "task".padding(toLength: 40, withPad: " ", startingAt: 0) + "   AviaryVision        Pillow    ratio"
+    print(header)
+    print(String(repeating: "-", count: header.count))
+    for row in rows {
+        print(row.task.padding(toLength: 40, withPad: " ", startingAt: 0)
+              + String(format: " %14.0f %13.0f %7.2fx", row.aviary, row.pillow, row.ratio))
+    }
+}
