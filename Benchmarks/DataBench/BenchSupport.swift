@@ -3,7 +3,7 @@ import Foundation
 
 struct BenchOptions {
     var workers = 2
-    var repeats = 5
+    var repeats = 7
     var images = 200
     var python = ProcessInfo.processInfo.environment["PYTHON"] ?? "python3"
 
@@ -29,11 +29,6 @@ struct BenchRow {
     var ratio: Double { aviary / pillow }
 }
 
-struct PeerResult {
-    let peer: String
-    let rate: Double
-}
-
 enum BenchError: Error, CustomStringConvertible {
     case peerFailed(command: String, status: Int32, output: String)
 
@@ -46,58 +41,38 @@ enum BenchError: Error, CustomStringConvertible {
     }
 }
 
-/// Runs the Python peer and parses the JSON line it prints last (if any).
-func runPeer(_ python: String, _ arguments: [String]) throws -> PeerResult {
+/// Runs the peer's `prepare` command (writes the benchmark photos).
+func preparePhotos(python: String, script: String, directory: String, count: Int) throws {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [python] + arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
+    process.arguments = [python, script, "prepare", directory, "--count", "\(count)"]
     try process.run()
-    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
-    let command = ([python] + arguments).joined(separator: " ")
     guard process.terminationStatus == 0 else {
-        throw BenchError.peerFailed(command: command, status: process.terminationStatus, output: output)
+        throw BenchError.peerFailed(command: process.arguments!.joined(separator: " "), status: process.terminationStatus,
+                                    output: "see above")
     }
-    guard let line = output.split(separator: "\n").last, line.hasPrefix("{"),
-          let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-          let rate = object["images_per_s"] as? Double, let peer = object["peer"] as? String else {
-        return PeerResult(peer: "", rate: 0)
-    }
-    return PeerResult(peer: peer, rate: rate)
 }
 
-/// Median images/s over `repeats` timed rounds after one warm-up round.
-func medianRate(repeats: Int, items: Int, round: () throws -> Void) rethrows -> Double {
-    try round()
-    var rates: [Double] = []
-    for _ in 0..<repeats {
-        let start = DispatchTime.now().uptimeNanoseconds
-        try round()
-        rates.append(Double(items) / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
-    }
-    return rates.sorted()[rates.count / 2]
-}
-
-/// `items` pieces of work spread over `workers` threads (item i goes to thread i mod workers, as
-/// the peer's processes split them), each thread with its own decoder.
-func measure(workers: Int, repeats: Int, items: Int,
-             work: @escaping @Sendable (ImageDecoder, Int) throws -> Void) throws -> Double {
-    try medianRate(repeats: repeats, items: items) {
-        let failures = FailureLog()
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            let decoder = ImageDecoder()
-            do {
-                for index in stride(from: worker, to: items, by: workers) { try work(decoder, index) }
-            } catch {
-                failures.record(error)
-            }
+/// Images/s of one round: `items` pieces of work spread over `workers` threads (item i goes to
+/// thread i mod workers, as the peer's processes split them), each thread with its own decoder.
+func timedRound(workers: Int, items: Int, work: @escaping @Sendable (ImageDecoder, Int) throws -> Void) throws -> Double {
+    let failures = FailureLog()
+    let start = DispatchTime.now().uptimeNanoseconds
+    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        let decoder = ImageDecoder()
+        do {
+            for index in stride(from: worker, to: items, by: workers) { try work(decoder, index) }
+        } catch {
+            failures.record(error)
         }
-        if let error = failures.first { throw error }
     }
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    if let error = failures.first { throw error }
+    return Double(items) / seconds
 }
+
+func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
 final class FailureLog: @unchecked Sendable {
     private let lock = NSLock()

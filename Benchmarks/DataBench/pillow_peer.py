@@ -4,6 +4,9 @@
   pillow_peer.py prepare DIR [--count N]   write N photo JPEGs of 500x375 (scikit-image sample photos)
   pillow_peer.py run photos DIR            time Pillow on those files, print one JSON line
   pillow_peer.py run fashion IDX_GZ        time Pillow on Fashion-MNIST images, print one JSON line
+  pillow_peer.py serve photos|fashion PATH  print "ready", then time one round per stdin line and print
+                                           its images/s: DataBench alternates these rounds with its own,
+                                           so both sides see the same machine load
 
 Both tasks mirror DataBench's Swift side exactly: photos are read from disk, decoded (draft() lets
 Pillow use DCT scaling whenever it keeps >= 256 px, as Aviary's minimumSize does), resized with the
@@ -70,7 +73,7 @@ def fashion_chunk(index_range):
     return stop - start
 
 
-def run(task, target, workers, repeats):
+def setup(task, target, workers):
     if task == "photos":
         paths = sorted(os.path.join(target, n) for n in os.listdir(target) if n.endswith(".jpg"))
         chunks = [paths[w::workers] for w in range(workers)]
@@ -81,20 +84,35 @@ def run(task, target, workers, repeats):
         step = (total + workers - 1) // workers
         chunks = [(w * step, min(total, (w + 1) * step)) for w in range(workers)]
         function, initializer, arguments = fashion_chunk, load_fashion, (target,)
-    rates = []
-    with Pool(workers, initializer=initializer, initargs=arguments) as pool:
-        pool.map(function, chunks)  # warm-up: imports, page cache, first-touch allocations
-        for _ in range(repeats):
-            start = time.perf_counter()
-            done = sum(pool.map(function, chunks))
-            rates.append(done / (time.perf_counter() - start))
+    pool = Pool(workers, initializer=initializer, initargs=arguments)
+    pool.map(function, chunks)  # warm-up: imports, page cache, first-touch allocations
+
+    def timed_round():
+        start = time.perf_counter()
+        done = sum(pool.map(function, chunks))
+        return done / (time.perf_counter() - start)
+    return pool, timed_round, total
+
+
+def run(task, target, workers, repeats):
+    pool, timed_round, total = setup(task, target, workers)
+    with pool:
+        rates = [timed_round() for _ in range(repeats)]
     print(json.dumps({"peer": "Pillow " + Image.__version__, "task": task, "workers": workers,
                       "images": total, "images_per_s": statistics.median(rates), "rounds": rates}))
 
 
+def serve(task, target, workers):
+    pool, timed_round, total = setup(task, target, workers)
+    with pool:
+        print(json.dumps({"peer": "Pillow " + Image.__version__, "images": total}), flush=True)
+        for _ in sys.stdin:
+            print(json.dumps({"images_per_s": timed_round()}), flush=True)
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
-    parser.add_argument("command", choices=["prepare", "run"])
+    parser.add_argument("command", choices=["prepare", "run", "serve"])
     parser.add_argument("args", nargs="+")
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--workers", type=int, default=2)
@@ -102,5 +120,7 @@ if __name__ == "__main__":
     options = parser.parse_args()
     if options.command == "prepare":
         prepare(options.args[0], options.count)
-    else:
+    elif options.command == "run":
         run(options.args[0], options.args[1], options.workers, options.repeats)
+    else:
+        serve(options.args[0], options.args[1], options.workers)

@@ -49,7 +49,7 @@ final class JPEGCodec {
             // libjpeg-turbo reports survivable oddities (extraneous bytes) as warnings and still
             // fills the image; a premature end, though, leaves gray rows where the photo was.
             let message = String(cString: tjGetErrorStr2(handle))
-            if tjGetErrorCode(handle) == Int32(TJERR_FATAL.rawValue) || message.contains("Premature end") {
+            if tjGetErrorCode(handle) == Int32(TJERR_FATAL.rawValue) || message.lowercased().contains("premature end") {
                 throw failure(handle, name: name, stage: "decoding")
             }
         }
@@ -95,7 +95,7 @@ final class JPEGCodec {
     private func failure(_ handle: tjhandle, name: String, stage: String) -> ImageError {
         let message = String(cString: tjGetErrorStr2(handle))
         let detail = "\(message) while \(stage)"
-        if message.contains("Premature end") || message.contains("insufficient") {
+        if message.lowercased().contains("premature end") || message.contains("insufficient") {
             return ImageError(source: name, reason: .truncated(detail: detail))
         }
         return ImageError(source: name, reason: .corrupt(detail: detail))
