@@ -7,9 +7,8 @@ public final class BatchIterator: IteratorProtocol, Sequence {
     private let state: LoaderState
 
     init(batchCount: Int, workers: Int, prefetch: Int, build: @escaping @Sendable (Int, ImageDecoder) -> Batch) {
-        state = LoaderState(batchCount: batchCount, prefetch: prefetch)
         let workerCount = Swift.min(workers, Swift.max(batchCount, 1))
-        state.running = workerCount
+        state = LoaderState(batchCount: batchCount, prefetch: prefetch, workers: workerCount)
         for _ in 0..<workerCount {
             let thread = Thread { [state] in state.work(build: build) }
             thread.stackSize = 4 << 20
@@ -35,12 +34,14 @@ final class LoaderState: @unchecked Sendable {
     private var nextToYield = 0
     private var ready: [Int: Batch] = [:]
     private var cancelled = false
-    var running = 0
+    private var running: Int
     var peakInFlight = 0
 
-    init(batchCount: Int, prefetch: Int) {
+    /// `workers` counts the threads about to start; each calls `work` once.
+    init(batchCount: Int, prefetch: Int, workers: Int) {
         self.batchCount = batchCount
         self.prefetch = prefetch
+        self.running = workers
     }
 
     func withLock<T>(_ body: () -> T) -> T {

@@ -5,7 +5,7 @@ import Testing
 struct PNGDecodingTests {
     @Test("every colour type decodes to the documented 8-bit layout", arguments: [
         "gray8.png", "gray1.png", "gray-alpha.png", "rgb8.png", "rgba8.png", "palette.png", "palette-trns.png",
-        "gray16.png", "rgb16.png",
+        "gray16.png", "rgb16.png", "rgb8-interlaced.png",
     ])
     func colourTypes(name: String) throws {
         let image = try Fixtures.decode(name)

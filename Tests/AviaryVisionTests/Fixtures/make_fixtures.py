@@ -88,6 +88,15 @@ c16 = rng.randint(0, 65536, (5, 7, 3)).astype(">u2")
 c16[0, 0] = (128, 32895, 65535)  # values on and near rounding boundaries
 open(path("rgb16.png"), "wb").write(raw_png(7, 5, 16, 2, b"".join(b"\0" + r.tobytes() for r in c16)))
 save_expected("rgb16.png", scale16(c16), "rgb")
+adam7 = [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)]
+interlaced = b""
+for x0, y0, dx, dy in adam7:  # Pillow cannot write Adam7, so the passes are laid out by hand
+    sub = rgb[y0::dy, x0::dx]
+    if sub.size:
+        interlaced += b"".join(b"\0" + row.tobytes() for row in sub)
+open(path("rgb8-interlaced.png"), "wb").write(raw_png(9, 6, 8, 2, interlaced, interlace=1))
+assert np.array_equal(np.asarray(Image.open(path("rgb8-interlaced.png"))), rgb)
+save_expected("rgb8-interlaced.png", rgb, "rgb")
 for key, value in expected.items():
     assert np.all(np.asarray(value["pixels"]) >= 0), key
 for name in ["gray8.png", "rgb8.png", "palette.png", "gray16.png", "rgb16.png"]:
