@@ -41,17 +41,22 @@ enum BenchError: Error, CustomStringConvertible {
     }
 }
 
-/// Runs the peer's `prepare` command (writes the benchmark photos).
-func preparePhotos(python: String, script: String, directory: String, count: Int) throws {
+/// Runs a one-shot peer command (`prepare`, `compare`) and returns what it printed.
+@discardableResult
+func runPeerCommand(python: String, script: String, _ arguments: [String]) throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [python, script, "prepare", directory, "--count", "\(count)"]
+    process.arguments = [python, script] + arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
     try process.run()
+    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
     guard process.terminationStatus == 0 else {
         throw BenchError.peerFailed(command: process.arguments!.joined(separator: " "), status: process.terminationStatus,
-                                    output: "see above")
+                                    output: output)
     }
+    return output
 }
 
 /// Images/s of one round: `items` pieces of work spread over `workers` threads (item i goes to

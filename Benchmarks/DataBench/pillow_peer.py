@@ -4,6 +4,7 @@
   pillow_peer.py prepare DIR [--count N]   write N photo JPEGs of 500x375 (scikit-image sample photos)
   pillow_peer.py run photos DIR            time Pillow on those files, print one JSON line
   pillow_peer.py run fashion IDX_GZ        time Pillow on Fashion-MNIST images, print one JSON line
+  pillow_peer.py compare PHOTOS OURS       largest |Pillow − Aviary| over Aviary's outputs OURS/photo-*.png
   pillow_peer.py serve photos|fashion PATH  print "ready", then time one round per stdin line and print
                                            its images/s: DataBench alternates these rounds with its own,
                                            so both sides see the same machine load
@@ -42,17 +43,32 @@ def center_box(width, height, crop):
     return (left, top, left + crop, top + crop)
 
 
+def photo_task(path):
+    with open(path, "rb") as f:
+        image = Image.open(io.BytesIO(f.read()))
+    image.draft("RGB", (256, 256))
+    image = image.convert("RGB")
+    w, h = image.size
+    size = (256 * w // h, 256) if w >= h else (256, 256 * h // w)
+    image = image.resize(size, Image.BILINEAR).crop(center_box(size[0], size[1], 224))
+    assert image.size == (224, 224)
+    return image
+
+
 def photo_chunk(paths):
     for path in paths:
-        with open(path, "rb") as f:
-            image = Image.open(io.BytesIO(f.read()))
-        image.draft("RGB", (256, 256))
-        image = image.convert("RGB")
-        w, h = image.size
-        size = (256 * w // h, 256) if w >= h else (256, 256 * h // w)
-        image = image.resize(size, Image.BILINEAR).crop(center_box(size[0], size[1], 224))
-        assert image.size == (224, 224)
+        photo_task(path)
     return len(paths)
+
+
+def compare(photos, ours):
+    """Proves both sides do the same work: the outputs agree to within rounding."""
+    worst = 0
+    for name in sorted(n for n in os.listdir(ours) if n.endswith(".png")):
+        theirs = np.asarray(photo_task(os.path.join(photos, name[:-4] + ".jpg")), np.int16)
+        mine = np.asarray(Image.open(os.path.join(ours, name)).convert("RGB"), np.int16)
+        worst = max(worst, int(np.abs(theirs - mine).max()))
+    print(json.dumps({"max_abs_difference": worst}))
 
 
 FASHION = None
@@ -112,7 +128,7 @@ def serve(task, target, workers):
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
-    parser.add_argument("command", choices=["prepare", "run", "serve"])
+    parser.add_argument("command", choices=["prepare", "run", "serve", "compare"])
     parser.add_argument("args", nargs="+")
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--workers", type=int, default=2)
@@ -120,6 +136,8 @@ if __name__ == "__main__":
     options = parser.parse_args()
     if options.command == "prepare":
         prepare(options.args[0], options.count)
+    elif options.command == "compare":
+        compare(options.args[0], options.args[1])
     elif options.command == "run":
         run(options.args[0], options.args[1], options.workers, options.repeats)
     else:
