@@ -10,10 +10,15 @@ extension Image {
             pixels.withUnsafeBufferPointer { source in
                 let s = source.baseAddress!, d = destination.baseAddress!
                 switch (format, target) {
+                case (.gray, .rgb):
+                    for p in 0..<count {
+                        let value = s[p]
+                        d[p * 3] = value; d[p * 3 + 1] = value; d[p * 3 + 2] = value
+                    }
                 case (.gray, _):
                     for p in 0..<count {
-                        for k in 0..<3 { d[p * to + k] = s[p] }
-                        if to == 4 { d[p * 4 + 3] = 255 }
+                        let value = s[p]
+                        d[p * 4] = value; d[p * 4 + 1] = value; d[p * 4 + 2] = value; d[p * 4 + 3] = 255
                     }
                 case (_, .gray):
                     for p in 0..<count {

@@ -10,9 +10,12 @@ struct ResampleWeights {
 
     /// Lowest and highest-plus-one source index any tap reads.
     var sourceRange: Range<Int> {
-        let low = starts.min() ?? 0
-        let high = zip(starts, counts).map { $0 + $1 }.max() ?? 0
-        return low..<high
+        var low = Int.max, high = 0
+        for (start, count) in zip(starts, counts) {
+            low = Swift.min(low, start)
+            high = Swift.max(high, start + count)
+        }
+        return low == Int.max ? 0..<0 : low..<high
     }
 
     init(filter: ResizeFilter, inputLength: Int, outputLength: Int, outputRange: Range<Int>) {
