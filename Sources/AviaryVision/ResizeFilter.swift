@@ -13,29 +13,3 @@ public enum ResizeFilter: Sendable, Hashable, CaseIterable {
     case antialiased
     case area
 }
-
-/// A rectangle of pixels: origin at the top-left corner.
-public struct PixelRect: Sendable, Hashable, CustomStringConvertible {
-    public var x: Int
-    public var y: Int
-    public var width: Int
-    public var height: Int
-
-    public init(x: Int, y: Int, width: Int, height: Int) {
-        self.x = x
-        self.y = y
-        self.width = width
-        self.height = height
-    }
-
-    public var description: String { "\(width)x\(height)+\(x)+\(y)" }
-}
-
-/// Rounds a filtered value to an 8-bit sample: nearest, ties to even, clamped to 0...255.
-/// Adding 1.5·2²³ leaves the rounded integer in the low mantissa bits: no libm call, no range
-/// checks, so row loops vectorise (the checked `UInt8(Float)` cost as much as the filtering).
-@inline(__always)
-func roundedSample(_ value: Float) -> UInt8 {
-    let clamped = Swift.min(Swift.max(value, 0), 255)
-    return UInt8(truncatingIfNeeded: (clamped + 12_582_912).bitPattern)
-}
