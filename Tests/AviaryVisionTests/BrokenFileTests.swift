@@ -22,7 +22,7 @@ struct BrokenFileTests {
         #expect(error.description.contains(name))
     }
 
-    @Test("corrupt files are reported as corrupt", arguments: ["broken-corrupt.jpg", "broken-corrupt.png"])
+    @Test("corrupt files are reported as corrupt", arguments: ["broken-corrupt.jpg", "broken-scan.jpg", "broken-corrupt.png"])
     func corrupt(name: String) throws {
         let error = try #require(failure(name))
         guard case .corrupt = error.reason else { Issue.record("expected corrupt, got \(error)"); return }
@@ -35,6 +35,10 @@ struct BrokenFileTests {
         #expect(error.reason == .tooManyPixels(width: name.hasSuffix("png") ? 100_000 : 60_000,
                                                height: name.hasSuffix("png") ? 100_000 : 60_000,
                                                limit: DecodeOptions.defaultMaxPixels))
+    }
+
+    @Test func extraneousBytesBeforeAMarkerAreTolerated() throws {
+        #expect(try Fixtures.decode("extraneous-bytes.jpg") == Fixtures.decode("photo-baseline.jpg"))
     }
 
     @Test func pixelLimitIsConfigurable() throws {

@@ -110,6 +110,9 @@ open(path("broken-truncated.jpg"), "wb").write(jpeg[: len(jpeg) * 6 // 10])
 corrupt = bytearray(jpeg)
 sof = corrupt.find(b"\xff\xc0"); corrupt[sof + 4] = 13  # sample precision 13: impossible for baseline
 open(path("broken-corrupt.jpg"), "wb").write(bytes(corrupt))
+sos = jpeg.find(b"\xff\xda"); middle = sos + (len(jpeg) - sos) // 2
+open(path("broken-scan.jpg"), "wb").write(jpeg[:middle] + b"\xff\xd3" + jpeg[middle + 2:])  # stray marker in the scan
+open(path("extraneous-bytes.jpg"), "wb").write(jpeg[:sos] + b"\0\0\0" + jpeg[sos:])  # harmless, common in the wild
 png = open(path("rgb8.png"), "rb").read()
 open(path("broken-truncated.png"), "wb").write(png[: len(png) * 6 // 10])
 corrupt = bytearray(png); idat = corrupt.find(b"IDAT"); corrupt[idat + 6] ^= 0xFF  # CRC no longer matches
