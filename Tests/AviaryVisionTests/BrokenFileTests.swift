@@ -74,4 +74,17 @@ struct BrokenFileTests {
             }
         }
     }
+
+    @Test func flippedBytesNeverCrash() throws {
+        // Damage anywhere must end in an error or some image, never a trap or a longjmp into Swift.
+        let decoder = ImageDecoder()
+        for name in ["photo-baseline.jpg", "photo-progressive.jpg", "rgb8.png", "palette-trns.png", "rgb16.png"] {
+            let original = try Fixtures.bytes(name)
+            for position in stride(from: 0, to: original.count, by: max(1, original.count / 300)) {
+                var damaged = original
+                damaged[position] ^= 0x5A
+                _ = try? decoder.decode(damaged, name: name)
+            }
+        }
+    }
 }
