@@ -1,6 +1,8 @@
 import CImageCodecs
 
 /// PNG through libpng, by way of the C target that owns libpng's setjmp/longjmp error handling.
+/// Every colour type decodes to 8 bits: palettes and tRNS expand to RGB(A), 1/2/4-bit gray to 8-bit
+/// gray, and 16-bit samples become round(v × 255 / 65535) (libpng's png_set_scale_16, not truncation).
 enum PNGCodec {
     static func decode(_ bytes: UnsafeRawBufferPointer, name: String, options: DecodeOptions) throws -> Image {
         var decoded = aviary_png_image()
