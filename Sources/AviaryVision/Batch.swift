@@ -12,12 +12,3 @@ public struct Batch: Sendable, Hashable {
     /// Position of this batch in the epoch.
     public let position: Int
 }
-
-/// A sample the loader left out.
-public struct SampleFailure: Error, Sendable, Hashable, CustomStringConvertible {
-    public let index: Int
-    public let name: String
-    public let reason: String
-
-    public var description: String { "sample \(index) (\(name)) skipped: \(reason)" }
-}

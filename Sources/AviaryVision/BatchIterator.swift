@@ -7,9 +7,8 @@ public final class BatchIterator: IteratorProtocol, Sequence {
     private let state: LoaderState
 
     init(batchCount: Int, workers: Int, prefetch: Int, build: @escaping @Sendable (Int, ImageDecoder) -> Batch) {
-        state = LoaderState(batchCount: batchCount, prefetch: prefetch)
         let workerCount = Swift.min(workers, Swift.max(batchCount, 1))
-        state.running = workerCount
+        state = LoaderState(batchCount: batchCount, prefetch: prefetch, workers: workerCount)
         for _ in 0..<workerCount {
             let thread = Thread { [state] in state.work(build: build) }
             thread.stackSize = 4 << 20
@@ -24,76 +23,4 @@ public final class BatchIterator: IteratorProtocol, Sequence {
 
     /// The most batches that were ever being built or waiting at once (never above `prefetch`).
     public var peakInFlight: Int { state.withLock { state.peakInFlight } }
-}
-
-/// The shared state of one epoch, guarded by `condition`.
-final class LoaderState: @unchecked Sendable {
-    private let condition = NSCondition()
-    private let batchCount: Int
-    private let prefetch: Int
-    private var nextToClaim = 0
-    private var nextToYield = 0
-    private var ready: [Int: Batch] = [:]
-    private var cancelled = false
-    var running = 0
-    var peakInFlight = 0
-
-    init(batchCount: Int, prefetch: Int) {
-        self.batchCount = batchCount
-        self.prefetch = prefetch
-    }
-
-    func withLock<T>(_ body: () -> T) -> T {
-        condition.lock()
-        defer { condition.unlock() }
-        return body()
-    }
-
-    func work(build: (Int, ImageDecoder) -> Batch) {
-        let decoder = ImageDecoder()
-        while let position = claim() {
-            let batch = build(position, decoder)
-            condition.lock()
-            ready[position] = batch
-            condition.broadcast()
-            condition.unlock()
-        }
-        condition.lock()
-        running -= 1
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    /// The next batch position to build, once the prefetch window allows it; nil when done.
-    private func claim() -> Int? {
-        condition.lock()
-        defer { condition.unlock() }
-        while !cancelled && nextToClaim < batchCount && nextToClaim >= nextToYield + prefetch { condition.wait() }
-        guard !cancelled && nextToClaim < batchCount else { return nil }
-        let position = nextToClaim
-        nextToClaim += 1
-        peakInFlight = max(peakInFlight, nextToClaim - nextToYield)
-        return position
-    }
-
-    func take() -> Batch? {
-        condition.lock()
-        defer { condition.unlock() }
-        guard nextToYield < batchCount, !cancelled else { return nil }
-        while ready[nextToYield] == nil { condition.wait() }
-        let batch = ready.removeValue(forKey: nextToYield)
-        nextToYield += 1
-        condition.broadcast()
-        return batch
-    }
-
-    /// Stops the workers and waits until every one has returned.
-    func stop() {
-        condition.lock()
-        cancelled = true
-        condition.broadcast()
-        while running > 0 { condition.wait() }
-        ready.removeAll()
-        condition.unlock()
-    }
 }

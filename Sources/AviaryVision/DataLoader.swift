@@ -8,7 +8,8 @@ public struct DataLoader<Source: ImageSampleSource>: Sendable {
     public struct Configuration: Sendable, Hashable {
         public var batchSize: Int
         public var workers: Int
-        /// Most batches being built or waiting to be consumed at any moment.
+        /// Most batches being built or waiting to be consumed at any moment (the batch the consumer
+        /// is holding comes on top: at most `prefetch + 1` batches of samples are alive).
         public var prefetch: Int
         public var shuffle: Bool
         public var seed: UInt64

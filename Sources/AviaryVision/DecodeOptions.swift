@@ -33,16 +33,3 @@ public struct DecodeOptions: Sendable, Hashable {
         self.appliesOrientation = appliesOrientation
     }
 }
-
-/// A width and height in pixels.
-public struct Size: Sendable, Hashable, CustomStringConvertible {
-    public var width: Int
-    public var height: Int
-
-    public init(width: Int, height: Int) {
-        self.width = width
-        self.height = height
-    }
-
-    public var description: String { "\(width)x\(height)" }
-}

@@ -5,34 +5,34 @@ extension Image {
     public func converted(to target: PixelFormat) -> Image {
         if target == format { return self }
         let count = width * height
-        var out = [UInt8](repeating: 0, count: count * target.channels)
-        let sourceChannels = channels
-        pixels.withUnsafeBufferPointer { source in
-            out.withUnsafeMutableBufferPointer { destination in
-                for pixel in 0..<count {
-                    let from = pixel * sourceChannels
-                    let to = pixel * target.channels
-                    switch (format, target) {
-                    case (.gray, _):
-                        destination[to] = source[from]
-                        destination[to + 1] = source[from]
-                        destination[to + 2] = source[from]
-                        if target == .rgba { destination[to + 3] = 255 }
-                    case (_, .gray):
-                        let luma = 299 * Int(source[from]) + 587 * Int(source[from + 1]) + 114 * Int(source[from + 2])
-                        destination[to] = UInt8((luma + 500) / 1000)
-                    case (.rgb, _):
-                        destination[to] = source[from]
-                        destination[to + 1] = source[from + 1]
-                        destination[to + 2] = source[from + 2]
-                        destination[to + 3] = 255
-                    default:
-                        destination[to] = source[from]
-                        destination[to + 1] = source[from + 1]
-                        destination[to + 2] = source[from + 2]
+        let from = channels, to = target.channels
+        let out = [UInt8](unsafeUninitializedCapacity: count * to) { destination, initialized in
+            pixels.withUnsafeBufferPointer { source in
+                let s = source.baseAddress!, d = destination.baseAddress!
+                switch (format, target) {
+                case (.gray, .rgb):
+                    for p in 0..<count {
+                        let value = s[p]
+                        d[p * 3] = value; d[p * 3 + 1] = value; d[p * 3 + 2] = value
+                    }
+                case (.gray, _):
+                    for p in 0..<count {
+                        let value = s[p]
+                        d[p * 4] = value; d[p * 4 + 1] = value; d[p * 4 + 2] = value; d[p * 4 + 3] = 255
+                    }
+                case (_, .gray):
+                    for p in 0..<count {
+                        let luma = 299 * Int(s[p * from]) + 587 * Int(s[p * from + 1]) + 114 * Int(s[p * from + 2])
+                        d[p] = UInt8((luma + 500) / 1000)
+                    }
+                default:  // RGB <-> RGBA
+                    for p in 0..<count {
+                        for k in 0..<3 { d[p * to + k] = s[p * from + k] }
+                        if to == 4 { d[p * 4 + 3] = 255 }
                     }
                 }
             }
+            initialized = count * to
         }
         return Image(width: width, height: height, format: target, pixels: out)
     }

@@ -86,3 +86,4 @@ private func filterRow(_ source: UnsafePointer<UInt8>, into output: UnsafeMutabl
         }
     }
 }
+

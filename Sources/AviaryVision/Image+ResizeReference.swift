@@ -15,7 +15,7 @@ extension Image {
                     case .antialiased: value = triangleSample(x, y, channel, scaleX, scaleY)
                     case .area: value = areaSample(x, y, channel, size)
                     }
-                    out[(y * size.width + x) * channels + channel] = UInt8(max(0, min(255, (value + 0.5).rounded(.down))))
+                    out[(y * size.width + x) * channels + channel] = UInt8(max(0, min(255, value.rounded(.toNearestOrEven))))
                 }
             }
         }

@@ -17,8 +17,11 @@ final class JPEGCodec {
             throw ImageError(source: name, reason: .truncated(detail: "the file is empty"))
         }
         var width: Int32 = 0, height: Int32 = 0, subsampling: Int32 = 0, colorspace: Int32 = 0
-        if tjDecompressHeader3(handle, base, UInt(bytes.count), &width, &height, &subsampling, &colorspace) != 0 {
-            throw failure(handle, name: name, stage: "reading the JPEG header")
+        try check(tjDecompressHeader3(handle, base, UInt(bytes.count), &width, &height, &subsampling, &colorspace),
+                  handle, name: name, stage: "reading the JPEG header")
+        guard width > 0, height > 0, (0...4).contains(colorspace) else {
+            // TurboJPEG fakes an end-of-image marker when the data runs out inside the header.
+            throw ImageError(source: name, reason: .truncated(detail: "the JPEG header ends before the frame size"))
         }
         let pixelCount = Int(width) * Int(height)
         guard pixelCount <= options.maxPixels else {
@@ -41,14 +44,7 @@ final class JPEGCodec {
             tjDecompress2(handle, base, UInt(bytes.count), destination.baseAddress, Int32(outWidth), 0,
                           Int32(outHeight), Int32(pixelFormat.rawValue), 0)
         }
-        if status != 0 {
-            // libjpeg-turbo reports survivable oddities (extraneous bytes) as warnings and still
-            // fills the image; a premature end, though, leaves gray rows where the photo was.
-            let message = String(cString: tjGetErrorStr2(handle))
-            if tjGetErrorCode(handle) == Int32(TJERR_FATAL.rawValue) || message.contains("Premature end") {
-                throw failure(handle, name: name, stage: "decoding")
-            }
-        }
+        try check(status, handle, name: name, stage: "decoding")
         if isCMYK { pixels = Self.rgb(fromInvertedCMYK: pixels) }
         var image = Image(width: outWidth, height: outHeight, format: isGray ? .gray : .rgb, pixels: pixels)
         image = image.applying(orientation)
@@ -88,13 +84,18 @@ final class JPEGCodec {
         return decompressor
     }
 
-    private func failure(_ handle: tjhandle, name: String, stage: String) -> ImageError {
+    /// libjpeg-turbo warns, and still fills the image, when it steps over damage. Extraneous bytes
+    /// before a marker are harmless (and common in scraped photos); every other warning means
+    /// pixels were lost or invented, so it is an error like a fatal one.
+    private func check(_ status: Int32, _ handle: tjhandle, name: String, stage: String) throws {
+        guard status != 0 else { return }
         let message = String(cString: tjGetErrorStr2(handle))
+        if tjGetErrorCode(handle) == Int32(TJERR_WARNING.rawValue) && message.contains("extraneous bytes") { return }
         let detail = "\(message) while \(stage)"
-        if message.contains("Premature end") || message.contains("insufficient") {
-            return ImageError(source: name, reason: .truncated(detail: detail))
+        if message.contains("Premature end of JPEG file") || message.contains("insufficient") {
+            throw ImageError(source: name, reason: .truncated(detail: detail))
         }
-        return ImageError(source: name, reason: .corrupt(detail: detail))
+        throw ImageError(source: name, reason: .corrupt(detail: detail))
     }
 
     /// Adobe-style CMYK JPEGs (the common kind) store inverted inks, so each sample already is

@@ -1,6 +1,8 @@
 import CImageCodecs
 
 /// PNG through libpng, by way of the C target that owns libpng's setjmp/longjmp error handling.
+/// Every colour type decodes to 8 bits: palettes and tRNS expand to RGB(A), 1/2/4-bit gray to 8-bit
+/// gray, and 16-bit samples become round(v × 255 / 65535) (libpng's png_set_scale_16, not truncation).
 enum PNGCodec {
     static func decode(_ bytes: UnsafeRawBufferPointer, name: String, options: DecodeOptions) throws -> Image {
         var decoded = aviary_png_image()
@@ -62,21 +64,4 @@ enum PNGCodec {
             return Image(width: width, height: height, format: .rgba, pixels: rgba)
         }
     }
-}
-
-/// Maps a CImageCodecs status to the reason an `ImageError` reports.
-func codecReason(_ status: Int32, message: [CChar], format: String) -> ImageError.Reason {
-    let detail = "\(format): \(text(fromCString: message))"
-    switch Int(status) {
-    case Int(AVIARY_CODEC_TRUNCATED): return .truncated(detail: detail)
-    case Int(AVIARY_CODEC_UNSUPPORTED): return .unsupportedFormat(detail: detail)
-    case Int(AVIARY_CODEC_OUT_OF_MEMORY): return .invalidRequest(detail: "out of memory (\(detail))")
-    default: return .corrupt(detail: detail)
-    }
-}
-
-/// The text in a NUL-terminated C buffer.
-func text(fromCString buffer: [CChar]) -> String {
-    let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
-    return String(decoding: bytes, as: UTF8.self)
 }

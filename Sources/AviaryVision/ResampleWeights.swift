@@ -2,66 +2,78 @@
 /// first source index, how many taps follow and their normalised weights. Computing them once per
 /// axis (instead of per pixel) is what makes the fast path fast.
 struct ResampleWeights {
-    let starts: [Int]
-    let counts: [Int]
+    private(set) var starts: [Int] = []
+    private(set) var counts: [Int] = []
     /// `maxTaps` weights per output index, zero-padded.
-    let weights: [Float]
+    private(set) var weights: [Float] = []
     let maxTaps: Int
 
     /// Lowest and highest-plus-one source index any tap reads.
     var sourceRange: Range<Int> {
-        let low = starts.min() ?? 0
-        let high = zip(starts, counts).map { $0 + $1 }.max() ?? 0
-        return low..<high
+        var low = Int.max, high = 0
+        for (start, count) in zip(starts, counts) {
+            low = Swift.min(low, start)
+            high = Swift.max(high, start + count)
+        }
+        return low == Int.max ? 0..<0 : low..<high
     }
 
     init(filter: ResizeFilter, inputLength: Int, outputLength: Int, outputRange: Range<Int>) {
         let scale = Double(inputLength) / Double(outputLength)
-        var taps: [(start: Int, weights: [Double])] = []
-        taps.reserveCapacity(outputRange.count)
-        for index in outputRange {
+        switch filter {
+        case .bilinear: maxTaps = 2
+        case .antialiased: maxTaps = Int((max(scale, 1) * 2).rounded(.up)) + 2
+        case .area: maxTaps = (inputLength + outputLength - 1) / outputLength + 1
+        }
+        starts.reserveCapacity(outputRange.count)
+        counts.reserveCapacity(outputRange.count)
+        weights = [Float](repeating: 0, count: outputRange.count * maxTaps)
+        var scratch = [Double](repeating: 0, count: maxTaps)
+        for (row, index) in outputRange.enumerated() {
+            let (start, count): (Int, Int)
             switch filter {
             case .bilinear:
-                taps.append(Self.bilinearTaps(index, scale: scale, inputLength: inputLength))
+                (start, count) = Self.bilinearTaps(index, scale: scale, inputLength: inputLength, into: &scratch)
             case .antialiased:
-                taps.append(Self.triangleTaps(index, scale: scale, inputLength: inputLength))
+                (start, count) = Self.triangleTaps(index, scale: scale, inputLength: inputLength, into: &scratch)
             case .area:
-                let start = index * inputLength / outputLength
-                let end = ((index + 1) * inputLength + outputLength - 1) / outputLength
-                taps.append((start, Array(repeating: 1.0 / Double(end - start), count: end - start)))
+                start = index * inputLength / outputLength
+                count = ((index + 1) * inputLength + outputLength - 1) / outputLength - start
+                for k in 0..<count { scratch[k] = 1 / Double(count) }
             }
+            starts.append(start)
+            counts.append(count)
+            for k in 0..<count { weights[row * maxTaps + k] = Float(scratch[k]) }
         }
-        let maxTaps = taps.map(\.weights.count).max() ?? 1
-        var weights = [Float](repeating: 0, count: taps.count * maxTaps)
-        for (row, tap) in taps.enumerated() {
-            for (k, weight) in tap.weights.enumerated() { weights[row * maxTaps + k] = Float(weight) }
-        }
-        self.starts = taps.map(\.start)
-        self.counts = taps.map(\.weights.count)
-        self.weights = weights
-        self.maxTaps = maxTaps
     }
 
-    private static func bilinearTaps(_ index: Int, scale: Double, inputLength: Int) -> (Int, [Double]) {
+    private static func bilinearTaps(_ index: Int, scale: Double, inputLength: Int, into weights: inout [Double]) -> (Int, Int) {
         let centre = max((Double(index) + 0.5) * scale - 0.5, 0)
         let left = min(Int(centre), inputLength - 1)
         let fraction = centre - Double(left)
-        if left + 1 >= inputLength { return (left, [1]) }
-        return (left, [1 - fraction, fraction])
+        if left + 1 >= inputLength {
+            weights[0] = 1
+            return (left, 1)
+        }
+        weights[0] = 1 - fraction
+        weights[1] = fraction
+        return (left, 2)
     }
 
     /// Pillow's `precompute_coeffs` with the triangle filter (support 1), widened by the shrink factor.
-    private static func triangleTaps(_ index: Int, scale: Double, inputLength: Int) -> (Int, [Double]) {
+    private static func triangleTaps(_ index: Int, scale: Double, inputLength: Int, into weights: inout [Double]) -> (Int, Int) {
         let filterScale = max(scale, 1)
         let support = filterScale
         let centre = (Double(index) + 0.5) * scale
         let low = max(Int((centre - support + 0.5).rounded(.towardZero)), 0)
         let high = min(Int((centre + support + 0.5).rounded(.towardZero)), inputLength)
-        var weights = (low..<high).map { source in
-            max(0, 1 - abs((Double(source) - centre + 0.5) / filterScale))
+        var total = 0.0
+        for source in low..<high {
+            let weight = max(0, 1 - abs((Double(source) - centre + 0.5) / filterScale))
+            weights[source - low] = weight
+            total += weight
         }
-        let total = weights.reduce(0, +)
-        if total > 0 { weights = weights.map { $0 / total } }
-        return (low, weights)
+        if total > 0 { for k in 0..<(high - low) { weights[k] /= total } }
+        return (low, high - low)
     }
 }

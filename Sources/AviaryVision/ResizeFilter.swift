@@ -7,33 +7,9 @@
 ///   source pixel contributes. Equals `bilinear` when enlarging.
 /// - `area`: PyTorch `adaptive_avg_pool2d` / `mode="area"`: each output is the plain mean of the
 ///   source rectangle `[floor(i·in/out), ceil((i+1)·in/out))` on each axis.
-/// Results round half up to 8 bits.
+/// Results round to the nearest 8-bit value, ties to even.
 public enum ResizeFilter: Sendable, Hashable, CaseIterable {
     case bilinear
     case antialiased
     case area
-}
-
-/// A rectangle of pixels: origin at the top-left corner.
-public struct PixelRect: Sendable, Hashable, CustomStringConvertible {
-    public var x: Int
-    public var y: Int
-    public var width: Int
-    public var height: Int
-
-    public init(x: Int, y: Int, width: Int, height: Int) {
-        self.x = x
-        self.y = y
-        self.width = width
-        self.height = height
-    }
-
-    public var description: String { "\(width)x\(height)+\(x)+\(y)" }
-}
-
-/// Rounds a filtered value to an 8-bit sample: half up, clamped to 0...255.
-@inline(__always)
-func roundedSample(_ value: Float) -> UInt8 {
-    let rounded = (value + 0.5).rounded(.down)
-    return rounded <= 0 ? 0 : (rounded >= 255 ? 255 : UInt8(rounded))
 }

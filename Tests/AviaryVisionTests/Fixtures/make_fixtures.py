@@ -88,6 +88,15 @@ c16 = rng.randint(0, 65536, (5, 7, 3)).astype(">u2")
 c16[0, 0] = (128, 32895, 65535)  # values on and near rounding boundaries
 open(path("rgb16.png"), "wb").write(raw_png(7, 5, 16, 2, b"".join(b"\0" + r.tobytes() for r in c16)))
 save_expected("rgb16.png", scale16(c16), "rgb")
+adam7 = [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)]
+interlaced = b""
+for x0, y0, dx, dy in adam7:  # Pillow cannot write Adam7, so the passes are laid out by hand
+    sub = rgb[y0::dy, x0::dx]
+    if sub.size:
+        interlaced += b"".join(b"\0" + row.tobytes() for row in sub)
+open(path("rgb8-interlaced.png"), "wb").write(raw_png(9, 6, 8, 2, interlaced, interlace=1))
+assert np.array_equal(np.asarray(Image.open(path("rgb8-interlaced.png"))), rgb)
+save_expected("rgb8-interlaced.png", rgb, "rgb")
 for key, value in expected.items():
     assert np.all(np.asarray(value["pixels"]) >= 0), key
 for name in ["gray8.png", "rgb8.png", "palette.png", "gray16.png", "rgb16.png"]:
@@ -101,6 +110,9 @@ open(path("broken-truncated.jpg"), "wb").write(jpeg[: len(jpeg) * 6 // 10])
 corrupt = bytearray(jpeg)
 sof = corrupt.find(b"\xff\xc0"); corrupt[sof + 4] = 13  # sample precision 13: impossible for baseline
 open(path("broken-corrupt.jpg"), "wb").write(bytes(corrupt))
+sos = jpeg.find(b"\xff\xda"); middle = sos + (len(jpeg) - sos) // 2
+open(path("broken-scan.jpg"), "wb").write(jpeg[:middle] + b"\xff\xd3" + jpeg[middle + 2:])  # stray marker in the scan
+open(path("extraneous-bytes.jpg"), "wb").write(jpeg[:sos] + b"\0\0\0" + jpeg[sos:])  # harmless, common in the wild
 png = open(path("rgb8.png"), "rb").read()
 open(path("broken-truncated.png"), "wb").write(png[: len(png) * 6 // 10])
 corrupt = bytearray(png); idat = corrupt.find(b"IDAT"); corrupt[idat + 6] ^= 0xFF  # CRC no longer matches
@@ -108,7 +120,7 @@ open(path("broken-corrupt.png"), "wb").write(bytes(corrupt))
 open(path("bomb.png"), "wb").write(raw_png(100000, 100000, 8, 0, b"\0" * 16))
 bomb_jpeg = bytearray(jpeg); sof = bomb_jpeg.find(b"\xff\xc0")
 bomb_jpeg[sof + 5:sof + 9] = struct.pack(">HH", 60000, 60000)
-open(path("bomb.jpg"), "wb").write(bytes(bomb_jpeg[: sof + 300]))
+open(path("bomb.jpg"), "wb").write(bytes(bomb_jpeg))  # the scans follow, so the header parses
 open(path("not-an-image.jpg"), "wb").write(b"hello, I am text pretending to be a JPEG\n")
 Image.fromarray(rgb).save(path("actually-gif.png"), format="GIF")
 open(path("png-named.jpg"), "wb").write(png)  # decoding goes by content, not by name

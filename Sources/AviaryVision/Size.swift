@@ -1,0 +1,16 @@
+/// A width and height in pixels.
+public struct Size: Sendable, Hashable, CustomStringConvertible {
+    public var width: Int
+    public var height: Int
+
+    public init(width: Int, height: Int) {
+        self.width = width
+        self.height = height
+    }
+
+    public var description: String { "\(width)x\(height)" }
+}
+
+extension Image {
+    public var size: Size { Size(width: width, height: height) }
+}
