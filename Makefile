@@ -3,7 +3,7 @@ SWIFT ?= swift
 SWIFT_TEST_FLAGS ?=
 export OMP_WAIT_POLICY ?= passive
 
-.PHONY: deps build release demo test clean
+.PHONY: deps build release demo test bench-data clean
 
 deps:
 	@scripts/install-deps.sh
@@ -20,6 +20,15 @@ demo: release
 test: deps
 	$(SWIFT) build --build-tests $(SWIFT_TEST_FLAGS)
 	$(SWIFT) test --skip-build $(SWIFT_TEST_FLAGS)
+
+# Test-only and benchmark-only Python peers live in a private virtual environment, never at run time.
+PEER_PYTHON ?= .venv/bin/python
+$(PEER_PYTHON):
+	python3 -m venv .venv && .venv/bin/pip install -q pillow numpy
+
+bench-data: deps $(PEER_PYTHON)
+	$(SWIFT) build -c release --product DataBench
+	"$$($(SWIFT) build -c release --show-bin-path)/DataBench" --python $(PEER_PYTHON)
 
 clean:
 	rm -rf .build

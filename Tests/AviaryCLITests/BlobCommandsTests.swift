@@ -6,52 +6,52 @@ import Testing
 @Suite struct BlobCommandsTests {
     static let helloID = "sha256:5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03"
 
-    func project() throws -> TemporaryDirectory {
+    func project() async throws -> TemporaryDirectory {
         let directory = TemporaryDirectory()
-        #expect(try AviaryProcess.run(["init"], in: directory.url).status == 0)
+        #expect(try await AviaryProcess.run(["init"], in: directory.url).status == 0)
         return directory
     }
 
-    @Test func putPrintsIDsAndGetWritesTheBytesBack() throws {
-        let directory = try project()
+    @Test func putPrintsIDsAndGetWritesTheBytesBack() async throws {
+        let directory = try await project()
         let file = try directory.write("hello.txt", Data("hello\n".utf8))
-        let put = try AviaryProcess.run(["blob", "put", file.path], in: directory.url)
+        let put = try await AviaryProcess.run(["blob", "put", file.path], in: directory.url)
         #expect(put.standardOutput == Self.helloID + "\n")
-        let get = try AviaryProcess.run(["blob", "get", Self.helloID], in: directory.url)
+        let get = try await AviaryProcess.run(["blob", "get", Self.helloID], in: directory.url)
         #expect(get.status == 0)
         #expect(get.standardOutput == "hello\n")
         let copy = directory.file("copy.txt")
-        #expect(try AviaryProcess.run(["blob", "get", Self.helloID, "-o", copy.path], in: directory.url).status == 0)
+        #expect(try await AviaryProcess.run(["blob", "get", Self.helloID, "-o", copy.path], in: directory.url).status == 0)
         #expect(try Data(contentsOf: copy) == Data("hello\n".utf8))
     }
 
-    @Test func putReadsStandardInputAndListShowsSizes() throws {
-        let directory = try project()
-        let put = try AviaryProcess.run(["blob", "put", "-", "--json"], in: directory.url, standardInput: Data("hello\n".utf8))
+    @Test func putReadsStandardInputAndListShowsSizes() async throws {
+        let directory = try await project()
+        let put = try await AviaryProcess.run(["blob", "put", "-", "--json"], in: directory.url, standardInput: Data("hello\n".utf8))
         let stored = try #require(try JSONSerialization.jsonObject(with: Data(put.standardOutput.utf8)) as? [[String: Any]])
         #expect(stored.first?["id"] as? String == Self.helloID)
         #expect(stored.first?["path"] as? String == "-")
-        #expect(try AviaryProcess.run(["blob", "ls"], in: directory.url).standardOutput == "\(Self.helloID)  6\n")
+        #expect(try await AviaryProcess.run(["blob", "ls"], in: directory.url).standardOutput == "\(Self.helloID)  6\n")
     }
 
-    @Test func badIDsAndMissingBlobsAndFilesAreClearErrors() throws {
-        let directory = try project()
-        let badID = try AviaryProcess.run(["blob", "get", "../../etc/passwd"], in: directory.url)
+    @Test func badIDsAndMissingBlobsAndFilesAreClearErrors() async throws {
+        let directory = try await project()
+        let badID = try await AviaryProcess.run(["blob", "get", "../../etc/passwd"], in: directory.url)
         #expect(badID.status == 65)
         #expect(badID.standardError.hasPrefix("error: '../../etc/passwd' is not a blob id"))
-        let missing = try AviaryProcess.run(["blob", "get", Self.helloID], in: directory.url)
+        let missing = try await AviaryProcess.run(["blob", "get", Self.helloID], in: directory.url)
         #expect(missing.status == 66)
         #expect(missing.standardError == "error: blob \(Self.helloID) is not in this project's blob store; `aviary blob ls` lists the stored blobs\n")
-        let noFile = try AviaryProcess.run(["blob", "put", "nope.jpg"], in: directory.url)
+        let noFile = try await AviaryProcess.run(["blob", "put", "nope.jpg"], in: directory.url)
         #expect(noFile.status == 74)
         #expect(noFile.standardError == "error: open failed for \(directory.file("nope.jpg").path): No such file or directory\n")
     }
 
-    @Test func fsckNamesABlobWithAFlippedByteAndExitsOne() throws {
-        let directory = try project()
+    @Test func fsckNamesABlobWithAFlippedByteAndExitsOne() async throws {
+        let directory = try await project()
         let file = try directory.write("hello.txt", Data("hello\n".utf8))
-        #expect(try AviaryProcess.run(["blob", "put", file.path], in: directory.url).status == 0)
-        #expect(try AviaryProcess.run(["fsck"], in: directory.url).status == 0)
+        #expect(try await AviaryProcess.run(["blob", "put", file.path], in: directory.url).status == 0)
+        #expect(try await AviaryProcess.run(["fsck"], in: directory.url).status == 0)
 
         let stored = directory.file(".aviary/blobs/sha256/58/91b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03")
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: stored.path)
@@ -59,11 +59,11 @@ import Testing
         bytes[2] ^= 0x01
         try bytes.write(to: stored)
 
-        let fsck = try AviaryProcess.run(["fsck"], in: directory.url)
+        let fsck = try await AviaryProcess.run(["fsck"], in: directory.url)
         #expect(fsck.status == 1)
         #expect(fsck.standardOutput.hasPrefix("corrupt blob \(Self.helloID): content hashes to sha256:"))
         #expect(fsck.standardOutput.hasSuffix("checked 1 blobs and 0 references: 1 corrupt, 0 missing, 0 stray\n"))
-        let json = try AviaryProcess.run(["fsck", "--json"], in: directory.url)
+        let json = try await AviaryProcess.run(["fsck", "--json"], in: directory.url)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
         #expect((report["corrupt"] as? [[String: String]])?.first?["id"] == Self.helloID)
     }

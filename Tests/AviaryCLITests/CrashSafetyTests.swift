@@ -15,11 +15,11 @@ import Testing
 
     @Test func aWriterKilledMidWriteLosesNothingItAcknowledged() async throws {
         let directory = TemporaryDirectory()
-        #expect(try AviaryProcess.run(["init"], in: directory.url).status == 0)
+        #expect(try await AviaryProcess.run(["init"], in: directory.url).status == 0)
         var acknowledged: [Acknowledgement] = []
         // Small blobs make the kill land between rows; large ones make it land inside a blob write.
         for (round, (size, acks)) in [(64 * 1024, 25), (4 * 1024 * 1024, 3), (1024 * 1024, 8)].enumerated() {
-            acknowledged += try killWriter(in: directory, writer: "r\(round)", size: size, afterAcknowledgements: acks)
+            acknowledged += try await AviaryProcess.offThePool { try Self.killWriter(in: directory, writer: "r\(round)", size: size, afterAcknowledgements: acks) }
         }
 
         let project = try Project.open(ProjectLayout(root: directory.url), environment: [:])
@@ -36,7 +36,7 @@ import Testing
 
     @Test func twoProcessesWriteToOneProjectAtOnce() async throws {
         let directory = TemporaryDirectory()
-        #expect(try AviaryProcess.run(["init"], in: directory.url).status == 0)
+        #expect(try await AviaryProcess.run(["init"], in: directory.url).status == 0)
         let writers = ["a", "b"].map { name in
             AviaryProcess.configured(["debug", "write-load", "--count", "40", "--size", "4096", "--writer", name], in: directory.url)
         }
@@ -46,11 +46,12 @@ import Testing
             return pipe
         }
         for writer in writers { try writer.run() }
-        let lines = outputs.map { String(decoding: $0.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
-        for writer in writers {
-            writer.waitUntilExit()
-            #expect(writer.terminationStatus == 0)
+        let lines = try await AviaryProcess.offThePool {
+            let lines = outputs.map { String(decoding: $0.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
+            for writer in writers { writer.waitUntilExit() }
+            return lines
         }
+        for writer in writers { #expect(writer.terminationStatus == 0) }
         #expect(lines.map { $0.split(separator: "\n").count } == [40, 40])
 
         let project = try Project.open(ProjectLayout(root: directory.url), environment: [:])
@@ -62,7 +63,7 @@ import Testing
     }
 
     /// Starts a writer, waits for `count` acknowledgements, kills it with SIGKILL and returns what it acknowledged.
-    func killWriter(in directory: TemporaryDirectory, writer: String, size: Int, afterAcknowledgements count: Int) throws -> [Acknowledgement] {
+    static func killWriter(in directory: TemporaryDirectory, writer: String, size: Int, afterAcknowledgements count: Int) throws -> [Acknowledgement] {
         let process = AviaryProcess.configured(["debug", "write-load", "--size", "\(size)", "--writer", writer], in: directory.url)
         let output = Pipe()
         process.standardOutput = output

@@ -8,24 +8,24 @@ import Testing
 @Suite struct DataCommandsTests {
     static let fashionTest = "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"
 
-    func project() throws -> TemporaryDirectory {
+    func project() async throws -> TemporaryDirectory {
         let directory = TemporaryDirectory()
-        #expect(try AviaryProcess.run(["init"], in: directory.url).status == 0)
+        #expect(try await AviaryProcess.run(["init"], in: directory.url).status == 0)
         return directory
     }
 
-    func importJSON(_ arguments: [String], in directory: TemporaryDirectory) throws -> [String: Any] {
-        let result = try AviaryProcess.run(["data", "import"] + arguments + ["--json"], in: directory.url)
+    func importJSON(_ arguments: [String], in directory: TemporaryDirectory) async throws -> [String: Any] {
+        let result = try await AviaryProcess.run(["data", "import"] + arguments + ["--json"], in: directory.url)
         #expect(result.status == 0, "\(result.standardError)")
         return try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
     }
 
     @Test func anImportKilledMidwayResumesAndEndsWithTheSameVersion() async throws {
-        let reference = try project()
-        let expected = try importJSON([Self.fashionTest, "--dataset", "fashion"], in: reference)
+        let reference = try await project()
+        let expected = try await importJSON([Self.fashionTest, "--dataset", "fashion"], in: reference)
         let expectedID = try #require((expected["version"] as? [String: Any])?["manifest"] as? String)
 
-        let directory = try project()
+        let directory = try await project()
         let writer = AviaryProcess.configured(["data", "import", Self.fashionTest, "--dataset", "fashion"], in: directory.url)
         writer.standardError = FileHandle.nullDevice
         writer.standardOutput = FileHandle.nullDevice
@@ -38,49 +38,49 @@ import Testing
             try await Task.sleep(for: .milliseconds(20))
         }
         kill(writer.processIdentifier, SIGKILL)
-        writer.waitUntilExit()
+        try await AviaryProcess.offThePool { writer.waitUntilExit() }
         #expect(writer.terminationReason == .uncaughtSignal)
         #expect(journaled > 0)
         #expect(try await store.recordCounts()[DatasetVersion.recordKind] == nil)
 
-        let resumed = try importJSON([Self.fashionTest, "--dataset", "fashion"], in: directory)
+        let resumed = try await importJSON([Self.fashionTest, "--dataset", "fashion"], in: directory)
         #expect((resumed["resumed"] as? Int ?? 0) >= 512)
         #expect((resumed["version"] as? [String: Any])?["manifest"] as? String == expectedID)
-        #expect(try AviaryProcess.run(["fsck"], in: directory.url).status == 0)
+        #expect(try await AviaryProcess.run(["fsck"], in: directory.url).status == 0)
     }
 
-    @Test func lsShowSplitDiffAndExportWorkTogether() throws {
-        let directory = try project()
-        let imported = try AviaryProcess.run(["data", "import", Self.fashionTest, "--dataset", "fashion",
+    @Test func lsShowSplitDiffAndExportWorkTogether() async throws {
+        let directory = try await project()
+        let imported = try await AviaryProcess.run(["data", "import", Self.fashionTest, "--dataset", "fashion",
                                               "--class-names", "T-shirt/top,Trouser,Pullover,Dress,Coat,Sandal,Shirt,Sneaker,Bag,Ankle boot"], in: directory.url)
         #expect(imported.standardOutput.hasPrefix("Imported 10000 images into fashion@"))
         #expect(imported.standardOutput.hasSuffix(" (10 classes, 0 problems)\n"))
         #expect(imported.standardError.contains("import: 10000/10000 images (100%)"))
 
-        let split = try AviaryProcess.run(["data", "split", "fashion", "--seed", "1"], in: directory.url)
+        let split = try await AviaryProcess.run(["data", "split", "fashion", "--seed", "1"], in: directory.url)
         #expect(split.status == 0)
         #expect(split.standardOutput.split(separator: "\n").last?.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
             == ["total", "8000", "1000", "1000"])
 
-        let listed = try AviaryProcess.run(["data", "ls", "--json"], in: directory.url)
+        let listed = try await AviaryProcess.run(["data", "ls", "--json"], in: directory.url)
         let versions = try #require(try JSONSerialization.jsonObject(with: Data(listed.standardOutput.utf8)) as? [[String: Any]])
         #expect(versions.map { $0["dataset"] as? String } == ["fashion", "fashion.train", "fashion.validation", "fashion.test"])
 
         let sheet = directory.file("sheet.png")
-        let shown = try AviaryProcess.run(["data", "show", "fashion.test", "--contact-sheet", sheet.path], in: directory.url)
+        let shown = try await AviaryProcess.run(["data", "show", "fashion.test", "--contact-sheet", sheet.path], in: directory.url)
         #expect(shown.standardOutput.contains("Images    1000 (0 unlabeled)\n"))
         #expect(shown.standardOutput.contains("  T-shirt/top  100"))
         #expect(try Data(contentsOf: sheet).prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]))
 
-        let diff = try AviaryProcess.run(["data", "diff", "fashion", "fashion.test"], in: directory.url)
+        let diff = try await AviaryProcess.run(["data", "diff", "fashion", "fashion.test"], in: directory.url)
         #expect(diff.standardOutput.hasPrefix("0 added, 9000 removed, 0 relabelled\n"))
 
-        let exported = try AviaryProcess.run(["data", "export", "fashion.validation", "--format", "folder", "--to", directory.file("out").path], in: directory.url)
+        let exported = try await AviaryProcess.run(["data", "export", "fashion.validation", "--format", "folder", "--to", directory.file("out").path], in: directory.url)
         #expect(exported.status == 0)
-        let reimported = try importJSON([directory.file("out").path, "--dataset", "fashion.validation"], in: directory)
+        let reimported = try await importJSON([directory.file("out").path, "--dataset", "fashion.validation"], in: directory)
         #expect(reimported["created"] as? Bool == false)
 
-        let missing = try AviaryProcess.run(["data", "show", "nothing"], in: directory.url)
+        let missing = try await AviaryProcess.run(["data", "show", "nothing"], in: directory.url)
         #expect(missing.status == 66)
         #expect(missing.standardError == "error: no dataset version matches 'nothing'; `aviary data ls` lists datasets and versions\n")
     }

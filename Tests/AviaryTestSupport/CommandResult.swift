@@ -12,8 +12,23 @@ public enum AviaryProcess {
     public static var executable: URL { PackagePaths.buildProducts.appendingPathComponent("aviary") }
 
     /// Runs `aviary arguments…` in `directory` with `environment` added to a clean environment and waits for it.
+    ///
+    /// The wait happens on a dispatch queue, not on the caller's thread: blocking Swift's cooperative pool
+    /// (two threads on two cores) would stall every other test running in parallel.
     public static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:],
-                           standardInput: Data? = nil) throws -> CommandResult {
+                           standardInput: Data? = nil) async throws -> CommandResult {
+        try await offThePool { try runBlocking(arguments, in: directory, environment: environment, standardInput: standardInput) }
+    }
+
+    /// Runs blocking work (process waits, pipe reads) on a dispatch queue and resumes with its result.
+    public static func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+        }
+    }
+
+    static func runBlocking(_ arguments: [String], in directory: URL, environment: [String: String],
+                            standardInput: Data?) throws -> CommandResult {
         let process = configured(arguments, in: directory, environment: environment)
         let output = Pipe(), error = Pipe(), input = Pipe()
         process.standardOutput = output
