@@ -65,6 +65,7 @@ let package = Package(
             dependencies: [
                 "AviaryCore",
                 "AviaryStore",
+                "AviaryVision",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

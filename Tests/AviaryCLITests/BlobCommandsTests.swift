@@ -6,14 +6,8 @@ import Testing
 @Suite struct BlobCommandsTests {
     static let helloID = "sha256:5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03"
 
-    func project() async throws -> TemporaryDirectory {
-        let directory = TemporaryDirectory()
-        #expect(try await AviaryProcess.run(["init"], in: directory.url).status == 0)
-        return directory
-    }
-
     @Test func putPrintsIDsAndGetWritesTheBytesBack() async throws {
-        let directory = try await project()
+        let directory = try await AviaryProcess.initializedProject()
         let file = try directory.write("hello.txt", Data("hello\n".utf8))
         let put = try await AviaryProcess.run(["blob", "put", file.path], in: directory.url)
         #expect(put.standardOutput == Self.helloID + "\n")
@@ -26,7 +20,7 @@ import Testing
     }
 
     @Test func putReadsStandardInputAndListShowsSizes() async throws {
-        let directory = try await project()
+        let directory = try await AviaryProcess.initializedProject()
         let put = try await AviaryProcess.run(["blob", "put", "-", "--json"], in: directory.url, standardInput: Data("hello\n".utf8))
         let stored = try #require(try JSONSerialization.jsonObject(with: Data(put.standardOutput.utf8)) as? [[String: Any]])
         #expect(stored.first?["id"] as? String == Self.helloID)
@@ -35,7 +29,7 @@ import Testing
     }
 
     @Test func badIDsAndMissingBlobsAndFilesAreClearErrors() async throws {
-        let directory = try await project()
+        let directory = try await AviaryProcess.initializedProject()
         let badID = try await AviaryProcess.run(["blob", "get", "../../etc/passwd"], in: directory.url)
         #expect(badID.status == 65)
         #expect(badID.standardError.hasPrefix("error: '../../etc/passwd' is not a blob id"))
@@ -48,7 +42,7 @@ import Testing
     }
 
     @Test func fsckNamesABlobWithAFlippedByteAndExitsOne() async throws {
-        let directory = try await project()
+        let directory = try await AviaryProcess.initializedProject()
         let file = try directory.write("hello.txt", Data("hello\n".utf8))
         #expect(try await AviaryProcess.run(["blob", "put", file.path], in: directory.url).status == 0)
         #expect(try await AviaryProcess.run(["fsck"], in: directory.url).status == 0)

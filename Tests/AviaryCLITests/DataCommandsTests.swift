@@ -8,12 +8,6 @@ import Testing
 @Suite struct DataCommandsTests {
     static let fashionTest = "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"
 
-    func project() async throws -> TemporaryDirectory {
-        let directory = TemporaryDirectory()
-        #expect(try await AviaryProcess.run(["init"], in: directory.url).status == 0)
-        return directory
-    }
-
     func importJSON(_ arguments: [String], in directory: TemporaryDirectory) async throws -> [String: Any] {
         let result = try await AviaryProcess.run(["data", "import"] + arguments + ["--json"], in: directory.url)
         #expect(result.status == 0, "\(result.standardError)")
@@ -21,11 +15,11 @@ import Testing
     }
 
     @Test func anImportKilledMidwayResumesAndEndsWithTheSameVersion() async throws {
-        let reference = try await project()
+        let reference = try await AviaryProcess.initializedProject()
         let expected = try await importJSON([Self.fashionTest, "--dataset", "fashion"], in: reference)
         let expectedID = try #require((expected["version"] as? [String: Any])?["manifest"] as? String)
 
-        let directory = try await project()
+        let directory = try await AviaryProcess.initializedProject()
         let writer = AviaryProcess.configured(["data", "import", Self.fashionTest, "--dataset", "fashion"], in: directory.url)
         writer.standardError = FileHandle.nullDevice
         writer.standardOutput = FileHandle.nullDevice
@@ -50,7 +44,7 @@ import Testing
     }
 
     @Test func lsShowSplitDiffAndExportWorkTogether() async throws {
-        let directory = try await project()
+        let directory = try await AviaryProcess.initializedProject()
         let imported = try await AviaryProcess.run(["data", "import", Self.fashionTest, "--dataset", "fashion",
                                               "--class-names", "T-shirt/top,Trouser,Pullover,Dress,Coat,Sandal,Shirt,Sneaker,Bag,Ankle boot"], in: directory.url)
         #expect(imported.standardOutput.hasPrefix("Imported 10000 images into fashion@"))

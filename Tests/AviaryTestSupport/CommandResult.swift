@@ -20,6 +20,14 @@ public enum AviaryProcess {
         try await offThePool { try runBlocking(arguments, in: directory, environment: environment, standardInput: standardInput) }
     }
 
+    /// A new folder made into a project by the real `aviary init`.
+    public static func initializedProject() async throws -> TemporaryDirectory {
+        let directory = TemporaryDirectory()
+        let result = try await run(["init"], in: directory.url)
+        guard result.status == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: result.standardError]) }
+        return directory
+    }
+
     /// Runs blocking work (process waits, pipe reads) on a dispatch queue and resumes with its result.
     public static func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in

@@ -1,4 +1,5 @@
 import AviaryStore
+import AviaryVision
 
 /// Splits a version into parts (train, validation, test) with the same class proportions in each.
 ///
@@ -46,7 +47,7 @@ public struct DatasetSplitter: Sendable {
         let strata = Dictionary(grouping: manifest.items) { $0.labels.first ?? "" }
         for stratum in strata.keys.sorted() {
             var items = strata[stratum]!
-            var generator = SplitMix64(seed: seed ^ UInt64(truncatingIfNeeded: StableHash.of(stratum)))
+            var generator = SeededGenerator(seed: seed ^ UInt64(truncatingIfNeeded: StableHash.of(stratum)))
             for index in stride(from: items.count - 1, to: 0, by: -1) {
                 items.swapAt(index, Int(generator.next() % UInt64(index + 1)))
             }
@@ -57,21 +58,6 @@ public struct DatasetSplitter: Sendable {
             }
         }
         return buckets.map(DatasetManifest.init(items:))
-    }
-}
-
-/// SplitMix64: a tiny, fast, well-mixed generator whose output depends only on its seed.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    var state: UInt64
-
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AviaryCore
 import AviaryStore
+import AviaryVision
 import Foundation
 
 /// Tools for testing Aviary itself; hidden from help.
@@ -22,7 +23,7 @@ struct DebugCommand: AsyncParsableCommand {
             try await CommandRunner.run(options) { project, _ in
                 var index = 0
                 while count == 0 || index < count {
-                    var generator = SplitMix64(seed: StableHash.of("\(writer)-\(index)"))
+                    var generator = SeededGenerator(seed: StableHash.of("\(writer)-\(index)"))
                     var bytes = [UInt8](repeating: 0, count: size)
                     for offset in stride(from: 0, to: size, by: 8) {
                         withUnsafeBytes(of: generator.next()) { word in
