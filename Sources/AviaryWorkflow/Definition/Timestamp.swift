@@ -68,3 +68,27 @@ enum Timestamp {
         return era * 146097 + doe - 719468
     }
 }
+
+extension Timestamp {
+    /// `2026-11-22T08:00:00.123Z`, the form AWS uses in the context object.
+    static func format(_ seconds: Double) -> String {
+        let millis = Int((seconds * 1000).rounded(.down))
+        var days = millis / 86_400_000
+        var rem = millis % 86_400_000
+        if rem < 0 { rem += 86_400_000; days -= 1 }
+        let z = days + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        func pad(_ v: Int, _ n: Int) -> String {
+            let s = String(v)
+            return String(repeating: "0", count: max(0, n - s.count)) + s
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(rem / 3_600_000, 2)):\(pad(rem / 60_000 % 60, 2)):\(pad(rem / 1000 % 60, 2)).\(pad(rem % 1000, 3))Z"
+    }
+}
