@@ -17,8 +17,9 @@ extension ChoiceRule {
                 if case .list(let l) = variable.evaluate(input, context: context) { present = !l.isEmpty } else { present = value != nil }
                 return present == expected
             }
+            // A missing Variable is no value at all: every type test is false, every comparison fails.
             guard let value else {
-                throw ASLError.runtime("Invalid path '\(variable.text)': The choice state's condition path references an invalid value.")
+                return op.rawValue.hasPrefix("Is") ? operand.isLiteralFalse : false
             }
             let right: JSONValue
             switch operand {
@@ -74,5 +75,12 @@ extension ChoiceRule {
         if name.hasSuffix("GreaterThan") { return order > 0 }
         if name.hasSuffix("LessThan") { return order < 0 }
         return order == 0
+    }
+}
+
+extension ChoiceRule.Operand {
+    fileprivate var isLiteralFalse: Bool {
+        if case .literal(.bool(false)) = self { return true }
+        return false
     }
 }

@@ -78,7 +78,7 @@ extension DefinitionParser {
                 continue
             }
             if let rule = ChoiceRule.parse(item, location: ruleLocation, problem: { problem($0, $1) }) {
-                branches.append(ChoiceBranch(rule: rule, next: next))
+                branches.append(ChoiceBranch(index: i, rule: rule, next: next))
             }
         }
         return .choice(ChoiceState(choices: branches, defaultState: string(o, "Default", location)))

@@ -56,6 +56,8 @@ public struct ChoiceState: Sendable {
 }
 
 public struct ChoiceBranch: Sendable {
+    /// Position in the definition's Choices array, for messages.
+    public let index: Int
     public let rule: ChoiceRule
     public let next: String
 }

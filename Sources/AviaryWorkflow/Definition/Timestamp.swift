@@ -15,7 +15,7 @@ enum Timestamp {
             return v
         }
         guard c.count >= 20, let year = digits(0, 4), c[4] == 45, let month = digits(5, 2), c[7] == 45,
-            let day = digits(8, 2), c[10] == UInt8(ascii: "T") || c[10] == UInt8(ascii: "t"),
+            let day = digits(8, 2), c[10] == UInt8(ascii: "T"),
             let hour = digits(11, 2), c[13] == 58, let minute = digits(14, 2), c[16] == 58, let second = digits(17, 2)
         else { return nil }
         guard (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year), hour < 24, minute < 60,
@@ -36,7 +36,7 @@ enum Timestamp {
         }
         guard i < c.count else { return nil }
         var offset = 0
-        if c[i] == UInt8(ascii: "Z") || c[i] == UInt8(ascii: "z") {
+        if c[i] == UInt8(ascii: "Z") {
             i += 1
         } else if c[i] == 43 || c[i] == 45 {
             guard let oh = digits(i + 1, 2), c.count > i + 3, c[i + 3] == 58, let om = digits(i + 4, 2) else { return nil }

@@ -30,8 +30,7 @@ struct JSONPathParser {
                     segments.append(.wildcard)
                 } else {
                     let name = try parseName()
-                    if name == "length" && rest.hasPrefix("()") {
-                        rest = rest.dropFirst(2)
+                    if name == "length()" {
                         segments.append(.length)
                     } else {
                         segments.append(.key(name))

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A user function that is any command: it reads the event as JSON on stdin and writes its
 /// result as JSON on stdout. A non-zero exit fails the task: if stdout holds Lambda's error shape
@@ -52,7 +53,11 @@ enum ProcessRunner {
         let stderr: Data
     }
 
+    /// A function that exits without reading its stdin must not kill us with SIGPIPE.
+    private static let ignoreBrokenPipes: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
+
     static func run(executable: String, arguments: [String], environment: [String: String]?, stdin: Data) async throws -> Output {
+        ProcessRunner.ignoreBrokenPipes
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -69,16 +74,17 @@ enum ProcessRunner {
         let box = ProcessBox(process)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Output, Error>) in
+                box.setContinuation(continuation)
                 DispatchQueue.global().async {
                     let group = DispatchGroup()
                     nonisolated(unsafe) var out = Data(), err = Data()
                     DispatchQueue.global().async(group: group) { out = outPipe.fileHandleForReading.readDataToEndOfFile() }
                     DispatchQueue.global().async(group: group) { err = errPipe.fileHandleForReading.readDataToEndOfFile() }
-                    inPipe.fileHandleForWriting.write(stdin)
+                    try? inPipe.fileHandleForWriting.write(contentsOf: stdin)
                     try? inPipe.fileHandleForWriting.close()
                     group.wait()
                     process.waitUntilExit()
-                    continuation.resume(returning: Output(status: process.terminationStatus, stdout: out, stderr: err))
+                    box.resume(with: .success(Output(status: process.terminationStatus, stdout: out, stderr: err)))
                 }
             }
         } onCancel: {
@@ -87,9 +93,25 @@ enum ProcessRunner {
     }
 }
 
-/// Lets the cancellation handler reach the process; `Process` itself is not Sendable.
+/// Lets the cancellation handler reach the process (`Process` is not Sendable) and resumes the
+/// waiting task exactly once: on exit, or at once on cancellation, since a grandchild of a shell
+/// may keep the pipes open after the shell itself is terminated.
 private final class ProcessBox: @unchecked Sendable {
     private let process: Process
+    private let continuation = Mutex<CheckedContinuation<ProcessRunner.Output, Error>?>(nil)
     init(_ process: Process) { self.process = process }
-    func terminate() { if process.isRunning { process.terminate() } }
+
+    func setContinuation(_ c: CheckedContinuation<ProcessRunner.Output, Error>) { continuation.withLock { $0 = c } }
+
+    func resume(with result: Result<ProcessRunner.Output, Error>) {
+        continuation.withLock { c in
+            c?.resume(with: result)
+            c = nil
+        }
+    }
+
+    func terminate() {
+        if process.isRunning { process.terminate() }
+        resume(with: .failure(CancellationError()))
+    }
 }

@@ -29,7 +29,7 @@ public enum Validator {
             for (i, catcher) in state.catchers.enumerated() { check(catcher.next, "\(base).Catch[\(i)].Next") }
             switch state.kind {
             case .choice(let choice):
-                for (i, branch) in choice.choices.enumerated() { check(branch.next, "\(base).Choices[\(i)].Next") }
+                for branch in choice.choices { check(branch.next, "\(base).Choices[\(branch.index)].Next") }
                 if let d = choice.defaultState { check(d, "\(base).Default") }
             case .parallel(let parallel):
                 for (i, branch) in parallel.branches.enumerated() {
@@ -40,6 +40,7 @@ public enum Validator {
             default: break
             }
         }
+        guard !machine.startAt.isEmpty else { return problems }
         let reachable = reachableStates(machine)
         for name in machine.stateOrder where !reachable.contains(name) && machine.states[name] != nil {
             problems.append(DefinitionProblem(

@@ -1,0 +1,64 @@
+import Testing
+import AviaryWorkflow
+
+@Suite("Execution history and resume")
+struct ExecutionHistoryTests {
+    let definition = """
+        {"StartAt": "A", "States": {
+          "A": {"Type": "Pass", "Result": 1, "ResultPath": "$.a", "Next": "B"},
+          "B": {"Type": "Map", "ItemsPath": "$.items", "MaxConcurrency": 1, "ResultPath": "$.mapped",
+                "ItemProcessor": {"StartAt": "I", "States": {"I": {"Type": "Pass", "End": true}}}, "Next": "C"},
+          "C": {"Type": "Pass", "Parameters": {"sum.$": "States.MathAdd($.a, 1)"}, "End": true}}}
+        """
+
+    @Test("events carry AWS's names in order, with dense ids")
+    func eventNames() async throws {
+        let (result, events) = try await execute(definition, input: ["items": [1, 2]])
+        #expect(result.output == ["sum": 2])
+        #expect(events.map(\.type) == [
+            "ExecutionStarted", "PassStateEntered", "PassStateExited", "MapStateEntered", "MapStateStarted",
+            "MapIterationStarted", "PassStateEntered", "PassStateExited", "MapIterationSucceeded",
+            "MapIterationStarted", "PassStateEntered", "PassStateExited", "MapIterationSucceeded",
+            "MapStateSucceeded", "MapStateExited", "PassStateEntered", "PassStateExited", "ExecutionSucceeded",
+        ])
+        #expect(events.map(\.id) == Array(1...events.count))
+    }
+
+    @Test("an interrupted execution resumes after its last completed top-level state")
+    func resume() async throws {
+        let machine = try DefinitionParser.parse(definition)
+        let full = InMemoryHistory()
+        _ = await Execution(machine: machine, input: ["items": [1, 2]], sink: full, clock: VirtualClock()).run()
+        // Crash right after B exited: keep events up to MapStateExited.
+        let cut = full.events.firstIndex { $0.type == "MapStateExited" }!
+        let recorded = Array(full.events[...cut])
+        let resumed = InMemoryHistory()
+        let result = await Execution(machine: machine, input: ["items": [1, 2]], sink: resumed, clock: VirtualClock())
+            .resume(from: recorded)
+        #expect(result.output == ["sum": 2])
+        #expect(resumed.events.map(\.type) == ["PassStateEntered", "PassStateExited", "ExecutionSucceeded"])
+        #expect(resumed.events.first?.id == recorded.count + 1)
+    }
+
+    @Test("a state that was entered but not exited runs again from its recorded input")
+    func resumeInsideState() async throws {
+        let machine = try DefinitionParser.parse(definition)
+        let full = InMemoryHistory()
+        _ = await Execution(machine: machine, input: ["items": [1, 2]], sink: full, clock: VirtualClock()).run()
+        let cut = full.events.firstIndex { $0.type == "MapIterationStarted" }!
+        let result = await Execution(machine: machine, input: ["items": [1, 2]], clock: VirtualClock())
+            .resume(from: Array(full.events[...cut]))
+        #expect(result.output == ["sum": 2])
+    }
+
+    @Test("a finished history returns its recorded result without running")
+    func finished() async throws {
+        let machine = try DefinitionParser.parse(definition)
+        let full = InMemoryHistory()
+        let first = await Execution(machine: machine, input: ["items": []], sink: full, clock: VirtualClock()).run()
+        let again = InMemoryHistory()
+        let second = await Execution(machine: machine, input: ["items": []], sink: again).resume(from: full.events)
+        #expect(first == second)
+        #expect(again.events.isEmpty)
+    }
+}
