@@ -17,9 +17,8 @@ extension ChoiceRule {
                 if case .list(let l) = variable.evaluate(input, context: context) { present = !l.isEmpty } else { present = value != nil }
                 return present == expected
             }
-            // A missing Variable is no value at all: every type test is false, every comparison fails.
             guard let value else {
-                return op.rawValue.hasPrefix("Is") ? operand.isLiteralFalse : false
+                throw ASLError.runtime("Invalid path '\(variable.text)': The choice state's condition path references an invalid value.")
             }
             let right: JSONValue
             switch operand {
@@ -78,9 +77,3 @@ extension ChoiceRule {
     }
 }
 
-extension ChoiceRule.Operand {
-    fileprivate var isLiteralFalse: Bool {
-        if case .literal(.bool(false)) = self { return true }
-        return false
-    }
-}

@@ -80,14 +80,14 @@ extension PayloadTemplate {
                 case .template(let t):
                     object[field.key] = try t.evaluate(input: input, context: context, random: random)
                 case .path(let path, let fieldName):
-                    guard let v = path.evaluate(input, context: context).asValue else {
+                    guard let v = path.evaluate(input, context: context, indexPastEndIsNull: true).asValue else {
                         let source = path.isContextPath ? context : input
                         throw ASLError.runtime(
                             "The JSONPath '\(path.text)' specified for the field '\(fieldName)' could not be found in the input '\(source.serialized())'")
                     }
                     object[field.key] = v
                 case .intrinsic(let call, _):
-                    let functions = IntrinsicFunctions(input: input, context: context, random: random)
+                    let functions = IntrinsicFunctions(input: input, context: context, random: random, expression: call.text)
                     object[field.key] = try functions.evaluate(call)
                 }
             }

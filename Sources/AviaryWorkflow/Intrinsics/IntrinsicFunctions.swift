@@ -13,6 +13,8 @@ public struct IntrinsicFunctions {
     let input: JSONValue
     let context: JSONValue
     let random: any RandomSource
+    /// The whole expression as written; AWS names it (not a nested call) in every error.
+    let expression: String
 
     func evaluate(_ call: IntrinsicCall) throws(ASLError) -> JSONValue {
         var args: [JSONValue] = []
@@ -51,8 +53,8 @@ public struct IntrinsicFunctions {
             case .value(let v): return v
             case .list(let l): return .array(l)
             case .missing:
-                throw ASLError.runtime(
-                    "The JSONPath '\(path.text)' specified for the intrinsic function '\(call.text)' could not be found in the input '\(input.serialized())'")
+                let source = path.isContextPath ? context : input
+                throw invalid(call, "The JsonPath argument for the field '\(path.text)' could not be found in the input '\(source.serialized())'")
             }
         }
     }
@@ -60,7 +62,7 @@ public struct IntrinsicFunctions {
     // MARK: argument checking shared by the function families
 
     func invalid(_ call: IntrinsicCall, _ reason: String) -> ASLError {
-        ASLError.runtime("The function '\(call.text)' had the following error: \(reason)")
+        ASLError.runtime("The function '\(expression)' had the following error: \(reason)")
     }
 
     func expectCount(_ args: [JSONValue], _ range: ClosedRange<Int>, _ call: IntrinsicCall) throws(ASLError) {

@@ -16,16 +16,17 @@ public enum PathResult: Sendable, Equatable {
 }
 
 extension JSONPath {
-    /// Reads this path from `input`, or from `context` for `$$` paths.
-    public func evaluate(_ input: JSONValue, context: JSONValue = .null) -> PathResult {
+    /// Reads this path from `input`, or from `context` for `$$` paths. With `indexPastEndIsNull`,
+    /// an array index beyond the end in the last step reads as null, as AWS resolves Parameters.
+    public func evaluate(_ input: JSONValue, context: JSONValue = .null, indexPastEndIsNull: Bool = false) -> PathResult {
         let root = isContextPath ? context : input
-        if isDefinite { return evaluateDefinite(root) }
+        if isDefinite { return evaluateDefinite(root, indexPastEndIsNull: indexPastEndIsNull) }
         var results: [JSONValue] = []
         JSONPath.collect(segments[...], from: root, root: root, into: &results)
         return .list(results)
     }
 
-    private func evaluateDefinite(_ root: JSONValue) -> PathResult {
+    private func evaluateDefinite(_ root: JSONValue, indexPastEndIsNull: Bool) -> PathResult {
         var current = root
         for (i, segment) in segments.enumerated() {
             let isLeaf = i == segments.count - 1
@@ -49,6 +50,7 @@ extension JSONPath {
             default: next = nil
             }
             guard let found = next else {
+                if isLeaf, indexPastEndIsNull, case .index = segment, current.arrayValue != nil { return .value(.null) }
                 if isLeaf || current.objectValue == nil && current.arrayValue == nil {
                     return .missing(reason: "No results for path: \(normalized())")
                 }

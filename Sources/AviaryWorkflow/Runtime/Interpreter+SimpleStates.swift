@@ -52,7 +52,7 @@ extension Interpreter {
         func resolve(_ literal: String?, _ path: JSONPath?, _ call: IntrinsicCall?, field: String) throws -> String? {
             if let literal { return literal }
             if let call {
-                let value = try IntrinsicFunctions(input: rawInput, context: context, random: random).evaluate(call)
+                let value = try IntrinsicFunctions(input: rawInput, context: context, random: random, expression: call.text).evaluate(call)
                 return value.stringValue ?? value.serialized()
             }
             guard let path else { return nil }
