@@ -62,3 +62,21 @@ struct ExecutionHistoryTests {
         #expect(again.events.isEmpty)
     }
 }
+
+@Suite("History events as AWS JSON")
+struct HistoryEventJSONTests {
+    @Test("every event survives a round trip through its AWS JSON form")
+    func roundTrip() async throws {
+        let definition = """
+            {"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": "$.items",
+              "ItemProcessor": {"StartAt": "I", "States": {"I": {"Type": "Pass", "End": true}}}, "Next": "F"},
+              "F": {"Type": "Fail", "Error": "Boom", "Cause": "why"}}}
+            """
+        let (_, events) = try await execute(definition, input: ["items": [1]])
+        for event in events {
+            let text = event.awsJSON.serialized()
+            #expect(HistoryEvent(awsJSON: try JSONParser.parse(text)) == event, "\(text)")
+        }
+        #expect(events[1].awsJSON.serialized().hasSuffix(#""type":"MapStateEntered","stateEnteredEventDetails":{"name":"M","input":"{\"items\":[1]}"}}"#))
+    }
+}

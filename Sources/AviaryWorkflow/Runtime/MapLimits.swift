@@ -14,7 +14,7 @@ struct MapLimits {
             guard case .int(let n) = value else {
                 throw ASLError.runtime("The MaxConcurrencyPath field refers to value \"\(value.messageText)\" which is not a valid integer: \(path.text)")
             }
-            guard n >= 0 else { throw ASLError.runtime("MaxConcurrency must be non-negative.") }
+            guard n >= 0 else { throw ASLError.runtime("Expected non-negative integer for MaxConcurrency, got '\(n)' instead.") }
             concurrency = n
         }
         if let path = map.toleratedFailureCountPath {
