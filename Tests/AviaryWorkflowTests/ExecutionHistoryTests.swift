@@ -80,3 +80,18 @@ struct HistoryEventJSONTests {
         #expect(events[1].awsJSON.serialized().hasSuffix(#""type":"MapStateEntered","stateEnteredEventDetails":{"name":"M","input":"{\"items\":[1]}"}}"#))
     }
 }
+
+@Suite("Execution timeout")
+struct ExecutionTimeoutTests {
+    @Test("TimeoutSeconds of the machine ends the execution as TIMED_OUT")
+    func timesOut() async throws {
+        let definition = """
+            {"StartAt": "W", "TimeoutSeconds": 5, "States": {"W": {"Type": "Wait", "Seconds": 10, "Next": "P"},
+              "P": {"Type": "Pass", "End": true}}}
+            """
+        let (result, events) = try await execute(definition)
+        #expect(result.status == .timedOut)
+        #expect(result.error == "States.Timeout")
+        #expect(events.last?.type == "ExecutionTimedOut")
+    }
+}

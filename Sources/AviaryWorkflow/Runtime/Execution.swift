@@ -77,13 +77,18 @@ public actor Execution {
         let stateMachine: JSONValue = .object(JSONObject([
             ("Id", .string(identity.stateMachineArn)), ("Name", .string(identity.stateMachineName)),
         ]))
-        let interpreter = Interpreter(
+        var interpreter = Interpreter(
             recorder: recorder, clock: clock, random: random, invoker: invoker,
             context: StateContext(execution: execution, stateMachine: stateMachine, mapItem: nil), scope: "")
+        interpreter.deadline = machine.timeoutSeconds.map { startTime + Double($0) }
         do {
             let output = try await interpreter.run(machine, input: stateInput, from: start)
             recorder.record(HistoryEventType.executionSucceeded, .executionSucceeded(output: output), scope: "")
             return ExecutionResult(status: .succeeded, output: output, error: nil, cause: nil)
+        } catch is Interpreter.ExecutionTimedOut {
+            let cause = "The execution ran longer than the state machine's TimeoutSeconds (\(machine.timeoutSeconds ?? 0))."
+            recorder.record(HistoryEventType.executionTimedOut, .executionFailed(error: ErrorName.timeout, cause: cause), scope: "")
+            return ExecutionResult(status: .timedOut, output: nil, error: ErrorName.timeout, cause: cause)
         } catch let error as ASLError {
             recorder.record(HistoryEventType.executionFailed, .executionFailed(error: error.name, cause: error.cause), scope: "")
             return ExecutionResult(status: .failed, output: nil, error: error.name, cause: error.cause)

@@ -8,6 +8,8 @@ struct Interpreter: Sendable {
     let context: StateContext
     /// Event scope prefix, see `HistoryEvent.scope`.
     let scope: String
+    /// When the execution's TimeoutSeconds runs out (clock time), checked between top-level states.
+    var deadline: Double? = nil
 
     /// AWS's limit on a state's input or output: 256 KiB of UTF-8 JSON.
     static let payloadLimit = 262_144
@@ -23,6 +25,7 @@ struct Interpreter: Sendable {
         var name = start ?? machine.startAt
         var input = input
         while true {
+            if let deadline, scope.isEmpty, clock.now() > deadline { throw ExecutionTimedOut() }
             guard let state = machine[name] else {
                 throw ASLError.runtime("The state '\(name)' does not exist in the state machine.")
             }
@@ -52,6 +55,9 @@ struct Interpreter: Sendable {
             throw error.prefixed(state: state.name, enteredEventId: enteredId)
         }
     }
+
+    /// The execution ran past the definition's TimeoutSeconds.
+    struct ExecutionTimedOut: Error {}
 
     private func executeWithRecovery(_ state: State, input: JSONValue, enteredTime: Double) async throws -> Step {
         var attempts = [Int](repeating: 0, count: state.retriers.count)

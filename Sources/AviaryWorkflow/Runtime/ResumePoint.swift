@@ -17,7 +17,8 @@ enum ResumePoint: Equatable {
                 self = .finished(ExecutionResult(status: .succeeded, output: output, error: nil, cause: nil))
                 return
             case .executionFailed(let error, let cause):
-                self = .finished(ExecutionResult(status: .failed, output: nil, error: error, cause: cause))
+                let status: ExecutionResult.Status = event.type == HistoryEventType.executionTimedOut ? .timedOut : .failed
+                self = .finished(ExecutionResult(status: status, output: nil, error: error, cause: cause))
                 return
             default: break
             }
