@@ -57,31 +57,16 @@ struct JSONPathParser {
         rest = rest.dropFirst()
         if rest.hasPrefix("?(") {
             rest = rest.dropFirst(2)
-            var depth = 1
-            var inQuote: Character? = nil
-            var idx = rest.startIndex
-            while idx < rest.endIndex {
-                let ch = rest[idx]
-                if let q = inQuote {
-                    if ch == q { inQuote = nil }
-                } else if ch == "'" || ch == "\"" {
-                    inQuote = ch
-                } else if ch == "(" {
-                    depth += 1
-                } else if ch == ")" {
-                    depth -= 1
-                    if depth == 0 { break }
-                }
-                idx = rest.index(after: idx)
+            guard let idx = unquotedIndex(startDepth: 1, where: { ch, depth in ch == ")" && depth == 0 }) else {
+                throw fail("unterminated filter")
             }
-            guard idx < rest.endIndex else { throw fail("unterminated filter") }
             let body = String(rest[..<idx])
             rest = rest[rest.index(after: idx)...]
             guard rest.first == "]" else { throw fail("expected ']' after filter") }
             rest = rest.dropFirst()
             return .filter(try FilterExpression.parse(body, path: text))
         }
-        guard let close = closingBracket() else { throw fail("missing ']'") }
+        guard let close = unquotedIndex(where: { ch, _ in ch == "]" }) else { throw fail("missing ']'") }
         let inner = rest[..<close].trimmingSpaces()
         rest = rest[rest.index(after: close)...]
         if inner == "*" { return .wildcard }
@@ -104,17 +89,20 @@ struct JSONPathParser {
         return numbers.count == 1 ? .index(numbers[0]!) : .union(numbers.map { $0! })
     }
 
-    private func closingBracket() -> Substring.Index? {
-        var inQuote: Character? = nil
+    /// The first index of `rest` where `stop(character, parenthesis depth)` holds outside quotes.
+    private func unquotedIndex(startDepth: Int = 0, where stop: (Character, Int) -> Bool) -> Substring.Index? {
+        var depth = startDepth
+        var quote: Character? = nil
         var idx = rest.startIndex
         while idx < rest.endIndex {
             let ch = rest[idx]
-            if let q = inQuote {
-                if ch == q { inQuote = nil }
+            if let q = quote {
+                if ch == q { quote = nil }
             } else if ch == "'" || ch == "\"" {
-                inQuote = ch
-            } else if ch == "]" {
-                return idx
+                quote = ch
+            } else {
+                if ch == "(" { depth += 1 } else if ch == ")" { depth -= 1 }
+                if stop(ch, depth) { return idx }
             }
             idx = rest.index(after: idx)
         }
