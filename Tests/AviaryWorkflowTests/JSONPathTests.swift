@@ -19,7 +19,7 @@ struct JSONPathTests {
         ("$.store.books[*].title", ["A", "B", "C"] as JSONValue), ("$.store.books[1:].price", [12, 20]),
         ("$.store.books[?(@.price > 10)].title", ["B", "C"]), ("$..title", ["A", "B", "C"]),
         ("$.store.books[?(@.tags)].title", ["A"]), ("$.store.books[?(@.price < 10 || @.title == 'C')].title", ["A", "C"]),
-        ("$.missing[*]", []),
+        ("$.missing[*]", []), ("$.store.books.[?(@.price >= 12)].title", ["B", "C"]),
     ] as [(String, JSONValue)])
     func indefinite(path: String, expected: JSONValue) throws {
         #expect(try JSONPath(path).evaluate(document).asValue == expected)

@@ -30,6 +30,21 @@ extension DefinitionParser {
             toleratedFailureCount: o["ToleratedFailureCount"].flatMap { integerField($0, "\(location).ToleratedFailureCount") },
             toleratedFailureCountPath: path(o, "ToleratedFailureCountPath", location),
             toleratedFailurePercentage: percentage,
-            toleratedFailurePercentagePath: path(o, "ToleratedFailurePercentagePath", location)))
+            toleratedFailurePercentagePath: path(o, "ToleratedFailurePercentagePath", location),
+            itemBatcher: itemBatcher(o, location)))
+    }
+
+    private func itemBatcher(_ o: JSONObject, _ location: String) -> ItemBatcher? {
+        guard let value = o["ItemBatcher"] else { return nil }
+        let at = "\(location).ItemBatcher"
+        guard case .object(let b) = value else {
+            problem(at, "must be an object with MaxItemsPerBatch and/or MaxInputBytesPerBatch")
+            return nil
+        }
+        return ItemBatcher(
+            maxItemsPerBatch: b["MaxItemsPerBatch"].flatMap { integerField($0, "\(at).MaxItemsPerBatch") },
+            maxItemsPerBatchPath: path(b, "MaxItemsPerBatchPath", at),
+            maxInputBytesPerBatch: b["MaxInputBytesPerBatch"].flatMap { integerField($0, "\(at).MaxInputBytesPerBatch") },
+            batchInput: template(b, "BatchInput", at))
     }
 }

@@ -98,4 +98,13 @@ public struct MapState: Sendable {
     public let toleratedFailureCountPath: JSONPath?
     public let toleratedFailurePercentage: Double?
     public let toleratedFailurePercentagePath: JSONPath?
+    public let itemBatcher: ItemBatcher?
+}
+
+/// DISTRIBUTED Map batching: each child execution receives `{"BatchInput": …, "Items": [...]}`.
+public struct ItemBatcher: Sendable {
+    public let maxItemsPerBatch: Int?
+    public let maxItemsPerBatchPath: JSONPath?
+    public let maxInputBytesPerBatch: Int?
+    public let batchInput: PayloadTemplate?
 }

@@ -23,6 +23,9 @@ struct JSONPathParser {
                 } else {
                     segments.append(.deepScan(try parseName()))
                 }
+            } else if rest.hasPrefix(".[") {
+                // Jayway accepts `$.[0]` and `$.[?(…)]` as `$[0]`, `$[?(…)]`.
+                rest = rest.dropFirst()
             } else if c == "." {
                 rest = rest.dropFirst()
                 if rest.first == "*" {

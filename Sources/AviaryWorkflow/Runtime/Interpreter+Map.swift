@@ -5,7 +5,7 @@ extension Interpreter {
     func runMap(_ state: State, _ map: MapState, rawInput: JSONValue, context: JSONValue) async throws -> Step {
         let effective = try applyInputPath(state.inputPath, rawInput, context: context)
         let itemsValue = try map.itemsPath.map { try pathValue($0, in: effective, context: context) } ?? effective
-        guard case .array(let items) = itemsValue else {
+        guard case .array(var items) = itemsValue else {
             throw ASLError.runtime(
                 "Item value provided to Map state is not an array: \(map.itemsPath?.text ?? "$") == \(itemsValue.messageText)")
         }
@@ -24,6 +24,9 @@ extension Interpreter {
             }
         }
         recorder.record(HistoryEventType.mapStateStarted, .mapStarted(length: items.count), scope: scope)
+        if let batcher = map.itemBatcher {
+            (inputs, items) = try batch(inputs, batcher, input: effective, context: context)
+        }
         let distributed = map.mode == .distributed
         if distributed { recorder.record(HistoryEventType.mapRunStarted, .none, scope: scope) }
         let outcomes = await runIterations(state, map, inputs: inputs, items: items, concurrency: limits.concurrency, distributed: distributed)
