@@ -16,8 +16,12 @@ struct ConformanceHarness {
             .appendingPathComponent("shared/conformance/asl")
     }
 
-    /// Every `.jsonl` file of the corpus folder (visible.jsonl, plus a held-out set if present).
+    /// Every `.jsonl` file of the corpus folder (visible.jsonl, plus a held-out set if present),
+    /// or only the file named by `ASL_CONFORMANCE_FILE`.
     static func caseFiles() -> [URL] {
+        if let file = ProcessInfo.processInfo.environment["ASL_CONFORMANCE_FILE"], !file.isEmpty {
+            return [URL(fileURLWithPath: file)]
+        }
         let files = (try? FileManager.default.contentsOfDirectory(at: corpusDirectory, includingPropertiesForKeys: nil)) ?? []
         return files.filter { $0.pathExtension == "jsonl" }.sorted { $0.path < $1.path }
     }
