@@ -16,13 +16,13 @@ extension IntrinsicFunctions {
         return .bool(items.contains { $0.semanticallyEquals(args[1]) })
     }
 
-    /// Inclusive of the end when the step lands on it; at most 1,000 elements.
+    /// Inclusive of the end when the step lands on it; a positive step; at most 1,000 elements.
     func arrayRange(_ args: [JSONValue], _ call: IntrinsicCall) throws(ASLError) -> JSONValue {
         try expectCount(args, 3...3, call)
         let start = try integer(args[0], call)
         let end = try integer(args[1], call)
         let step = try integer(args[2], call)
-        guard step != 0 else { throw invalid(call, "the step must not be 0") }
+        guard step > 0 else { throw invalid(call, "the step must be a positive integer, got \(step)") }
         let values = Array(stride(from: start, through: end, by: step))
         guard values.count <= 1000 else { throw invalid(call, "the range has more than 1000 elements") }
         return .array(values.map { .int($0) })

@@ -3,12 +3,11 @@ import Crypto
 extension IntrinsicFunctions {
     static let hashAlgorithms = ["MD5", "SHA-1", "SHA-256", "SHA-384", "SHA-512"]
 
-    /// Lower-case hex digest of the UTF-8 bytes; non-string data is hashed as its JSON text.
+    /// Lower-case hex digest of the UTF-8 bytes of a string of at most 10,000 characters.
     func hash(_ args: [JSONValue], _ call: IntrinsicCall) throws(ASLError) -> JSONValue {
         try expectCount(args, 2...2, call)
-        let data: String
-        if case .string(let s) = args[0] { data = s } else { data = args[0].serialized() }
-        guard data.utf8.count <= 10_000 else { throw invalid(call, "the input string exceeds 10000 characters") }
+        let data = try string(args[0], call)
+        guard data.count <= 10_000 else { throw invalid(call, "the input string exceeds 10000 characters") }
         let algorithm = try string(args[1], call)
         let bytes = Array(data.utf8)
         let digest: [UInt8]

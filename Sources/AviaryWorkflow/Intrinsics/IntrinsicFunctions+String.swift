@@ -18,7 +18,7 @@ extension IntrinsicFunctions {
                         throw invalid(call, "the number of arguments does not match the number of placeholders")
                     }
                     used += 1
-                    if case .string(let s) = value { out += s } else { out += value.serialized() }
+                    out += IntrinsicFunctions.formatText(value)
                     continue
                 }
                 out.append(c)
@@ -31,6 +31,17 @@ extension IntrinsicFunctions {
             throw invalid(call, "the number of arguments does not match the number of placeholders")
         }
         return .string(out)
+    }
+
+    /// How States.Format prints a value: strings bare, containers in Java's `toString` style
+    /// (`[a, 1]`, `{key=value, other=[]}`), other values as JSON.
+    static func formatText(_ value: JSONValue) -> String {
+        switch value {
+        case .string(let s): return s
+        case .array(let items): return "[" + items.map(formatText).joined(separator: ", ") + "]"
+        case .object(let object): return "{" + object.map { "\($0.key)=\(formatText($0.value))" }.joined(separator: ", ") + "}"
+        default: return value.serialized()
+        }
     }
 
     /// Splits on every character of the delimiter and drops empty pieces, as AWS does.
