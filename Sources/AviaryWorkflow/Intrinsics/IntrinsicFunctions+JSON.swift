@@ -12,30 +12,17 @@ extension IntrinsicFunctions {
         return .string(args[0].serialized())
     }
 
-    /// Shallow merge only: AWS rejects deep merging (`true`) in Standard workflows.
+    /// Shallow merge only: AWS rejects deep merging (`true`).
     func jsonMerge(_ args: [JSONValue], _ call: IntrinsicCall) throws(ASLError) -> JSONValue {
         try expectCount(args, 3...3, call)
         guard case .object(var merged) = args[0], case .object(let right) = args[1] else {
             throw invalid(call, "the first two arguments must be JSON objects")
         }
         guard case .bool(let deep) = args[2] else { throw invalid(call, "the third argument must be a boolean") }
-        if deep {
-            merged = IntrinsicFunctions.deepMerge(merged, right)
-        } else {
-            for (key, value) in right { merged[key] = value }
+        guard !deep else {
+            throw invalid(call, "Currently, Step Functions only supports the shallow merging mode; therefore, you must specify the boolean value as false.")
         }
+        for (key, value) in right { merged[key] = value }
         return .object(merged)
-    }
-
-    private static func deepMerge(_ left: JSONObject, _ right: JSONObject) -> JSONObject {
-        var merged = left
-        for (key, value) in right {
-            if case .object(let l)? = merged[key], case .object(let r) = value {
-                merged[key] = .object(deepMerge(l, r))
-            } else {
-                merged[key] = value
-            }
-        }
-        return merged
     }
 }
