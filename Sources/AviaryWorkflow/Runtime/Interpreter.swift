@@ -69,8 +69,8 @@ struct Interpreter: Sendable {
                 try checkSize(step.output, state: state.name)
                 return step
             } catch let error as ASLError {
-                // Path and data errors inside the state's own input processing are terminal.
-                if error.needsStatePrefix || error.name.map(ErrorName.terminal.contains) == true { throw error }
+                // AWS: "A States.Runtime error isn't retriable, and will always cause the execution to fail."
+                if error.needsStatePrefix || error.name == ErrorName.runtime { throw error }
                 if let index = state.retriers.firstIndex(where: { errorMatches($0.errorEquals, error.name) }),
                     attempts[index] < state.retriers[index].maxAttempts
                 {
