@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "aviary", targets: ["aviary"]),
         .library(name: "AviaryVision", targets: ["AviaryVision"]),
         .executable(name: "DataBench", targets: ["DataBench"]),
+        .executable(name: "WorkflowBench", targets: ["WorkflowBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -37,6 +38,9 @@ let package = Package(
         // MARK: Engine: images
         .target(name: "AviaryVision", dependencies: ["CTurboJPEG", "CImageCodecs"]),
 
+        // MARK: Workflows: the Amazon States Language, interpreted (pure: no storage, no CLI)
+        .target(name: "AviaryWorkflow", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+
         // MARK: Platform: storage
         .target(
             name: "AviaryStore",
@@ -54,6 +58,7 @@ let package = Package(
             dependencies: [
                 "AviaryStore",
                 "AviaryVision",
+                "AviaryWorkflow",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
@@ -72,10 +77,12 @@ let package = Package(
         ),
 
         // MARK: Benchmarks (outside the test graph)
+        .executableTarget(name: "WorkflowBench", dependencies: ["AviaryWorkflow"], path: "Benchmarks/WorkflowBench"),
         .executableTarget(name: "DataBench", dependencies: ["AviaryVision"], path: "Benchmarks/DataBench", exclude: ["pillow_peer.py"]),
 
         // MARK: Tests
         .target(name: "AviaryTestSupport", dependencies: ["AviaryStore", "AviaryCore", "AviaryVision"], path: "Tests/AviaryTestSupport"),
+        .testTarget(name: "AviaryWorkflowTests", dependencies: ["AviaryWorkflow"]),
         .testTarget(name: "AviaryVisionTests", dependencies: ["AviaryVision"], exclude: ["Fixtures"]),
         .testTarget(name: "AviaryStoreTests", dependencies: ["AviaryStore", "AviaryTestSupport"]),
         .testTarget(name: "AviaryCoreTests", dependencies: ["AviaryCore", "AviaryTestSupport"]),
