@@ -38,8 +38,11 @@ let package = Package(
         // MARK: Engine: images
         .target(name: "AviaryVision", dependencies: ["CTurboJPEG", "CImageCodecs"]),
 
+        // MARK: JSON that keeps key order and number spelling, shared by workflows and manifests
+        .target(name: "AviaryJSON"),
+
         // MARK: Workflows: the Amazon States Language, interpreted (pure: no storage, no CLI)
-        .target(name: "AviaryWorkflow", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "AviaryWorkflow", dependencies: ["AviaryJSON", .product(name: "Crypto", package: "swift-crypto")]),
 
         // MARK: Platform: storage
         .target(
@@ -59,6 +62,7 @@ let package = Package(
                 "AviaryStore",
                 "AviaryVision",
                 "AviaryWorkflow",
+                "AviaryJSON",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
@@ -77,12 +81,13 @@ let package = Package(
         ),
 
         // MARK: Benchmarks (outside the test graph)
-        .executableTarget(name: "WorkflowBench", dependencies: ["AviaryWorkflow"], path: "Benchmarks/WorkflowBench"),
+        .executableTarget(name: "WorkflowBench", dependencies: ["AviaryWorkflow", "AviaryJSON"], path: "Benchmarks/WorkflowBench"),
         .executableTarget(name: "DataBench", dependencies: ["AviaryVision"], path: "Benchmarks/DataBench", exclude: ["pillow_peer.py"]),
 
         // MARK: Tests
         .target(name: "AviaryTestSupport", dependencies: ["AviaryStore", "AviaryCore", "AviaryVision"], path: "Tests/AviaryTestSupport"),
-        .testTarget(name: "AviaryWorkflowTests", dependencies: ["AviaryWorkflow"]),
+        .testTarget(name: "AviaryJSONTests", dependencies: ["AviaryJSON"]),
+        .testTarget(name: "AviaryWorkflowTests", dependencies: ["AviaryWorkflow", "AviaryJSON"]),
         .testTarget(name: "AviaryVisionTests", dependencies: ["AviaryVision"], exclude: ["Fixtures"]),
         .testTarget(name: "AviaryStoreTests", dependencies: ["AviaryStore", "AviaryTestSupport"]),
         .testTarget(name: "AviaryCoreTests", dependencies: ["AviaryCore", "AviaryTestSupport"]),

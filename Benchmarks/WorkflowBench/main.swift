@@ -1,5 +1,6 @@
 import AviaryWorkflow
 import Foundation
+import AviaryJSON
 
 /// Throughput of the ASL interpreter: state transitions per second for a Pass chain and for an
 /// inline Map over 1,000 items, and whole executions per second. Every event goes to an

@@ -1,5 +1,6 @@
 import Foundation
 import AviaryWorkflow
+import AviaryJSON
 
 /// Runs the AWS-recorded corpus in ../shared/conformance/asl and compares results the way its
 /// README prescribes.

@@ -1,5 +1,6 @@
 import Testing
 @testable import AviaryWorkflow
+import AviaryJSON
 
 @Suite("JSONPath")
 struct JSONPathTests {

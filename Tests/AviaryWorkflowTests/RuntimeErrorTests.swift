@@ -1,5 +1,6 @@
 import Testing
 import AviaryWorkflow
+import AviaryJSON
 
 /// Runtime failures with the causes real AWS reports (us-east-1), including its state prefix.
 @Suite("Runtime errors worded like AWS")

@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 import AviaryWorkflow
+import AviaryJSON
 
 @Suite("Task states and user functions")
 struct TaskFunctionTests {

@@ -1,4 +1,5 @@
 import AviaryWorkflow
+import AviaryJSON
 
 /// Runs a definition on an input with a virtual clock and a seeded random source.
 func execute(

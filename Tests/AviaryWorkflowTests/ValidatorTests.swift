@@ -1,5 +1,6 @@
 import Testing
 import AviaryWorkflow
+import AviaryJSON
 
 @Suite("Validator")
 struct ValidatorTests {

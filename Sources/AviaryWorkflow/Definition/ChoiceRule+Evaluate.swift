@@ -1,3 +1,4 @@
+import AviaryJSON
 extension ChoiceRule {
     func evaluate(_ input: JSONValue, context: JSONValue) throws(ASLError) -> Bool {
         switch self {

@@ -1,3 +1,4 @@
+import AviaryJSON
 extension ChoiceRule {
     /// Parses one rule; `problem` receives (field location, message) for every defect found.
     static func parse(_ json: JSONValue, location: String, problem: (String, String) -> Void) -> ChoiceRule? {

@@ -1,3 +1,4 @@
+import AviaryJSON
 /// A Choice rule: a boolean combination of comparisons of a `Variable` with a literal or a path.
 public indirect enum ChoiceRule: Sendable {
     case and([ChoiceRule])

@@ -1,3 +1,4 @@
+import AviaryJSON
 /// Retry and Catch: both are arrays of objects keyed by ErrorEquals.
 extension DefinitionParser {
     func retriers(_ o: JSONObject, _ location: String) -> [Retrier] {

@@ -1,3 +1,4 @@
+import AviaryJSON
 extension DefinitionParser {
     func map(_ o: JSONObject, _ location: String) -> State.Kind? {
         if o["ItemReader"] != nil {

@@ -1,3 +1,4 @@
+import AviaryJSON
 extension DefinitionParser {
     static let stateTypes = ["Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"]
 

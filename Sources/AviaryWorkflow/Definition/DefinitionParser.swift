@@ -1,3 +1,4 @@
+import AviaryJSON
 /// Reads a definition from JSON into typed states, collecting every problem rather than
 /// stopping at the first (the validator and `aviary workflow validate` report them all).
 public final class DefinitionParser {

@@ -1,3 +1,4 @@
+import AviaryJSON
 /// Parameters, ItemSelector and ResultSelector: a JSON template whose `"key.$"` fields are
 /// filled from a path, the context object or an intrinsic call. Compiled once so paths and
 /// intrinsic calls are not re-parsed for every item of a Map.

@@ -1,3 +1,4 @@
+import AviaryJSON
 /// One state of a machine: the fields every state may carry plus its type-specific part.
 public struct State: Sendable {
     public let name: String

@@ -1,3 +1,4 @@
+import AviaryJSON
 /// A parsed definition (or a Parallel branch, or a Map's item processor): the states and where to start.
 public struct StateMachine: Sendable {
     public let comment: String?

@@ -1,3 +1,4 @@
+import AviaryJSON
 /// RFC 3339 timestamps (`2016-03-14T01:59:00Z`, `…T01:59:00.123+01:00`), the only form the
 /// Timestamp operators and Wait accept. Parsed by hand: Foundation's formatters are slow and
 /// lenient in ways AWS is not.

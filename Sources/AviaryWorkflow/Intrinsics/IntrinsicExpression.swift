@@ -1,3 +1,4 @@
+import AviaryJSON
 /// A parsed intrinsic function call such as `States.Format('{}', $.name)`.
 /// Parsed once at definition load, evaluated per state entry.
 public indirect enum IntrinsicArgument: Sendable, Hashable {

@@ -1,3 +1,4 @@
+import AviaryJSON
 extension IntrinsicFunctions {
     func arrayPartition(_ args: [JSONValue], _ call: IntrinsicCall) throws(ASLError) -> JSONValue {
         try expectCount(args, 2...2, call)

@@ -1,4 +1,5 @@
 import Crypto
+import AviaryJSON
 
 extension IntrinsicFunctions {
     static let hashAlgorithms = ["MD5", "SHA-1", "SHA-256", "SHA-384", "SHA-512"]

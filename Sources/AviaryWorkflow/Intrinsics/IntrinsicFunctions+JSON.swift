@@ -1,3 +1,4 @@
+import AviaryJSON
 extension IntrinsicFunctions {
     /// An empty string parses to null, as AWS returns.
     func stringToJson(_ args: [JSONValue], _ call: IntrinsicCall) throws(ASLError) -> JSONValue {

@@ -1,3 +1,4 @@
+import AviaryJSON
 extension IntrinsicFunctions {
     /// A random integer in [start, end); the optional seed makes the draw reproducible.
     func mathRandom(_ args: [JSONValue], _ call: IntrinsicCall) throws(ASLError) -> JSONValue {

@@ -1,4 +1,5 @@
 import Foundation
+import AviaryJSON
 
 extension IntrinsicFunctions {
     func format(_ args: [JSONValue], _ call: IntrinsicCall) throws(ASLError) -> JSONValue {

@@ -1,4 +1,5 @@
 import Foundation
+import AviaryJSON
 
 /// Evaluates intrinsic calls. Randomness comes from the execution's injected generator so
 /// tests and replays are deterministic.

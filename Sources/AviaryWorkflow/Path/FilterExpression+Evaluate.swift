@@ -1,3 +1,4 @@
+import AviaryJSON
 extension FilterExpression {
     func matches(_ current: JSONValue, root: JSONValue) -> Bool {
         switch self {

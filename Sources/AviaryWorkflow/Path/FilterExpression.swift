@@ -1,3 +1,4 @@
+import AviaryJSON
 /// The predicate inside `[?( … )]`: comparisons of `@`-relative paths with literals, joined by
 /// `&&` and `||`, or a bare `@.field` that tests existence — what Jayway filters offer ASL users.
 indirect enum FilterExpression: Sendable, Hashable {

@@ -1,4 +1,5 @@
 import Foundation
+import AviaryJSON
 
 extension JSONPath {
     /// ResultPath semantics: place `value` into `input` at this reference path, creating

@@ -1,3 +1,4 @@
+import AviaryJSON
 /// What a path found: one value (definite paths), a list (indefinite paths, possibly empty),
 /// or nothing, with Jayway's explanation for AWS's error messages.
 public enum PathResult: Sendable, Equatable {

@@ -1,3 +1,4 @@
+import AviaryJSON
 /// A compiled JSONPath in the dialect Step Functions accepts (Jayway's): `$`, `.name`,
 /// `['name']`, `[n]`, `[*]`, `[a:b]`, `[i,j]`, `..name` and `[?(@.x == 1)]` filters.
 /// Paths beginning with `$$` address the context object instead of the state input.

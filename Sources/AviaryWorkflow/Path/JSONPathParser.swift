@@ -1,3 +1,4 @@
+import AviaryJSON
 /// Turns the text after `$` into segments.
 struct JSONPathParser {
     let text: String

@@ -1,3 +1,4 @@
+import AviaryJSON
 /// How an execution ended.
 public struct ExecutionResult: Sendable, Equatable {
     public enum Status: String, Sendable { case succeeded = "SUCCEEDED", failed = "FAILED", timedOut = "TIMED_OUT" }

@@ -1,3 +1,4 @@
+import AviaryJSON
 /// Names and ids that the context object (`$$.Execution…`, `$$.StateMachine…`) exposes.
 public struct ExecutionIdentity: Sendable {
     public var executionName: String

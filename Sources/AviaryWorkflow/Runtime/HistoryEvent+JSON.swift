@@ -1,3 +1,4 @@
+import AviaryJSON
 /// AWS's GetExecutionHistory shape (`stateEnteredEventDetails`, `executionFailedEventDetails`…)
 /// so the platform can persist one JSON document per event and read it back to resume.
 extension HistoryEvent {

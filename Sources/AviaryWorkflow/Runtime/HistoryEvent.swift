@@ -1,4 +1,5 @@
 import Synchronization
+import AviaryJSON
 
 /// One entry of an execution's history, named and shaped like AWS's GetExecutionHistory
 /// events so that persisted histories read like the ones users know.

@@ -1,3 +1,4 @@
+import AviaryJSON
 /// InputPath → Parameters → (work) → ResultSelector → ResultPath → OutputPath, with AWS's messages.
 extension Interpreter {
     func applyInputPath(_ spec: FilterPath, _ input: JSONValue, context: JSONValue) throws -> JSONValue {

@@ -1,3 +1,4 @@
+import AviaryJSON
 extension Interpreter {
     /// Groups the selected items into batches by count and by serialised size; the batches
     /// become the child inputs (and the items the Map iterates over).

@@ -1,3 +1,4 @@
+import AviaryJSON
 extension Interpreter {
     /// Runs the item processor once per item, at most MaxConcurrency at a time, keeping item order
     /// in the result. DISTRIBUTED mode runs iterations as child executions (their events stay out

@@ -1,3 +1,4 @@
+import AviaryJSON
 extension Interpreter {
     /// Runs every branch on the same input concurrently; the result lists branch outputs in
     /// branch order. The first failing branch fails the state with its error.

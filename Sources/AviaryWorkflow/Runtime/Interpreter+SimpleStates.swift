@@ -1,3 +1,4 @@
+import AviaryJSON
 /// Pass, Choice, Wait and Fail: the states that do no outside work.
 extension Interpreter {
     func runPass(_ state: State, _ pass: PassState, rawInput: JSONValue, context: JSONValue) throws -> Step {

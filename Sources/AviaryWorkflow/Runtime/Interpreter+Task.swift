@@ -1,3 +1,4 @@
+import AviaryJSON
 extension Interpreter {
     /// Calls the resource through the invoker, bounded by TimeoutSeconds (States.Timeout) and
     /// HeartbeatSeconds (States.HeartbeatTimeout: functions here send no heartbeats, so a call

@@ -1,3 +1,4 @@
+import AviaryJSON
 /// Runs states. A value type shared by concurrent Map iterations and Parallel branches: all
 /// mutable state lives in the event recorder (ids) and in local variables.
 struct Interpreter: Sendable {

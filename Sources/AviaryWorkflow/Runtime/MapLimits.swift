@@ -1,3 +1,4 @@
+import AviaryJSON
 /// MaxConcurrency and the tolerated-failure settings, read from the definition or from the
 /// input through their `…Path` fields, with AWS's messages for bad values.
 struct MapLimits {

@@ -1,3 +1,4 @@
+import AviaryJSON
 /// Where a crashed execution continues, read from its recorded history.
 ///
 /// Rule: the last top-level state that exited hands its recorded output to its `Next` state;

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import AviaryJSON
 
 /// A user function that is any command: it reads the event as JSON on stdin and writes its
 /// result as JSON on stdout. A non-zero exit fails the task: if stdout holds Lambda's error shape

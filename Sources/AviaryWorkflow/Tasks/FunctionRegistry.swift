@@ -1,4 +1,5 @@
 import Synchronization
+import AviaryJSON
 
 /// Functions by name, and the resolution of Task `Resource` values to them, so that a
 /// definition exported from AWS runs unchanged:

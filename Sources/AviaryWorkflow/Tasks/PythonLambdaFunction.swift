@@ -1,3 +1,4 @@
+import AviaryJSON
 /// A Python file with `lambda_handler(event, context)`, run with python3 through a small
 /// bootstrap. An exception becomes an ASL error named after the exception class, as Lambda
 /// reports `errorType`.

@@ -1,3 +1,4 @@
+import AviaryJSON
 /// What a Task state calls: given the Resource and the effective parameters, return the result
 /// or throw an `ASLError` (its name is what Retry and Catch match).
 public protocol TaskInvoker: Sendable {

@@ -9,7 +9,7 @@ extension JSONValue: CustomStringConvertible {
         return out
     }
 
-    func write(to out: inout String) {
+    public func write(to out: inout String) {
         switch self {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
@@ -37,7 +37,7 @@ extension JSONValue: CustomStringConvertible {
         }
     }
 
-    static func writeQuoted(_ s: String, to out: inout String) {
+    public static func writeQuoted(_ s: String, to out: inout String) {
         out += "\""
         for scalar in s.unicodeScalars {
             switch scalar {

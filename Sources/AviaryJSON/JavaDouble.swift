@@ -1,7 +1,7 @@
 /// Java's `Double.toString` spelling, which AWS prints: shortest round-trip digits, always a
 /// fractional part, and scientific notation (`1.0E-5`, `1.2E7`) outside [1e-3, 1e7).
 enum JavaDouble {
-    static func format(_ value: Double) -> String {
+    public static func format(_ value: Double) -> String {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value < 0 ? "-Infinity" : "Infinity" }
         if value == 0 { return value.sign == .minus ? "-0.0" : "0.0" }
