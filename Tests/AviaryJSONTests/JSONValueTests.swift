@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import AviaryJSON
 
@@ -32,5 +33,20 @@ struct JSONValueTests {
         #expect(JSONValue.int(1) != JSONValue.double(1.0))
         #expect(JSONValue.int(1).semanticallyEquals(.double(1.0)))
         #expect(!JSONValue.bool(true).semanticallyEquals(.int(1)))
+    }
+
+    @Test("travels through Codable with integers kept apart from doubles")
+    func codable() throws {
+        let value = try JSONParser.parse(#"{"z":1,"a":[2.5,null,true,"s"],"o":{"k":-3}}"#)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let encoded = try encoder.encode(value)
+        #expect(String(decoding: encoded, as: UTF8.self) == #"{"a":[2.5,null,true,"s"],"o":{"k":-3},"z":1}"#)
+        let decoded = try JSONDecoder().decode(JSONValue.self, from: encoded)
+        #expect(decoded == value)
+        #expect(decoded["z"] == .int(1))
+        #expect(decoded["a"]?.arrayValue?.first == .double(2.5))
+        #expect(JSONValue.double(4.0).integerValue == 4)
+        #expect(JSONValue.double(4.5).integerValue == nil)
     }
 }

@@ -1,3 +1,4 @@
+import AviaryJSON
 import AviaryStore
 import AviaryVision
 import Foundation
@@ -102,20 +103,20 @@ public struct DatasetExporter: Sendable {
 /// Ground Truth's label attributes for an item that did not come from a Ground Truth manifest.
 enum GroundTruthLabels {
     static func attributes(for item: DatasetItem, classes: [String], attribute: String, date: Date) -> [String: JSONValue] {
-        let indices = item.labels.compactMap { classes.firstIndex(of: $0) }.map { JSONValue.integer(Int64($0)) }
+        let indices = item.labels.compactMap { classes.firstIndex(of: $0) }.map { JSONValue.int($0) }
         guard !indices.isEmpty else { return [:] }
-        var metadata: [String: JSONValue] = [
-            "job-name": .string("labeling-job/\(attribute)"),
-            "human-annotated": .string("yes"),
-            "creation-date": .string(date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true)
-                .dateTimeSeparator(.standard).timeSeparator(.colon).timeZone(separator: .omitted))),
-        ]
+        var metadata = JSONObject([
+            ("job-name", .string("labeling-job/\(attribute)")),
+            ("human-annotated", .string("yes")),
+            ("creation-date", .string(date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true)
+                .dateTimeSeparator(.standard).timeSeparator(.colon).timeZone(separator: .omitted)))),
+        ])
         if item.labels.count == 1 {
             metadata["class-name"] = .string(item.labels[0])
             metadata["type"] = .string("groundtruth/image-classification")
             return [attribute: indices[0], attribute + "-metadata": .object(metadata)]
         }
-        metadata["class-map"] = .object(Dictionary(uniqueKeysWithValues: item.labels.compactMap { label in
+        metadata["class-map"] = .object(JSONObject(item.labels.compactMap { label in
             classes.firstIndex(of: label).map { (String($0), JSONValue.string(label)) }
         }))
         metadata["type"] = .string("groundtruth/image-classification-multilabel")

@@ -1,3 +1,4 @@
+import AviaryJSON
 import AviaryStore
 
 /// One image of a dataset version and what is known about it.

@@ -1,3 +1,4 @@
+import AviaryJSON
 import Foundation
 
 /// A SageMaker Ground Truth augmented manifest: JSON Lines, each with a `source-ref` and, for labeled
@@ -75,11 +76,11 @@ public struct GroundTruthManifestSource: Sendable {
     static func labels(of object: [String: JSONValue], attribute: String) throws -> [String] {
         guard let value = object[attribute] else { return [] }
         let metadata = object[attribute + "-metadata"]
-        func name(_ index: Int64) -> String {
+        func name(_ index: Int) -> String {
             metadata?["class-map"]?[String(index)]?.stringValue ?? String(index)
         }
         switch value {
-        case .integer(let index):
+        case .int(let index):
             return [metadata?["class-name"]?.stringValue ?? name(index)]
         case .array(let values):
             return try values.map { element in

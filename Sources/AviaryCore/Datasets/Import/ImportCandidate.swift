@@ -1,3 +1,4 @@
+import AviaryJSON
 import Foundation
 
 /// One image an import source offers, before it has been read or checked.
