@@ -39,12 +39,27 @@ struct TransformTests {
         #expect(ColorJitter.adjust(image, brightness: 3, contrast: 1, saturation: 1).pixels == [255, 255, 255, 150, 180, 210])
     }
 
+    @Test func hueRotatesAroundTheColourWheelAndLeavesGraysAlone() {
+        // Red turned a third of the wheel is green, half of it cyan; (200, 100, 50) sits at 20°,
+        // and 60° more puts it at 80°: value 200, saturation 0.75, so red falls to 150.
+        let image = Image(width: 3, height: 1, format: .rgb, pixels: [255, 0, 0, 200, 100, 50, 90, 90, 90])
+        #expect(ColorJitter.adjust(image, brightness: 1, contrast: 1, saturation: 1, hue: 1.0 / 3).pixels
+            == [0, 255, 0, 50, 200, 100, 90, 90, 90])
+        #expect(ColorJitter.adjust(image, brightness: 1, contrast: 1, saturation: 1, hue: 0.5).pixels
+            == [0, 255, 255, 50, 150, 200, 90, 90, 90])
+        #expect(ColorJitter.adjust(image, brightness: 1, contrast: 1, saturation: 1, hue: 1.0 / 6).pixels
+            == [255, 255, 0, 150, 200, 50, 90, 90, 90])
+        #expect(ColorJitter.adjust(image, brightness: 1, contrast: 1, saturation: 1, hue: -1.0 / 6).pixels
+            == [255, 0, 255, 200, 50, 150, 90, 90, 90])
+    }
+
     @Test func jitterFactorsStayInRangeAndRepeat() {
-        let jitter = ColorJitter(brightness: 0.4, contrast: 0.4, saturation: 0.4)
+        let jitter = ColorJitter(brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1)
         var a = SeededGenerator(seed: 9), b = SeededGenerator(seed: 9)
         for _ in 0..<100 {
             let f = jitter.factors(using: &a)
             #expect((0.6..<1.4).contains(f.brightness) && (0.6..<1.4).contains(f.contrast) && (0.6..<1.4).contains(f.saturation))
+            #expect((-0.1..<0.1).contains(f.hue))
             #expect(jitter.factors(using: &b) == f)
         }
     }
