@@ -7,7 +7,7 @@ public enum ConfusionMatrixChart {
         let cell = Double(max(18, min(48, 640 / max(1, n))))
         let labelWidth = Double(min(160, 8 + 7 * (classes.map(\.count).max() ?? 1)))
         let left = labelWidth + 24, top = labelWidth + 40
-        var svg = SVGDocument(width: Int(left + cell * Double(n) + 20), height: Int(top + cell * Double(n) + 20))
+        var svg = SVGDocument(width: Int(left + cell * Double(n) + labelWidth / 2 + 20), height: Int(top + cell * Double(n) + 20))
         svg.text(title, x: left, y: 20, size: 15, bold: true)
         svg.text("predicted →", x: left, y: 36, size: 11, fill: "#666")
         svg.text("actual ↓", x: 8, y: top - 6, size: 11, fill: "#666")
