@@ -75,6 +75,8 @@ let package = Package(
                 "AviaryCore",
                 "AviaryStore",
                 "AviaryVision",
+                "AviaryWorkflow",
+                "AviaryJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
