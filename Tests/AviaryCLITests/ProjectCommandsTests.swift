@@ -94,6 +94,10 @@ import Testing
                                       comes from.
               data                    Import, inspect, compare, split and export dataset
                                       versions.
+              workflow                Validate, store, run, inspect, stop and resume Amazon
+                                      States Language workflows.
+              function                Register, list and remove the functions workflows
+                                      call.
 
               See 'aviary help <subcommand>' for detailed help.
 

@@ -39,3 +39,9 @@ public struct WorkflowRunnerIdentity: Codable, Sendable, Equatable {
         return kill(pid, 0) != 0 && errno == ESRCH
     }
 }
+
+extension Date {
+    /// Records store dates as ISO 8601 without fractions; execution dates are cut to whole seconds up
+    /// front so an execution in memory equals the one read back. History events keep milliseconds.
+    var wholeSeconds: Date { Date(timeIntervalSince1970: timeIntervalSince1970.rounded(.down)) }
+}

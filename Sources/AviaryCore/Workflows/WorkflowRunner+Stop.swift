@@ -8,7 +8,7 @@ extension WorkflowRunner {
     public func stop(_ name: String, error: String? = nil, cause: String? = nil, timeout: Duration = .seconds(15)) async throws -> WorkflowExecution {
         let execution = try await catalog.execution(name)
         guard execution.status == .running else { throw WorkflowError.notRunning(name: name, status: execution.status) }
-        let now = Date()
+        let now = Date().wholeSeconds
         let request = WorkflowStopRequest(requestedAt: now, error: error, cause: cause)
         if execution.runner?.isGone ?? true {
             var final = execution

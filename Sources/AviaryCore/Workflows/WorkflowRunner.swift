@@ -35,7 +35,7 @@ public struct WorkflowRunner: Sendable {
         guard try await !catalog.executionExists(name) else { throw WorkflowError.executionExists(name: name) }
         let execution = WorkflowExecution(
             name: name, stateMachine: workflow, version: definition.latest.number, status: .running, input: text,
-            startDate: now, runner: .current)
+            startDate: now.wholeSeconds, runner: .current)
         try await metadata.write(try WorkflowCatalog.statusBatch(execution, time: now))
         return execution
     }
@@ -142,7 +142,7 @@ public struct WorkflowRunner: Sendable {
 
     private func finalBatch(_ execution: WorkflowExecution, _ ending: Ending) throws -> (WorkflowExecution, WriteBatch) {
         var final = execution
-        let now = Date(timeIntervalSince1970: clock.now())
+        let now = Date(timeIntervalSince1970: clock.now()).wholeSeconds
         final.stopDate = now
         var abortEntry: HistoryEntry?
         switch ending {
