@@ -93,6 +93,6 @@ let package = Package(
         .testTarget(name: "AviaryVisionTests", dependencies: ["AviaryVision"], exclude: ["Fixtures"]),
         .testTarget(name: "AviaryStoreTests", dependencies: ["AviaryStore", "AviaryTestSupport"]),
         .testTarget(name: "AviaryCoreTests", dependencies: ["AviaryCore", "AviaryTestSupport"]),
-        .testTarget(name: "AviaryCLITests", dependencies: ["aviary", "AviaryCore", "AviaryStore", "AviaryTestSupport"]),
+        .testTarget(name: "AviaryCLITests", dependencies: ["aviary", "AviaryCore", "AviaryStore", "AviaryVision", "AviaryTestSupport"]),
     ]
 )
