@@ -83,7 +83,7 @@ let package = Package(
         ),
 
         // MARK: Benchmarks (outside the test graph)
-        .executableTarget(name: "WorkflowBench", dependencies: ["AviaryWorkflow", "AviaryJSON"], path: "Benchmarks/WorkflowBench"),
+        .executableTarget(name: "WorkflowBench", dependencies: ["AviaryWorkflow", "AviaryJSON", "AviaryCore", "AviaryStore"], path: "Benchmarks/WorkflowBench"),
         .executableTarget(name: "DataBench", dependencies: ["AviaryVision"], path: "Benchmarks/DataBench", exclude: ["pillow_peer.py"]),
 
         // MARK: Tests
