@@ -20,6 +20,8 @@ final class PersistentHistorySink: ExecutionHistorySink {
     private struct Queue {
         var pending: [HistoryEvent] = []
         var lastAcceptedId: Int
+        /// Whether the engine recorded the execution's end (ExecutionSucceeded, …Failed, …TimedOut).
+        var ended = false
         var accepting = true
         var failure: (any Error)?
     }
@@ -50,17 +52,24 @@ final class PersistentHistorySink: ExecutionHistorySink {
             guard q.accepting else { return false }
             q.pending.append(event)
             q.lastAcceptedId = event.id
+            if event.scope.isEmpty && Self.endings.contains(event.type) { q.ended = true }
             return q.pending.count == 1
         }
         if wake { requestContinuation.yield(.drain) }
     }
 
+    private static let endings: Set<String> = [
+        HistoryEventType.executionSucceeded, HistoryEventType.executionFailed, HistoryEventType.executionTimedOut,
+    ]
+
     /// Drops every event recorded from now on: an aborted execution's interpreter may still be
-    /// unwinding, and nothing it records after the abort belongs in the history.
-    func stopAccepting() -> Int {
+    /// unwinding, and nothing it records after the abort belongs in the history. Returns the last
+    /// accepted event's id, and whether the execution had already ended (then the abort comes too
+    /// late and the engine's own ending stands).
+    func stopAccepting() -> (lastEventId: Int, ended: Bool) {
         queue.withLock { q in
             q.accepting = false
-            return q.lastAcceptedId
+            return (q.lastAcceptedId, q.ended)
         }
     }
 

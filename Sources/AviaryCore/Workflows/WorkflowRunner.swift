@@ -81,6 +81,11 @@ public struct WorkflowRunner: Sendable {
         case stopRequested(WorkflowStopRequest, lastEventId: Int)
     }
 
+    private enum RaceResult: Sendable {
+        case finished(ExecutionResult)
+        case stopRequested(WorkflowStopRequest)
+    }
+
     private func drive(_ execution: WorkflowExecution, machine: StateMachine, history: [HistoryEvent]?) async throws -> WorkflowExecution {
         let input: AviaryJSON.JSONValue
         do { input = try JSONParser.parse(execution.input) } catch {
@@ -109,20 +114,26 @@ public struct WorkflowRunner: Sendable {
 
     /// Runs the engine until it ends or a stop request arrives, whichever comes first.
     private func race(_ engine: Execution, history: [HistoryEvent]?, sink: PersistentHistorySink, name: String) async -> Ending {
-        await withTaskGroup(of: Ending?.self) { group in
+        await withTaskGroup(of: RaceResult?.self) { group in
             group.addTask {
                 if let history { return .finished(await engine.resume(from: history)) }
                 return .finished(await engine.run())
             }
-            group.addTask {
-                guard let request = await waitForStopRequest(name) else { return nil }
-                // Before the engine is cancelled: nothing it records while unwinding is history.
-                return .stopRequested(request, lastEventId: sink.stopAccepting())
-            }
+            group.addTask { await waitForStopRequest(name).map { .stopRequested($0) } }
             while let next = await group.next() {
-                guard let ending = next else { continue }
-                group.cancelAll()
-                return ending
+                switch next {
+                case .finished(let result)?:
+                    group.cancelAll()
+                    return .finished(result)
+                case .stopRequested(let request)?:
+                    // Before the engine is cancelled: nothing it records while unwinding is history.
+                    let (lastEventId, ended) = sink.stopAccepting()
+                    if ended { continue }  // too late: the engine's own ending is on its way
+                    group.cancelAll()
+                    return .stopRequested(request, lastEventId: lastEventId)
+                case nil:
+                    continue
+                }
             }
             preconditionFailure("the engine task always returns an ending")
         }

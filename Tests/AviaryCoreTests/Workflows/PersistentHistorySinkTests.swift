@@ -40,7 +40,7 @@ import Testing
         let sink = PersistentHistorySink(store: store, subject: "s", lastPersistedId: 4)
         async let writer: Void = sink.run()
         sink.record(Self.event(5))
-        #expect(sink.stopAccepting() == 5)
+        #expect(sink.stopAccepting() == (5, false))
         sink.record(Self.event(6))
         try await sink.flush()
         sink.close()
