@@ -83,6 +83,32 @@ import Testing
         #expect(resumed.standardOutput == "orphan SUCCEEDED\n")
     }
 
+    @Test func stopAbortsAnExecutionWhoseProcessDied() async throws {
+        let directory = try await AviaryProcess.initializedProject()
+        #expect(try await AviaryProcess.run(["function", "add", "slow", "--command", Self.slowFunction], in: directory.url).status == 0)
+        let file = try directory.write("flow.json", Data(Self.definition.utf8))
+        #expect(try await AviaryProcess.run(["workflow", "create", "flow", file.path], in: directory.url).status == 0)
+        let process = AviaryProcess.configured(["workflow", "start", "flow", "--name", "dead", "--input", #"{"seed": 2}"#], in: directory.url)
+        process.standardOutput = Pipe()
+        try process.run()
+        let deadline = Date().addingTimeInterval(30)
+        while !FileManager.default.fileExists(atPath: directory.file("first-call").path) && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        kill(process.processIdentifier, SIGKILL)
+        try await AviaryProcess.offThePool { process.waitUntilExit() }
+        if let pid = Int32((try? String(contentsOf: directory.file("slow.pid"), encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") {
+            kill(pid, SIGKILL)
+        }
+        let stop = try await AviaryProcess.run(["workflow", "stop", "dead", "--error", "Operator.Abort"], in: directory.url)
+        #expect(stop.status == 0, "\(stop.standardError)")
+        #expect(stop.standardOutput.contains("status:   ABORTED\n"))
+        let project = try Project.open(ProjectLayout(root: directory.url), environment: [:])
+        let entries = try await WorkflowCatalog(metadata: project.metadata).historyEntries("dead")
+        #expect(entries.map(\.type) == ["ExecutionStarted", "PassStateEntered", "PassStateExited", "TaskStateEntered", "TaskScheduled", "TaskStarted", "ExecutionAborted"])
+        #expect(entries.map(\.number) == Array(1...7))
+        let log = try await project.metadata.events(after: 0, limit: 100).filter { $0.subject == "workflow.execution/dead" }.map(\.type)
+        #expect(log == ["workflow.execution.started", "workflow.execution.aborted"])
+    }
+
     @Test func stopFromAnotherProcessAbortsARunningExecution() async throws {
         let directory = try await AviaryProcess.initializedProject()
         let file = try directory.write("hold.json", Data(#"{"StartAt": "Hold", "States": {"Hold": {"Type": "Wait", "Seconds": 120, "End": true}}}"#.utf8))

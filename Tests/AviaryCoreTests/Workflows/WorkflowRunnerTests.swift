@@ -118,4 +118,16 @@ import Testing
         #expect(try await fixture.project.metadata.record(kind: WorkflowStopRequest.recordKind, id: "held") == nil)
         await #expect(throws: WorkflowError.notRunning(name: "held", status: .aborted)) { try await runner.stop("held") }
     }
+
+    @Test func anExecutionPastItsTimeoutIsTimedOutWithItsOwnEvent() async throws {
+        let fixture = try WorkflowFixture()
+        let definition = #"{"TimeoutSeconds": 5, "StartAt": "Hold", "States": {"Hold": {"Type": "Wait", "Seconds": 60, "Next": "After"}, "After": {"Type": "Pass", "End": true}}}"#
+        try await fixture.catalog.create(name: "late", definition: definition, source: "test")
+        let runner = WorkflowRunner(catalog: fixture.catalog, invoker: NoTaskInvoker(), clock: VirtualClock())
+        let finished = try await runner.run(try await runner.start(workflow: "late", input: "{}", name: "late-1"))
+        #expect(finished.status == .timedOut)
+        #expect(finished.error == "States.Timeout")
+        #expect(try await fixture.historyTypes("late-1").last == "ExecutionTimedOut")
+        #expect(try await fixture.eventLog().last == "workflow.execution.timed_out workflow.execution/late-1")
+    }
 }
