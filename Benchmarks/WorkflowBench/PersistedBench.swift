@@ -27,4 +27,22 @@ enum PersistedBench {
         }
         return rates.sorted()[rates.count / 2]
     }
+
+    /// Whole stored executions per second, one after another: each costs at least two commits
+    /// (the RUNNING record, then the last events with the final status).
+    static func executionsPerSecond(definition: String, input: String, count: Int) async throws -> Double {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("workflow-bench-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try Project.initialize(at: root)
+        let project = try Project.open(ProjectLayout(root: root), environment: [:])
+        let catalog = WorkflowCatalog(metadata: project.metadata)
+        try await catalog.create(name: "bench", definition: definition, source: "bench")
+        let runner = WorkflowRunner(catalog: catalog, invoker: NoTaskInvoker())
+        let start = DispatchTime.now().uptimeNanoseconds
+        for index in 0..<count {
+            let execution = try await runner.run(try await runner.start(workflow: "bench", input: input, name: "e-\(index)"))
+            precondition(execution.status == .succeeded, "\(execution)")
+        }
+        return Double(count) / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
 }
