@@ -3,7 +3,7 @@ SWIFT ?= swift
 SWIFT_TEST_FLAGS ?=
 export OMP_WAIT_POLICY ?= passive
 
-.PHONY: deps build release demo test bench-data clean
+.PHONY: deps build release demo test bench-data bench-workflows clean
 
 deps:
 	@scripts/install-deps.sh
@@ -29,6 +29,11 @@ $(PEER_PYTHON):
 bench-data: deps $(PEER_PYTHON)
 	$(SWIFT) build -c release --product DataBench
 	"$$($(SWIFT) build -c release --show-bin-path)/DataBench" --python $(PEER_PYTHON)
+
+# Workflow throughput: in-memory and with SQLite history; ends with one line of JSON.
+bench-workflows: deps
+	$(SWIFT) build -c release --product WorkflowBench
+	"$$($(SWIFT) build -c release --show-bin-path)/WorkflowBench"
 
 clean:
 	rm -rf .build

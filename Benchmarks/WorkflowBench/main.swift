@@ -79,6 +79,12 @@ let executionRate = await measure {
     return executions
 }
 
+let persistedChain = try await PersistedBench.transitionsPerSecond(definition: passChain(1_000), input: #"{"value": 1}"#, repeats: repeats)
+let persistedMap = try await PersistedBench.transitionsPerSecond(
+    definition: mapDefinition, input: JSONValue.object(JSONObject([("items", items)])).serialized(), repeats: repeats)
+let persistedExecutions = try await PersistedBench.executionsPerSecond(
+    definition: smallDefinition, input: #"{"image": "sha256:0", "confidence": 0.9}"#, count: 300)
+
 func row(_ name: String, _ value: Double, _ unit: String, ratio: Double?) -> String {
     let v = String(format: "%12.0f", value)
     let r = ratio.map { String(format: "%8.2fx", $0) } ?? "       -"
@@ -90,6 +96,9 @@ print("benchmark                               median  unit           vs goal")
 print(row("Pass chain (1,000 states)", chainRate.perSecond, "transitions/s", ratio: chainRate.perSecond / goalTransitionsPerSecond))
 print(row("Map over 1,000 items (3 states)", mapRate.perSecond, "transitions/s", ratio: mapRate.perSecond / goalTransitionsPerSecond))
 print(row("Executions (4-state machine)", executionRate.perSecond, "executions/s", ratio: nil))
+print(row("Pass chain, SQLite history", persistedChain, "transitions/s", ratio: persistedChain / goalTransitionsPerSecond))
+print(row("Map over 1,000, SQLite history", persistedMap, "transitions/s", ratio: persistedMap / goalTransitionsPerSecond))
+print(row("Executions, SQLite history", persistedExecutions, "executions/s", ratio: nil))
 print(
-    "{\"benchmark\":\"workflow\",\"pass_chain_transitions_per_s\":\(Int(chainRate.perSecond)),\"map_1000_transitions_per_s\":\(Int(mapRate.perSecond)),\"executions_per_s\":\(Int(executionRate.perSecond)),\"goal_transitions_per_s\":\(Int(goalTransitionsPerSecond)),\"pass_chain_vs_goal\":\(String(format: "%.2f", chainRate.perSecond / goalTransitionsPerSecond)),\"map_vs_goal\":\(String(format: "%.2f", mapRate.perSecond / goalTransitionsPerSecond))}"
+    "{\"benchmark\":\"workflow\",\"pass_chain_transitions_per_s\":\(Int(chainRate.perSecond)),\"map_1000_transitions_per_s\":\(Int(mapRate.perSecond)),\"executions_per_s\":\(Int(executionRate.perSecond)),\"persisted_pass_chain_transitions_per_s\":\(Int(persistedChain)),\"persisted_map_1000_transitions_per_s\":\(Int(persistedMap)),\"persisted_executions_per_s\":\(Int(persistedExecutions)),\"goal_transitions_per_s\":\(Int(goalTransitionsPerSecond)),\"pass_chain_vs_goal\":\(String(format: "%.2f", chainRate.perSecond / goalTransitionsPerSecond)),\"map_vs_goal\":\(String(format: "%.2f", mapRate.perSecond / goalTransitionsPerSecond))}"
 )

@@ -1,3 +1,4 @@
+import AviaryStore
 import AviaryTestSupport
 import Foundation
 import Testing
@@ -17,7 +18,7 @@ import Testing
         let blobs = try #require(object["blobs"] as? [String: Any])
         #expect(blobs["count"] as? Int == 0)
         let metadata = try #require(object["metadata"] as? [String: Any])
-        #expect(metadata["schemaVersion"] as? Int == 1)
+        #expect(metadata["schemaVersion"] as? Int == SQLiteMetadataStore.supportedSchemaVersion)
         #expect(metadata["location"] as? String == "sqlite://" + directory.file("p/.aviary/aviary.sqlite").path)
     }
 
@@ -93,6 +94,10 @@ import Testing
                                       comes from.
               data                    Import, inspect, compare, split and export dataset
                                       versions.
+              workflow                Validate, store, run, inspect, stop and resume Amazon
+                                      States Language workflows.
+              function                Register, list and remove the functions workflows
+                                      call.
 
               See 'aviary help <subcommand>' for detailed help.
 

@@ -66,6 +66,12 @@ public struct ErrorDisposition: Equatable, Sendable {
             case .sourceNotFound, .versionNotFound: category = .notFound
             default: category = .invalidInput
             }
+        case let error as WorkflowError:
+            switch error {
+            case .definitionNotFound, .executionNotFound, .functionNotFound: category = .notFound
+            case .runnerAlive, .stopPending: category = .temporary
+            default: category = .invalidInput
+            }
         default:
             category = .internalFailure
         }

@@ -34,6 +34,9 @@ public protocol MetadataStore: Sendable {
 
     /// The sequence number of the newest event, 0 when the log is empty.
     func latestEventSequence() async throws -> Int64
+
+    /// A subject's history entries numbered above `number`, in order, at most `limit` of them.
+    func history(of subject: String, after number: Int, limit: Int) async throws -> [HistoryEntry]
 }
 
 extension MetadataStore {
@@ -49,16 +52,20 @@ extension MetadataStore {
     }
 }
 
-/// Records written and deleted, and events appended, together: either all of it lands or none does.
+/// Records written and deleted, events appended and history entries appended, together: either all
+/// of it lands or none does.
 public struct WriteBatch: Sendable {
     public var records: [Record]
     public var deletions: [RecordKey]
     public var events: [NewEvent]
+    /// Appended to their subjects' histories; a number already taken fails the whole batch.
+    public var history: [HistoryEntry]
 
-    public init(records: [Record] = [], deletions: [RecordKey] = [], events: [NewEvent] = []) {
+    public init(records: [Record] = [], deletions: [RecordKey] = [], events: [NewEvent] = [], history: [HistoryEntry] = []) {
         self.records = records
         self.deletions = deletions
         self.events = events
+        self.history = history
     }
 }
 

@@ -52,6 +52,7 @@ public final class SQLiteMetadataStore: MetadataStore {
                         try db.execute(sql: "DELETE FROM records WHERE kind = ? AND id = ?", arguments: [key.kind, key.id])
                     }
                     for event in batch.events { stored.append(try Self.append(event, in: db)) }
+                    if !batch.history.isEmpty { try Self.append(batch.history, in: db) }
                     return .commit
                 }
                 return stored

@@ -32,6 +32,8 @@ enum SQLiteMigrations {
             )
             """,
         ]),
+        reservedForAnotherBranch,
+        workflowHistory,
     ]
 
     /// The table that records which migrations a database has had.

@@ -45,7 +45,7 @@ public final class FunctionRegistry: TaskInvoker {
         guard let function = function(named: name) else {
             throw ASLError(
                 name: "Lambda.ResourceNotFoundException",
-                cause: "Function not found: \(name). Register it with `aviary workflow function add \(name) …`.")
+                cause: "Function not found: \(name). Register it with `aviary function add \(name) …`.")
         }
         return try await function.call(event: event)
     }

@@ -6,16 +6,19 @@ public struct PythonLambdaFunction: WorkflowFunction {
     public let file: String
     public let handler: String
     public let python: String
+    /// Added to the inherited environment (the platform passes the project's location).
+    public let environment: [String: String]?
 
-    public init(file: String, handler: String = "lambda_handler", python: String = "/usr/bin/env") {
+    public init(file: String, handler: String = "lambda_handler", python: String = "/usr/bin/env", environment: [String: String]? = nil) {
         self.file = file
         self.handler = handler
         self.python = python
+        self.environment = environment
     }
 
     public func call(event: JSONValue) async throws -> JSONValue {
         let command = CommandFunction(
-            executable: python, arguments: ["python3", "-c", Self.bootstrap, file, handler])
+            executable: python, arguments: ["python3", "-c", Self.bootstrap, file, handler], environment: environment)
         return try await command.call(event: event)
     }
 

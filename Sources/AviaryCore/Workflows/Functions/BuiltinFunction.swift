@@ -1,0 +1,40 @@
+import AviaryStore
+import AviaryWorkflow
+import Foundation
+
+/// What a built-in function may use. Grows with the platform: the model-backed `aviary.classify`
+/// will take a model or endpoint handle from here once the neural engine exists.
+public struct BuiltinContext: Sendable {
+    /// The project's blob store; nil when a workflow runs outside a project.
+    public var blobs: (any BlobStore)?
+    /// Where relative paths in events are resolved.
+    public var workingDirectory: URL
+
+    public init(blobs: (any BlobStore)?, workingDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) {
+        self.blobs = blobs
+        self.workingDirectory = workingDirectory
+    }
+}
+
+/// A function that ships with Aviary, named `aviary.…`, callable as a Task `Resource` or as a
+/// lambda:invoke `FunctionName`.
+public struct BuiltinFunction: Sendable {
+    public var name: String
+    public var summary: String
+    /// Makes the callable, or nil when the context lacks what it needs (blob functions outside a project).
+    public var make: @Sendable (BuiltinContext) -> (any WorkflowFunction)?
+
+    /// Every built-in. The model-backed `aviary.classify` is not here yet: it needs the neural engine
+    /// (being built); it will be one more entry whose `make` takes a model from `BuiltinContext`.
+    public static let all: [BuiltinFunction] = [
+        BuiltinFunction(name: "aviary.blob.write", summary: "store a file, text or JSON in the blob store; returns {blob, size}") { context in
+            context.blobs.map { BlobWriteFunction(blobs: $0, workingDirectory: context.workingDirectory) }
+        },
+        BuiltinFunction(name: "aviary.blob.read", summary: "read a blob's size and image header, text or JSON by id") { context in
+            context.blobs.map { BlobReadFunction(blobs: $0) }
+        },
+        BuiltinFunction(name: "aviary.notify", summary: "POST a JSON payload to a webhook URL; returns {statusCode}") { _ in
+            NotifyFunction()
+        },
+    ]
+}

@@ -1,0 +1,100 @@
+import Foundation
+import Synchronization
+
+/// A tiny HTTP/1.1 server on 127.0.0.1 for tests of webhooks: it accepts connections on its own
+/// thread, reads one request per connection (request line, headers, Content-Length body), records it
+/// and answers with `status` and an empty body.
+public final class LoopbackHTTPServer: Sendable {
+    public struct Request: Sendable, Equatable {
+        public var method: String
+        public var path: String
+        public var headers: [String: String]
+        public var body: Data
+    }
+
+    public let port: UInt16
+    private let listener: Int32
+    private let received = Mutex<[Request]>([])
+    private let answer: Int
+
+    public var url: String { "http://127.0.0.1:\(port)" }
+    public var requests: [Request] { received.withLock { $0 } }
+
+    /// Starts listening on a free port; `status` is what every request is answered with.
+    public init(status: Int = 200) throws {
+        answer = status
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(fd, 16) == 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        port = UInt16(bigEndian: address.sin_port)
+        listener = fd
+        let thread = Thread { [self] in acceptLoop() }
+        thread.start()
+    }
+
+    /// Stops accepting; the accept thread ends.
+    public func stop() {
+        shutdown(listener, Int32(SHUT_RDWR))
+        close(listener)
+    }
+
+    /// Waits until `count` requests arrived or `timeout` passed, and returns what arrived.
+    public func waitForRequests(_ count: Int, timeout: TimeInterval = 10) async throws -> [Request] {
+        let deadline = Date().addingTimeInterval(timeout)
+        while requests.count < count && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        return requests
+    }
+
+    private func acceptLoop() {
+        while true {
+            let connection = accept(listener, nil, nil)
+            guard connection >= 0 else { return }
+            if let request = readRequest(connection) { received.withLock { $0.append(request) } }
+            let reply = "HTTP/1.1 \(answer) \(answer < 300 ? "OK" : "Error")\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            _ = reply.withCString { send(connection, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+            close(connection)
+        }
+    }
+
+    private func readRequest(_ connection: Int32) -> Request? {
+        var buffer = [UInt8]()
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        var headerEnd: Int?
+        var contentLength = 0
+        while true {
+            if let end = headerEnd, buffer.count >= end + contentLength { break }
+            let n = recv(connection, &chunk, chunk.count, 0)
+            if n <= 0 { break }
+            buffer += chunk[0..<n]
+            if headerEnd == nil, let range = Data(buffer).range(of: Data("\r\n\r\n".utf8)) {
+                headerEnd = range.upperBound
+                let head = String(decoding: buffer[0..<range.lowerBound], as: UTF8.self)
+                for line in head.split(separator: "\r\n").dropFirst() where line.lowercased().hasPrefix("content-length:") {
+                    contentLength = Int(line.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) ?? 0
+                }
+            }
+        }
+        guard let end = headerEnd else { return nil }
+        let lines = String(decoding: buffer[0..<(end - 4)], as: UTF8.self).split(separator: "\r\n")
+        let requestLine = lines.first?.split(separator: " ") ?? []
+        guard requestLine.count >= 2 else { return nil }
+        var headers: [String: String] = [:]
+        for line in lines.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        return Request(method: String(requestLine[0]), path: String(requestLine[1]), headers: headers,
+                       body: Data(buffer[end..<min(buffer.count, end + contentLength)]))
+    }
+}
