@@ -43,6 +43,13 @@ while IFS= read -r -d '' photo; do
   printf '%s  %s\n' "$id" "${photo#"$here"/}"
 done < <(find "$here/Tests" -path '*Fixtures*' -name 'photo-*.jpg' -print0 2>/dev/null | sort -z)
 
+step "Run the seeds' workflow (serialize → classify → filter, a Map over real images) as a durable execution"
+"$aviary" function add seeds-classify --python "$here/examples/seeds-workflow/functions/classify_standin.py"
+"$aviary" workflow create seeds "$here/examples/seeds-workflow/definition.json"
+images=$(for f in "$here"/examples/seeds-workflow/images/*.png; do printf '"%s",' "$f"; done)
+"$aviary" workflow start seeds --name seeds-demo --input "{\"images\": [${images%,}], \"threshold\": 0.5}"
+"$aviary" workflow history seeds-demo | tail -n 4
+
 step "Check the store"
 "$aviary" fsck
 
