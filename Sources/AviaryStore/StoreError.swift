@@ -20,6 +20,8 @@ public enum StoreError: Error, Equatable, Sendable {
     case database(path: String, detail: String)
     /// A record could not be encoded or decoded.
     case recordCoding(kind: String, id: String, detail: String)
+    /// A write's precondition failed: another writer got there first. Read again and retry.
+    case conflict(kind: String, id: String, expected: String, found: Int?)
 }
 
 extension StoreError: CustomStringConvertible {
@@ -42,6 +44,9 @@ extension StoreError: CustomStringConvertible {
             return "database \(path): \(detail)"
         case .recordCoding(let kind, let id, let detail):
             return "record \(kind)/\(id) could not be encoded or decoded: \(detail)"
+        case .conflict(let kind, let id, let expected, let found):
+            return "record \(kind)/\(id) changed under this write (expected \(expected), found "
+                + (found.map { "revision \($0)" } ?? "no record") + "): another writer got there first; run the command again"
         }
     }
 }

@@ -53,6 +53,7 @@ public struct ErrorDisposition: Equatable, Sendable {
             case .databaseTooNew, .migrationMismatch: category = .configuration
             case .database(_, let detail): category = detail.contains("locked") ? .temporary : .io
             case .io: category = .io
+            case .conflict: category = .temporary
             }
         case let error as ProjectError:
             switch error {

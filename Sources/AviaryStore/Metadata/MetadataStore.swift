@@ -53,15 +53,19 @@ extension MetadataStore {
 }
 
 /// Records written and deleted, events appended and history entries appended, together: either all
-/// of it lands or none does.
+/// of it lands or none does. Preconditions are checked first, in the same transaction; one that does
+/// not hold fails the batch with `StoreError.conflict` and writes nothing.
 public struct WriteBatch: Sendable {
+    public var preconditions: [RecordPrecondition]
     public var records: [Record]
     public var deletions: [RecordKey]
     public var events: [NewEvent]
     /// Appended to their subjects' histories; a number already taken fails the whole batch.
     public var history: [HistoryEntry]
 
-    public init(records: [Record] = [], deletions: [RecordKey] = [], events: [NewEvent] = [], history: [HistoryEntry] = []) {
+    public init(preconditions: [RecordPrecondition] = [], records: [Record] = [], deletions: [RecordKey] = [],
+                events: [NewEvent] = [], history: [HistoryEntry] = []) {
+        self.preconditions = preconditions
         self.records = records
         self.deletions = deletions
         self.events = events

@@ -13,6 +13,9 @@ public struct Record: Hashable, Sendable {
     public var blobs: [BlobID]
     public var createdAt: Date
     public var updatedAt: Date
+    /// How many times the record has been written: 1 when first stored. Set by the store on read;
+    /// ignored on write. A `RecordPrecondition` compares against it.
+    public var revision: Int = 0
 
     public init(kind: String, id: String, body: Data, blobs: [BlobID] = [], createdAt: Date = Date(), updatedAt: Date? = nil) {
         self.kind = kind

@@ -47,6 +47,8 @@ public final class SQLiteMetadataStore: MetadataStore {
             try await pool.writeWithoutTransaction { db in
                 var stored: [Event] = []
                 try db.inTransaction(.immediate) {
+                    for precondition in batch.preconditions { try Self.check(precondition, in: db) }
+                    for precondition in batch.preconditions { try Self.check(precondition, in: db) }
                     for record in batch.records { try Self.upsert(record, in: db) }
                     for key in batch.deletions {
                         try db.execute(sql: "DELETE FROM records WHERE kind = ? AND id = ?", arguments: [key.kind, key.id])
@@ -126,7 +128,8 @@ extension SQLiteMetadataStore {
     static func upsert(_ record: Record, in db: Database) throws {
         try db.execute(sql: """
             INSERT INTO records (kind, id, body, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (kind, id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at
+            ON CONFLICT (kind, id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at,
+                revision = records.revision + 1
             """, arguments: [record.kind, record.id, record.body,
                              record.createdAt.timeIntervalSince1970, record.updatedAt.timeIntervalSince1970])
         try db.execute(sql: "DELETE FROM record_blobs WHERE kind = ? AND id = ?", arguments: [record.kind, record.id])
@@ -151,6 +154,17 @@ extension SQLiteMetadataStore {
         return Record(kind: kind, id: id, body: row["body"], blobs: blobs,
                       createdAt: Date(timeIntervalSince1970: row["created_at"]),
                       updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
+            .with(revision: row["revision"])
+    }
+
+    /// Throws `StoreError.conflict` when the record is not as the writer expected; runs inside the
+    /// write transaction, so nothing can change between the check and the write.
+    static func check(_ precondition: RecordPrecondition, in db: Database) throws {
+        let key = precondition.key
+        let current = try Int.fetchOne(db, sql: "SELECT revision FROM records WHERE kind = ? AND id = ?", arguments: [key.kind, key.id])
+        guard precondition.holds(currentRevision: current) else {
+            throw StoreError.conflict(kind: key.kind, id: key.id, expected: precondition.expectation, found: current)
+        }
     }
 
     /// Runs a database call, turning GRDB's errors into `StoreError`s that name this database.

@@ -32,7 +32,7 @@ enum SQLiteMigrations {
             )
             """,
         ]),
-        reservedForAnotherBranch,
+        recordRevisions,
         workflowHistory,
     ]
 
