@@ -67,6 +67,14 @@ public struct ErrorDisposition: Equatable, Sendable {
             case .sourceNotFound, .versionNotFound: category = .notFound
             default: category = .invalidInput
             }
+        case let error as RegistryError:
+            switch error {
+            case .groupNotFound, .versionNotFound: category = .notFound
+            case .busy: category = .temporary
+            default: category = .invalidInput
+            }
+        case is EvaluationError:
+            category = .invalidInput
         case let error as WorkflowError:
             switch error {
             case .definitionNotFound, .executionNotFound, .functionNotFound: category = .notFound
