@@ -64,7 +64,7 @@ enum WorkflowOutput {
 
     /// Seconds are what records keep (their dates are stored as ISO 8601 without fractions).
     static func timestamp(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false))
+        DisplayTime.seconds(date)
     }
 
     /// History events keep milliseconds: many happen within one second.
