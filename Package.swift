@@ -63,6 +63,7 @@ let package = Package(
                 "AviaryVision",
                 "AviaryWorkflow",
                 "AviaryJSON",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]

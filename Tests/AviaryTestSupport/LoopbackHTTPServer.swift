@@ -15,14 +15,17 @@ public final class LoopbackHTTPServer: Sendable {
     public let port: UInt16
     private let listener: Int32
     private let received = Mutex<[Request]>([])
+    private let answers: Mutex<[Int]>
     private let answer: Int
 
     public var url: String { "http://127.0.0.1:\(port)" }
     public var requests: [Request] { received.withLock { $0 } }
 
-    /// Starts listening on a free port; `status` is what every request is answered with.
-    public init(status: Int = 200) throws {
+    /// Starts listening on a free port. The first requests are answered with `first`, one status each,
+    /// and every later one with `status`: `first: [500, 500]` makes a flaky receiver.
+    public init(status: Int = 200, first: [Int] = []) throws {
         answer = status
+        answers = Mutex(first)
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
         var address = sockaddr_in()
@@ -61,6 +64,7 @@ public final class LoopbackHTTPServer: Sendable {
             let connection = accept(listener, nil, nil)
             guard connection >= 0 else { return }
             if let request = readRequest(connection) { received.withLock { $0.append(request) } }
+            let answer = answers.withLock { $0.isEmpty ? self.answer : $0.removeFirst() }
             let reply = "HTTP/1.1 \(answer) \(answer < 300 ? "OK" : "Error")\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
             _ = reply.withCString { send(connection, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
             close(connection)

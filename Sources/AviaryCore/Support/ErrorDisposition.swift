@@ -73,6 +73,8 @@ public struct ErrorDisposition: Equatable, Sendable {
             case .busy: category = .temporary
             default: category = .invalidInput
             }
+        case let error as EventsError:
+            category = if case .subscriberNotFound = error { .notFound } else { .invalidInput }
         case is EvaluationError:
             category = .invalidInput
         case let error as WorkflowError:

@@ -1,9 +1,9 @@
-/// StringMatches patterns: `*` matches any run of characters; `\*` and `\\` are literal.
-struct WildcardPattern {
+/// StringMatches patterns, also used for event type filters (`model.*`): `*` matches any run of characters; `\*` and `\\` are literal.
+public struct WildcardPattern: Sendable {
     private enum Token { case literal(Character), star }
     private let tokens: [Token]
 
-    init(_ pattern: String) {
+    public init(_ pattern: String) {
         var tokens: [Token] = []
         var escaped = false
         for c in pattern {
@@ -23,7 +23,7 @@ struct WildcardPattern {
     }
 
     /// Greedy matching with backtracking to the last star: linear in practice.
-    func matches(_ text: String) -> Bool {
+    public func matches(_ text: String) -> Bool {
         let s = Array(text)
         var si = 0, ti = 0
         var starTi = -1, starSi = 0

@@ -1,9 +1,6 @@
 import AviaryJSON
 import AviaryWorkflow
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// `aviary.notify`: `{"url": "https://…", "payload": …}` POSTs the payload as JSON (the whole event
 /// when there is no `payload`). A status outside 2xx, or no answer within `timeoutSeconds` (default
@@ -13,18 +10,13 @@ struct NotifyFunction: WorkflowFunction {
         guard let text = event["url"]?.stringValue, let url = URL(string: text), ["http", "https"].contains(url.scheme ?? "") else {
             throw ASLError(name: BuiltinErrorName.invalidEvent, cause: "aviary.notify needs {\"url\": \"http(s)://…\", \"payload\": …}")
         }
-        var request = URLRequest(url: url)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue("aviary-workflow", forHTTPHeaderField: "User-Agent")
-        request.timeoutInterval = event["timeoutSeconds"]?.doubleValue ?? 10
-        request.httpBody = Data((event["payload"] ?? event).serialized().utf8)
+        let body = Data((event["payload"] ?? event).serialized().utf8)
         let status: Int
         do {
-            let (_, response) = try await URLSession.shared.data(for: request)
-            status = (response as? HTTPURLResponse)?.statusCode ?? 0
+            status = try await HTTPPoster.post(body, to: url, headers: ["Content-Type": "application/json", "User-Agent": "aviary-workflow"],
+                                               timeout: event["timeoutSeconds"]?.doubleValue ?? 10)
         } catch {
-            throw ASLError(name: BuiltinErrorName.notifyFailed, cause: "aviary.notify: POST \(text) failed: \(error.localizedDescription)")
+            throw ASLError(name: BuiltinErrorName.notifyFailed, cause: "aviary.notify: \(error)")
         }
         guard (200..<300).contains(status) else {
             throw ASLError(name: BuiltinErrorName.notifyFailed, cause: "aviary.notify: POST \(text) answered HTTP \(status)")
