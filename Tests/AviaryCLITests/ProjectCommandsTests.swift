@@ -98,6 +98,13 @@ import Testing
                                       States Language workflows.
               function                Register, list and remove the functions workflows
                                       call.
+              model                   Register model versions, list them, and approve or
+                                      reject them.
+              events                  Read the project's event log and deliver it to
+                                      webhooks and rules.
+              webhook                 Add, list and remove webhooks; list dead letters.
+              rule                    Run a command when an event happens: when a version
+                                      of group G is approved, run this.
 
               See 'aviary help <subcommand>' for detailed help.
 
