@@ -98,6 +98,9 @@ import Testing
                                       States Language workflows.
               function                Register, list and remove the functions workflows
                                       call.
+              evaluate                Score predictions on a held-out dataset version:
+                                      accuracy, top-k, per-class scores, confusion,
+                                      calibration.
               model                   Register model versions, list them, and approve or
                                       reject them.
               events                  Read the project's event log and deliver it to
