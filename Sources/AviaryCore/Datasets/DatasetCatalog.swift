@@ -69,8 +69,7 @@ public struct DatasetCatalog: Sendable {
     }
 
     static func validate(name: String) throws {
-        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
-        guard let first = name.first, first.isLetter || first.isNumber, name.count <= 100, name.allSatisfy(allowed.contains) else {
+        guard ResourceName.isValid(name, maximumLength: 100) else {
             throw DatasetError.invalidDatasetName(name)
         }
     }

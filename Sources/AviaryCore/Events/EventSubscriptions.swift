@@ -48,9 +48,7 @@ public struct EventSubscriptions: Sendable {
     }
 
     static func validate(_ subscriber: Subscriber) throws {
-        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
-        guard let first = subscriber.name.first, first.isLetter || first.isNumber, subscriber.name.count <= 80,
-              subscriber.name.allSatisfy(allowed.contains) else {
+        guard ResourceName.isValid(subscriber.name) else {
             throw EventsError.invalidName(subscriber.name)
         }
         guard !subscriber.events.isEmpty else { throw EventsError.noEventTypes(subscriber.name) }

@@ -153,8 +153,7 @@ public struct ModelRegistry: Sendable {
     }
 
     static func validate(group: String) throws(RegistryError) {
-        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
-        guard let first = group.first, first.isLetter || first.isNumber, group.count <= 80, group.allSatisfy(allowed.contains) else {
+        guard ResourceName.isValid(group) else {
             throw .invalidName(group)
         }
     }

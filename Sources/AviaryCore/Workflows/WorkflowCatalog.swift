@@ -103,12 +103,9 @@ public struct WorkflowCatalog: Sendable {
 
     /// Names become record ids, ARNs and file names: keep them to what AWS allows, minus the risky parts.
     static func checkName(_ name: String, kind: String) throws {
-        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
-        guard !name.isEmpty, name.count <= 80 else {
-            throw WorkflowError.invalidName(kind: kind, name: name, reason: "use 1 to 80 characters")
-        }
-        guard name.allSatisfy(allowed.contains), name.first != "." else {
-            throw WorkflowError.invalidName(kind: kind, name: name, reason: "use letters, digits, '-', '_' and '.', not starting with '.'")
+        guard ResourceName.isValid(name) else {
+            throw WorkflowError.invalidName(kind: kind, name: name,
+                                            reason: "use 1 to 80 letters, digits, '-', '_' and '.', starting with a letter or digit")
         }
     }
 }

@@ -74,7 +74,7 @@ import Testing
         #expect(refused.map { "\($0)" } == "f.json is not a valid state machine (1 problem(s)):\n  States.X.Next: state \"Y\" does not exist")
         try await fixture.catalog.create(name: "w", definition: Self.chain, source: "test")
         await #expect(throws: WorkflowError.self) { try await runner.start(workflow: "w", input: "{b:", name: "x") }
-        await #expect(throws: WorkflowError.invalidName(kind: "execution", name: "../x", reason: "use letters, digits, '-', '_' and '.', not starting with '.'")) {
+        await #expect(throws: WorkflowError.invalidName(kind: "execution", name: "../x", reason: "use 1 to 80 letters, digits, '-', '_' and '.', starting with a letter or digit")) {
             try await runner.start(workflow: "w", input: "{}", name: "../x")
         }
         _ = try await runner.start(workflow: "w", input: #"{"b": 1}"#, name: "once")
