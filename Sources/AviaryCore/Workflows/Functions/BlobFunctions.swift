@@ -4,12 +4,14 @@ import AviaryVision
 import AviaryWorkflow
 import Foundation
 
-/// Error names the blob built-ins raise, for Retry and Catch.
+/// Error names the built-ins raise, for Retry and Catch.
 public enum BuiltinErrorName {
     public static let invalidEvent = "Aviary.InvalidEvent"
     public static let fileNotFound = "Aviary.FileNotFound"
     public static let blobNotFound = "Aviary.BlobNotFound"
     public static let notifyFailed = "Aviary.NotifyFailed"
+    public static let endpointFailed = "Aviary.EndpointFailed"
+    public static let invalidPrediction = "Aviary.InvalidPrediction"
 }
 
 /// `aviary.blob.write`: how an image enters a workflow by reference. The event is one of
