@@ -54,14 +54,7 @@ struct BlobReadFunction: WorkflowFunction {
         guard let text = event["blob"]?.stringValue else {
             throw ASLError(name: BuiltinErrorName.invalidEvent, cause: "aviary.blob.read needs {\"blob\": \"sha256:…\"}")
         }
-        let id: BlobID
-        do { id = try BlobID(parsing: text) } catch {
-            throw ASLError(name: BuiltinErrorName.invalidEvent, cause: "aviary.blob.read: \(error)")
-        }
-        guard try blobs.contains(id) else {
-            throw ASLError(name: BuiltinErrorName.blobNotFound, cause: "aviary.blob.read: \(StoreError.blobNotFound(id))")
-        }
-        let data = try blobs.data(id)
+        let (_, data) = try readEventBlob(text, from: blobs, function: "aviary.blob.read")
         var result = JSONObject([("blob", .string(text)), ("size", .int(data.count))])
         switch event["as"]?.stringValue ?? "info" {
         case "text":
@@ -83,6 +76,18 @@ struct BlobReadFunction: WorkflowFunction {
         }
         return .object(result)
     }
+}
+
+/// The blob an event names by id, read whole, with errors that name the built-in that asked.
+func readEventBlob(_ text: String, from blobs: any BlobStore, function: String) throws -> (BlobID, Data) {
+    let id: BlobID
+    do { id = try BlobID(parsing: text) } catch {
+        throw ASLError(name: BuiltinErrorName.invalidEvent, cause: "\(function): \(error)")
+    }
+    guard try blobs.contains(id) else {
+        throw ASLError(name: BuiltinErrorName.blobNotFound, cause: "\(function): \(StoreError.blobNotFound(id))")
+    }
+    return (id, try blobs.data(id))
 }
 
 /// Media types from magic numbers, for the formats workflows pass around.

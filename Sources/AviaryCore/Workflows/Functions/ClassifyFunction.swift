@@ -65,14 +65,7 @@ struct ClassifyFunction: WorkflowFunction {
         guard let text = (event["image"] ?? event["blob"])?.stringValue else {
             throw ASLError(name: BuiltinErrorName.invalidEvent, cause: "aviary.classify needs the image's blob id as \"image\" (what aviary.blob.write returns)")
         }
-        let id: BlobID
-        do { id = try BlobID(parsing: text) } catch {
-            throw ASLError(name: BuiltinErrorName.invalidEvent, cause: "aviary.classify: \(error)")
-        }
-        guard try blobs.contains(id) else {
-            throw ASLError(name: BuiltinErrorName.blobNotFound, cause: "aviary.classify: \(StoreError.blobNotFound(id))")
-        }
-        return (id, try blobs.data(id))
+        return try readEventBlob(text, from: blobs, function: "aviary.classify")
     }
 
     private static func result(_ ranked: [RankedClass], topK: Int) -> AviaryJSON.JSONValue {
