@@ -1,0 +1,2 @@
+/// Layers, losses, optimizers, schedules, the model zoo and checkpoints, on AviaryTensor.
+import AviaryTensor
