@@ -8,25 +8,33 @@ import Testing
 /// Dependency order, parallel branches, retries with backoff, timeouts that kill the process group,
 /// conditions that skip a branch, and the typed failure of the engine-bound kinds.
 @Suite struct PipelineRunnerTests {
-    /// a, then b and c together (each holds 0.5 s), then d; every step appends to `trace`.
-    static func diamond(trace: URL, maxParallel: Int) -> String {
-        func step(_ name: String, _ after: String) -> String {
-            "  \(name): {kind: script, cache: false, \(after)command: \"echo \(name) start >> \(trace.path); sleep 0.5; echo \(name) end >> \(trace.path)\"}\n"
+    /// a, then b and c, then d; every step appends to `trace`. With `meet`, b and c each wait (up to
+    /// 30 s) for the other to have started and fail otherwise: they succeed only if they overlap.
+    static func diamond(trace: URL, maxParallel: Int, meet: Bool) -> String {
+        let folder = trace.deletingLastPathComponent().path
+        func step(_ name: String, _ after: String, other: String? = nil) -> String {
+            var body = "echo \(name) start >> \(trace.path); "
+            if meet, let other {
+                body += "touch \(folder)/\(name).up; i=0; while [ ! -e \(folder)/\(other).up ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done; "
+                    + "[ -e \(folder)/\(other).up ]; "
+            } else {
+                body += "sleep 0.2; "
+            }
+            return "  \(name): {kind: script, cache: false, \(after)command: \"\(body)echo \(name) end >> \(trace.path)\"}\n"
         }
-        return "max_parallel: \(maxParallel)\nsteps:\n" + step("a", "") + step("b", "depends_on: [a], ") + step("c", "depends_on: [a], ")
-            + step("d", "depends_on: [b, c], ")
+        return "max_parallel: \(maxParallel)\nsteps:\n" + step("a", "") + step("b", "depends_on: [a], ", other: "c")
+            + step("c", "depends_on: [a], ", other: "b") + step("d", "depends_on: [b, c], ")
     }
 
     @Test func independentStepsRunTogetherAfterTheirDependency() async throws {
         let fixture = try PipelineFixture()
         let trace = fixture.directory.file("trace")
-        let run = try await fixture.run(Self.diamond(trace: trace, maxParallel: 4), id: "diamond")
-        #expect(run.status == .succeeded)
+        let run = try await fixture.run(Self.diamond(trace: trace, maxParallel: 4, meet: true), id: "diamond")
+        #expect(run.status == .succeeded, "b and c did not run at the same time: \(run.message ?? "")")
         let lines = try String(contentsOf: trace, encoding: .utf8).split(separator: "\n").map(String.init)
         #expect(lines.count == 8)
         #expect(Array(lines[0..<2]) == ["a start", "a end"])
-        #expect(Set(lines[2..<4]) == ["b start", "c start"])
-        #expect(Set(lines[4..<6]) == ["b end", "c end"])
+        #expect(Set(lines[2..<6]) == ["b start", "c start", "b end", "c end"])
         #expect(Array(lines[6..<8]) == ["d start", "d end"])
         let steps = try await fixture.steps(run)
         #expect(steps.values.map(\.status).allSatisfy { $0 == .succeeded })
@@ -37,7 +45,7 @@ import Testing
     @Test func maxParallelOneRunsTheBranchesOneAfterTheOther() async throws {
         let fixture = try PipelineFixture()
         let trace = fixture.directory.file("trace")
-        _ = try await fixture.run(Self.diamond(trace: trace, maxParallel: 1), id: "serial")
+        _ = try await fixture.run(Self.diamond(trace: trace, maxParallel: 1, meet: false), id: "serial")
         let lines = try String(contentsOf: trace, encoding: .utf8).split(separator: "\n").map(String.init)
         #expect(lines == ["a start", "a end", "b start", "b end", "c start", "c end", "d start", "d end"])
     }
@@ -89,14 +97,14 @@ import Testing
             steps:
               slow:
                 kind: script
-                command: "sleep 30 & echo $! >> \(pids.path); wait"
+                command: "sleep 300 & echo $! >> \(pids.path); wait"
                 timeout: 300ms
                 retry: {on: [timeout], max_attempts: 1, interval: 0}
               after: {kind: script, command: "true", depends_on: [slow]}
             """
         let began = Date()
         let run = try await fixture.run(text, id: "slow")
-        #expect(Date().timeIntervalSince(began) < 10)
+        #expect(Date().timeIntervalSince(began) < 120, "two attempts of a 300 s sleep were not cut short")
         #expect(run.status == .failed)
         let steps = try await fixture.steps(run)
         let slow = try #require(steps["slow"])
@@ -104,7 +112,7 @@ import Testing
         #expect(slow.errorClass == .timeout)
         #expect(slow.error == "ran past its timeout of 300ms and was stopped")
         #expect(steps["after"] == nil)
-        // The grandchild `sleep 30` of each attempt died with its group.
+        // The grandchild `sleep 300` of each attempt died with its group.
         let sleepers = try String(contentsOf: pids, encoding: .utf8).split(separator: "\n").compactMap { Int32($0) }
         #expect(sleepers.count == 2)
         try await Task.sleep(for: .milliseconds(100))
