@@ -91,6 +91,12 @@ public struct ErrorDisposition: Equatable, Sendable {
             case .runnerAlive, .stopPending: category = .temporary
             default: category = .invalidInput
             }
+        case let error as PipelineError:
+            switch error {
+            case .runNotFound, .stepNotFound: category = .notFound
+            case .runnerAlive: category = .temporary
+            default: category = .invalidInput
+            }
         default:
             category = .internalFailure
         }
