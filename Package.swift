@@ -71,6 +71,7 @@ let package = Package(
             dependencies: [
                 "AviaryStore",
                 "AviaryVision",
+                "AviaryTensor",
                 "AviaryWorkflow",
                 "AviaryJSON",
                 .product(name: "Crypto", package: "swift-crypto"),
