@@ -3,7 +3,7 @@ SWIFT ?= swift
 SWIFT_TEST_FLAGS ?=
 export OMP_WAIT_POLICY ?= passive
 
-.PHONY: deps build release demo test bench-data bench-workflows clean
+.PHONY: deps build release demo test bench-data bench-workflows bench-engine clean
 
 deps:
 	@scripts/install-deps.sh
@@ -37,6 +37,17 @@ bench-data: deps .venv/.peers
 bench-workflows: deps
 	$(SWIFT) build -c release --product WorkflowBench
 	"$$($(SWIFT) build -c release --show-bin-path)/WorkflowBench"
+
+# Engine: ResNet-18 and EfficientNet-Lite0 training and inference against PyTorch CPU and ONNX Runtime,
+# same thread count (ENGINE_THREADS, default all cores); ends with one line of JSON.
+ENGINE_THREADS ?= $(shell nproc)
+ENGINE_PEER ?= .venv/engine-peer-ready
+$(ENGINE_PEER): $(PEER_PYTHON)
+	.venv/bin/pip install -q torch torchvision onnx onnxruntime numpy && touch $@
+
+bench-engine: deps $(ENGINE_PEER)
+	$(SWIFT) build -c release --product EngineBench
+	"$$($(SWIFT) build -c release --show-bin-path)/EngineBench" --python $(PEER_PYTHON) --threads $(ENGINE_THREADS) $(ENGINE_BENCH_FLAGS)
 
 clean:
 	rm -rf .build

@@ -7,7 +7,8 @@
 public final class Variable {
     public var value: Tensor
     public var grad: Tensor?
-    public let requiresGrad: Bool
+    /// Settable on leaves: freezing a parameter stops gradients flowing into it.
+    public var requiresGrad: Bool
     let parents: [Variable]
     let rule: ((Tensor) throws -> [Tensor?])?
 

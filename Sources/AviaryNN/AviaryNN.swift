@@ -1,2 +1,0 @@
-/// Layers, losses, optimizers, schedules, the model zoo and checkpoints, on AviaryTensor.
-import AviaryTensor
