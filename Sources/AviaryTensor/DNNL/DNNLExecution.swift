@@ -92,6 +92,8 @@ enum DNNLArgument {
     static let weights: Int32 = 33
     static let bias: Int32 = 41
     static let mean: Int32 = 49, variance: Int32 = 50
+    static let scale: Int32 = 51, shift: Int32 = 52
+    static let diffScale: Int32 = 255, diffShift: Int32 = 256
     static let workspace: Int32 = 64
     static let scratchpad: Int32 = 80
     static let diffSrc: Int32 = 129

@@ -14,11 +14,14 @@ public final class DNNLKernels: Kernels, @unchecked Sendable {
     public var name: String { "oneDNN" }
     let engine: dnnl_engine_t?
     let stream: dnnl_stream_t?
-    private let lock = NSLock()
+    let lock = NSLock()
+    /// Primitives on plain layouts (batch norm, eltwise, pooling), by a key naming op and shape.
+    var plainPrimitives: [String: DNNLPrimitive] = [:]
+    var refusedPlainKeys: Set<String> = []
     private var convolutions: [ConvolutionKey: DNNLConvolution] = [:]
     private var refusedKeys: Set<ConvolutionKey> = []
-    private var refusalLog: [String] = []
-    private let reference = ReferenceKernels()
+    var refusalLog: [String] = []
+    let reference = ReferenceKernels()
 
     /// Every fallback so far, for tests and logs.
     public var refusals: [String] { lock.withLock { refusalLog } }
