@@ -48,17 +48,15 @@ final class DNNLConvolution {
     var implementation: String { forwardPrimitive.implementation }
 
     func forward(input: Tensor, weight: Tensor, bias: Tensor?, stream: dnnl_stream_t) throws -> Tensor {
-        var out = [Float](repeating: 0, count: outputShape.reduce(1, *))
-        var x = input.scalars, w = weight.scalars
-        var b = bias?.scalars ?? [Float](repeating: 0, count: key.weight[0])
+        var out = uninitializedScalars(outputShape.reduce(1, *))
         var exec = DNNLExecution(engine: engine, stream: stream, op: "conv2d forward")
-        try x.withUnsafeMutableBytes { x in try w.withUnsafeMutableBytes { w in try b.withUnsafeMutableBytes { b in try out.withUnsafeMutableBytes { o in
-            try exec.input(fwdSrc, x.baseAddress!)
-            try exec.input(fwdWeights, w.baseAddress!)
-            try exec.input(fwdBias, b.baseAddress!)
+        try exec.input(fwdSrc, exec.readOnly(input.scalars))
+        try exec.input(fwdWeights, exec.readOnly(weight.scalars))
+        try exec.input(fwdBias, exec.readOnly(bias?.scalars ?? [Float](repeating: 0, count: key.weight[0])))
+        try out.withUnsafeMutableBytes { o in
             try exec.output(fwdDst, o.baseAddress!)
             try exec.execute(forwardPrimitive)
-        } } } }
+        }
         return Tensor(uncheckedShape: outputShape, scalars: out)
     }
 
@@ -78,15 +76,14 @@ final class DNNLConvolution {
                 try DNNLOperand(argument: DNNLArgument.diffSrc, user: userSrc, kernel: p.desc(dnnl_query_diff_src_md), engine: engine, op: op))
         }
         let plan = backwardDataPlan!
-        var out = [Float](repeating: 0, count: key.input.reduce(1, *))
-        var dy = gradOutput.scalars, w = weight.scalars
+        var out = uninitializedScalars(key.input.reduce(1, *))
         var exec = DNNLExecution(engine: engine, stream: stream, op: "conv2d backward data")
-        try dy.withUnsafeMutableBytes { dy in try w.withUnsafeMutableBytes { w in try out.withUnsafeMutableBytes { o in
-            try exec.input(plan.diffDst, dy.baseAddress!)
-            try exec.input(plan.weights, w.baseAddress!)
+        try exec.input(plan.diffDst, exec.readOnly(gradOutput.scalars))
+        try exec.input(plan.weights, exec.readOnly(weight.scalars))
+        try out.withUnsafeMutableBytes { o in
             try exec.output(plan.diffSrc, o.baseAddress!)
             try exec.execute(plan.primitive)
-        } } }
+        }
         return Tensor(uncheckedShape: key.input, scalars: out)
     }
 
@@ -108,17 +105,16 @@ final class DNNLConvolution {
                 try DNNLOperand(argument: DNNLArgument.diffBias, user: userBias, kernel: p.desc(dnnl_query_diff_weights_md, index: 1), engine: engine, op: op))
         }
         let plan = backwardWeightsPlan!
-        var dw = [Float](repeating: 0, count: key.weight.reduce(1, *))
-        var db = [Float](repeating: 0, count: key.weight[0])
-        var x = input.scalars, dy = gradOutput.scalars
+        var dw = uninitializedScalars(key.weight.reduce(1, *))
+        var db = uninitializedScalars(key.weight[0])
         var exec = DNNLExecution(engine: engine, stream: stream, op: "conv2d backward weights")
-        try x.withUnsafeMutableBytes { x in try dy.withUnsafeMutableBytes { dy in try dw.withUnsafeMutableBytes { dw in try db.withUnsafeMutableBytes { db in
-            try exec.input(plan.src, x.baseAddress!)
-            try exec.input(plan.diffDst, dy.baseAddress!)
+        try exec.input(plan.src, exec.readOnly(input.scalars))
+        try exec.input(plan.diffDst, exec.readOnly(gradOutput.scalars))
+        try dw.withUnsafeMutableBytes { dw in try db.withUnsafeMutableBytes { db in
             try exec.output(plan.diffWeights, dw.baseAddress!)
             try exec.output(plan.diffBias, db.baseAddress!)
             try exec.execute(plan.primitive)
-        } } } }
+        } }
         return (Tensor(uncheckedShape: key.weight, scalars: dw), Tensor(uncheckedShape: [key.weight[0]], scalars: db))
     }
 }

@@ -27,10 +27,10 @@ extension DNNLKernels {
 
     public func activationForward(_ kind: Activation, input: Tensor) throws -> Tensor {
         guard DNNLKernels.eltwise(kind) != nil, input.count > 0 else { return kind.forward(input) }
-        var x = input.scalars, out = [Float](repeating: 0, count: input.count)
+        var out = uninitializedScalars(input.count)
         let ran = try runPlain("eltwise forward \(kind) \(input.count)", make: { try eltwiseForwardPrimitive(kind, count: input.count, engine: $0) }) { _, exec in
             let data = try dnnlDesc([input.count], dnnl_a, op: "eltwise")
-            try exec.plain(DNNLArgument.src, data, &x, engine: engine!)
+            try exec.plain(DNNLArgument.src, data, exec.readOnly(input.scalars), engine: engine!)
             try exec.plain(DNNLArgument.dst, data, &out, engine: engine!)
         }
         return ran ? Tensor(uncheckedShape: input.shape, scalars: out) : kind.forward(input)
@@ -38,7 +38,7 @@ extension DNNLKernels {
 
     public func activationBackward(_ kind: Activation, gradOutput: Tensor, input: Tensor) throws -> Tensor {
         guard let (algorithm, alpha, beta) = DNNLKernels.eltwise(kind), input.count > 0 else { return kind.backward(gradOutput: gradOutput, input: input) }
-        var x = input.scalars, dy = gradOutput.scalars, dx = [Float](repeating: 0, count: input.count)
+        var dx = uninitializedScalars(input.count)
         let key = "eltwise backward \(kind) \(input.count)"
         let ran = try runPlain(key, make: { engine in
             let hint = try eltwiseForwardPrimitive(kind, count: input.count, engine: engine)
@@ -48,8 +48,8 @@ extension DNNLKernels {
             return try dnnlPrimitive(&desc, op: key, engine: engine, hint: hint.descriptor)
         }) { _, exec in
             let data = try dnnlDesc([input.count], dnnl_a, op: key)
-            try exec.plain(DNNLArgument.src, data, &x, engine: engine!)
-            try exec.plain(DNNLArgument.diffDst, data, &dy, engine: engine!)
+            try exec.plain(DNNLArgument.src, data, exec.readOnly(input.scalars), engine: engine!)
+            try exec.plain(DNNLArgument.diffDst, data, exec.readOnly(gradOutput.scalars), engine: engine!)
             try exec.plain(DNNLArgument.diffSrc, data, &dx, engine: engine!)
         }
         return ran ? Tensor(uncheckedShape: input.shape, scalars: dx) : kind.backward(gradOutput: gradOutput, input: input)

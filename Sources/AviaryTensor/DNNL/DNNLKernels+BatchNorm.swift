@@ -19,15 +19,14 @@ extension DNNLKernels {
             return try reference.batchNormTraining(input: input, gamma: gamma, beta: beta, epsilon: epsilon)
         }
         let c = input.shape[1]
-        var x = input.scalars, g = gamma.scalars, b = beta.scalars
-        var out = [Float](repeating: 0, count: input.count), mean = [Float](repeating: 0, count: c), variance = mean
+        var out = uninitializedScalars(input.count), mean = [Float](repeating: 0, count: c), variance = mean
         let ran = try runPlain("batchnorm forward batch \(input.shape) eps \(epsilon)", make: { engine in
             try batchNormForwardPrimitive(input.shape, epsilon: epsilon, global: false, engine: engine)
         }) { _, exec in
             let data = try dnnlDesc(input.shape, tag, op: "batchnorm"), channel = try dnnlDesc([c], dnnl_a, op: "batchnorm")
-            try exec.plain(DNNLArgument.src, data, &x, engine: engine!)
-            try exec.plain(DNNLArgument.scale, channel, &g, engine: engine!)
-            try exec.plain(DNNLArgument.shift, channel, &b, engine: engine!)
+            try exec.plain(DNNLArgument.src, data, exec.readOnly(input.scalars), engine: engine!)
+            try exec.plain(DNNLArgument.scale, channel, exec.readOnly(gamma.scalars), engine: engine!)
+            try exec.plain(DNNLArgument.shift, channel, exec.readOnly(beta.scalars), engine: engine!)
             try exec.plain(DNNLArgument.dst, data, &out, engine: engine!)
             try exec.plain(DNNLArgument.mean, channel, &mean, engine: engine!)
             try exec.plain(DNNLArgument.variance, channel, &variance, engine: engine!)
@@ -41,17 +40,16 @@ extension DNNLKernels {
             return try reference.batchNormInference(input: input, gamma: gamma, beta: beta, mean: mean, variance: variance, epsilon: epsilon)
         }
         let c = input.shape[1]
-        var x = input.scalars, g = gamma.scalars, b = beta.scalars, mu = mean, v = variance
-        var out = [Float](repeating: 0, count: input.count)
+        var out = uninitializedScalars(input.count)
         let ran = try runPlain("batchnorm forward global \(input.shape) eps \(epsilon)", make: { engine in
             try batchNormForwardPrimitive(input.shape, epsilon: epsilon, global: true, engine: engine)
         }) { _, exec in
             let data = try dnnlDesc(input.shape, tag, op: "batchnorm"), channel = try dnnlDesc([c], dnnl_a, op: "batchnorm")
-            try exec.plain(DNNLArgument.src, data, &x, engine: engine!)
-            try exec.plain(DNNLArgument.scale, channel, &g, engine: engine!)
-            try exec.plain(DNNLArgument.shift, channel, &b, engine: engine!)
-            try exec.plain(DNNLArgument.mean, channel, &mu, engine: engine!)
-            try exec.plain(DNNLArgument.variance, channel, &v, engine: engine!)
+            try exec.plain(DNNLArgument.src, data, exec.readOnly(input.scalars), engine: engine!)
+            try exec.plain(DNNLArgument.scale, channel, exec.readOnly(gamma.scalars), engine: engine!)
+            try exec.plain(DNNLArgument.shift, channel, exec.readOnly(beta.scalars), engine: engine!)
+            try exec.plain(DNNLArgument.mean, channel, exec.readOnly(mean), engine: engine!)
+            try exec.plain(DNNLArgument.variance, channel, exec.readOnly(variance), engine: engine!)
             try exec.plain(DNNLArgument.dst, data, &out, engine: engine!)
         }
         guard ran else { return try reference.batchNormInference(input: input, gamma: gamma, beta: beta, mean: mean, variance: variance, epsilon: epsilon) }
@@ -63,9 +61,8 @@ extension DNNLKernels {
             return try reference.batchNormBackward(gradOutput: gradOutput, input: input, gamma: gamma, mean: mean, variance: variance, epsilon: epsilon, trainingStatistics: trainingStatistics)
         }
         let c = input.shape[1], global = !trainingStatistics
-        var x = input.scalars, dy = gradOutput.scalars, g = gamma.scalars, mu = mean, v = variance
-        var shift = [Float](repeating: 0, count: c)  // oneDNN 2.6 validates that a shift is bound, though the gradient ignores it
-        var dx = [Float](repeating: 0, count: input.count), dg = [Float](repeating: 0, count: c), db = dg
+        let shift = [Float](repeating: 0, count: c)  // oneDNN 2.6 validates that a shift is bound, though the gradient ignores it
+        var dx = uninitializedScalars(input.count), dg = [Float](repeating: 0, count: c), db = dg
         let key = "batchnorm backward \(global ? "global" : "batch") \(input.shape) eps \(epsilon)"
         let ran = try runPlain(key, make: { engine in
             let hint = try batchNormForwardPrimitive(input.shape, epsilon: epsilon, global: global, engine: engine)
@@ -76,12 +73,12 @@ extension DNNLKernels {
             return try dnnlPrimitive(&desc, op: key, engine: engine, hint: hint.descriptor)
         }) { _, exec in
             let data = try dnnlDesc(input.shape, tag, op: key), channel = try dnnlDesc([c], dnnl_a, op: key)
-            try exec.plain(DNNLArgument.src, data, &x, engine: engine!)
-            try exec.plain(DNNLArgument.diffDst, data, &dy, engine: engine!)
-            try exec.plain(DNNLArgument.scale, channel, &g, engine: engine!)
-            try exec.plain(DNNLArgument.shift, channel, &shift, engine: engine!)
-            try exec.plain(DNNLArgument.mean, channel, &mu, engine: engine!)
-            try exec.plain(DNNLArgument.variance, channel, &v, engine: engine!)
+            try exec.plain(DNNLArgument.src, data, exec.readOnly(input.scalars), engine: engine!)
+            try exec.plain(DNNLArgument.diffDst, data, exec.readOnly(gradOutput.scalars), engine: engine!)
+            try exec.plain(DNNLArgument.scale, channel, exec.readOnly(gamma.scalars), engine: engine!)
+            try exec.plain(DNNLArgument.shift, channel, exec.readOnly(shift), engine: engine!)
+            try exec.plain(DNNLArgument.mean, channel, exec.readOnly(mean), engine: engine!)
+            try exec.plain(DNNLArgument.variance, channel, exec.readOnly(variance), engine: engine!)
             try exec.plain(DNNLArgument.diffSrc, data, &dx, engine: engine!)
             try exec.plain(DNNLArgument.diffScale, channel, &dg, engine: engine!)
             try exec.plain(DNNLArgument.diffShift, channel, &db, engine: engine!)

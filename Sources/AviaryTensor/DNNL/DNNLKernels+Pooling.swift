@@ -19,7 +19,7 @@ extension DNNLKernels {
     }
 
     private func poolingBackward(_ algorithm: dnnl_alg_kind_t, gradOutput: Tensor, workspace: [UInt8]?, inputShape: [Int], geometry g: Conv2DGeometry) throws -> Tensor? {
-        var dy = gradOutput.scalars, dx = [Float](repeating: 0, count: inputShape.reduce(1, *))
+        var dx = [Float](repeating: 0, count: inputShape.reduce(1, *))
         var ws = workspace ?? []
         let key = "pooling backward \(algorithm.rawValue) \(inputShape) \(g)"
         let ran = try runPlain(key, make: { engine in
@@ -30,7 +30,7 @@ extension DNNLKernels {
             try dnnlCheck(dnnl_pooling_v2_backward_desc_init(&desc, algorithm, &diffSrc, &diffDst, strides, kernel, dilation, padL, padR), key, "dnnl_pooling_v2_backward_desc_init")
             return try dnnlPrimitive(&desc, op: key, engine: engine, hint: hint.descriptor)
         }) { primitive, exec in
-            try exec.plain(DNNLArgument.diffDst, try dnnlDesc(gradOutput.shape, dnnl_nchw, op: key), &dy, engine: engine!)
+            try exec.plain(DNNLArgument.diffDst, try dnnlDesc(gradOutput.shape, dnnl_nchw, op: key), exec.readOnly(gradOutput.scalars), engine: engine!)
             try exec.plain(DNNLArgument.diffSrc, try dnnlDesc(inputShape, dnnl_nchw, op: key), &dx, engine: engine!)
             if workspace != nil { try exec.plain(DNNLArgument.workspace, primitive.desc(dnnl_query_workspace_md), &ws, engine: engine!) }
         }
@@ -38,14 +38,14 @@ extension DNNLKernels {
     }
 
     public func maxPoolForward(input: Tensor, geometry g: Conv2DGeometry) throws -> (output: Tensor, indices: PoolingIndices) {
-        var x = input.scalars, out = [Float](repeating: 0, count: input.shape[0] * input.shape[1] * g.outputH * g.outputW)
+        var out = uninitializedScalars(input.shape[0] * input.shape[1] * g.outputH * g.outputW)
         var workspace: [UInt8] = []
         let ran = try runPlain("pooling forward \(dnnl_pooling_max.rawValue) \(input.shape) \(g)", make: { engine in
             try poolingForwardPrimitive(dnnl_pooling_max, input: input.shape, geometry: g, engine: engine)
         }) { primitive, exec in
             var wsDesc = primitive.desc(dnnl_query_workspace_md)
             workspace = [UInt8](repeating: 0, count: dnnl_memory_desc_get_size(&wsDesc))
-            try exec.plain(DNNLArgument.src, try dnnlDesc(input.shape, dnnl_nchw, op: "maxpool"), &x, engine: engine!)
+            try exec.plain(DNNLArgument.src, try dnnlDesc(input.shape, dnnl_nchw, op: "maxpool"), exec.readOnly(input.scalars), engine: engine!)
             try exec.plain(DNNLArgument.dst, try dnnlDesc([input.shape[0], input.shape[1], g.outputH, g.outputW], dnnl_nchw, op: "maxpool"), &out, engine: engine!)
             try exec.plain(DNNLArgument.workspace, wsDesc, &workspace, engine: engine!)
         }
@@ -67,11 +67,11 @@ extension DNNLKernels {
     public func avgPoolForward(input: Tensor, geometry g: Conv2DGeometry, countIncludePad: Bool) throws -> Tensor {
         let algorithm = DNNLKernels.averaging(countIncludePad)
         let outShape = [input.shape[0], input.shape[1], g.outputH, g.outputW]
-        var x = input.scalars, out = [Float](repeating: 0, count: outShape.reduce(1, *))
+        var out = uninitializedScalars(outShape.reduce(1, *))
         let ran = try runPlain("pooling forward \(algorithm.rawValue) \(input.shape) \(g)", make: { engine in
             try poolingForwardPrimitive(algorithm, input: input.shape, geometry: g, engine: engine)
         }) { _, exec in
-            try exec.plain(DNNLArgument.src, try dnnlDesc(input.shape, dnnl_nchw, op: "avgpool"), &x, engine: engine!)
+            try exec.plain(DNNLArgument.src, try dnnlDesc(input.shape, dnnl_nchw, op: "avgpool"), exec.readOnly(input.scalars), engine: engine!)
             try exec.plain(DNNLArgument.dst, try dnnlDesc(outShape, dnnl_nchw, op: "avgpool"), &out, engine: engine!)
         }
         return ran ? Tensor(uncheckedShape: outShape, scalars: out) : try reference.avgPoolForward(input: input, geometry: g, countIncludePad: countIncludePad)
