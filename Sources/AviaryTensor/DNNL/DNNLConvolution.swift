@@ -11,6 +11,8 @@ final class DNNLConvolution {
     private let forwardPrimitive: DNNLPrimitive
     private let fwdSrc: DNNLOperand, fwdWeights: DNNLOperand, fwdBias: DNNLOperand, fwdDst: DNNLOperand
     private var backwardDataPlan: (primitive: DNNLPrimitive, diffDst: DNNLOperand, weights: DNNLOperand, diffSrc: DNNLOperand)?
+    /// A backward primitive oneDNN could only serve with `ref`: remembered so it is not rebuilt each step.
+    private var backwardRefusals: [String: DNNLRefusal] = [:]
     private var backwardWeightsPlan: (primitive: DNNLPrimitive, src: DNNLOperand, diffDst: DNNLOperand, diffWeights: DNNLOperand, diffBias: DNNLOperand)?
 
     /// Strides, dilations (oneDNN counts from 0 = dense, PyTorch from 1) and the two pad pairs.
@@ -61,6 +63,7 @@ final class DNNLConvolution {
     }
 
     func backwardData(gradOutput: Tensor, weight: Tensor, stream: dnnl_stream_t) throws -> Tensor {
+        if let refusal = backwardRefusals["data"] { throw refusal }
         if backwardDataPlan == nil {
             let op = "conv2d backward data"
             var diffSrc = try dnnlDesc(key.input, dnnl_format_tag_any, op: op)
@@ -69,7 +72,7 @@ final class DNNLConvolution {
             var desc = dnnl_convolution_desc_t()
             let (s, d, l, r) = DNNLConvolution.window(key.geometry)
             try dnnlCheck(dnnl_dilated_convolution_backward_data_desc_init(&desc, dnnl_convolution_direct, &diffSrc, &weights, &diffDst, s, d, l, r), op, "dnnl_dilated_convolution_backward_data_desc_init")
-            let p = try withUnsafePointer(to: &desc) { try DNNLPrimitive(op: "\(op) \(key.input)", opDesc: UnsafeRawPointer($0), engine: engine, hint: forwardPrimitive.descriptor) }
+            let p = try remembering("data") { try withUnsafePointer(to: &desc) { try DNNLPrimitive(op: "\(op) \(key.input)", opDesc: UnsafeRawPointer($0), engine: engine, hint: forwardPrimitive.descriptor) } }
             backwardDataPlan = (p,
                 try DNNLOperand(argument: DNNLArgument.diffDst, user: userDst, kernel: p.desc(dnnl_query_diff_dst_md), engine: engine, op: op),
                 try DNNLOperand(argument: DNNLArgument.weights, user: userWeights, kernel: p.desc(dnnl_query_weights_md), engine: engine, op: op),
@@ -88,6 +91,7 @@ final class DNNLConvolution {
     }
 
     func backwardWeights(input: Tensor, gradOutput: Tensor, stream: dnnl_stream_t) throws -> (weight: Tensor, bias: Tensor) {
+        if let refusal = backwardRefusals["weights"] { throw refusal }
         if backwardWeightsPlan == nil {
             let op = "conv2d backward weights"
             var src = try dnnlDesc(key.input, dnnl_format_tag_any, op: op)
@@ -97,7 +101,7 @@ final class DNNLConvolution {
             var desc = dnnl_convolution_desc_t()
             let (s, d, l, r) = DNNLConvolution.window(key.geometry)
             try dnnlCheck(dnnl_dilated_convolution_backward_weights_desc_init(&desc, dnnl_convolution_direct, &src, &diffWeights, &diffBias, &diffDst, s, d, l, r), op, "dnnl_dilated_convolution_backward_weights_desc_init")
-            let p = try withUnsafePointer(to: &desc) { try DNNLPrimitive(op: "\(op) \(key.input)", opDesc: UnsafeRawPointer($0), engine: engine, hint: forwardPrimitive.descriptor) }
+            let p = try remembering("weights") { try withUnsafePointer(to: &desc) { try DNNLPrimitive(op: "\(op) \(key.input)", opDesc: UnsafeRawPointer($0), engine: engine, hint: forwardPrimitive.descriptor) } }
             backwardWeightsPlan = (p,
                 try DNNLOperand(argument: DNNLArgument.src, user: userSrc, kernel: p.desc(dnnl_query_src_md), engine: engine, op: op),
                 try DNNLOperand(argument: DNNLArgument.diffDst, user: userDst, kernel: p.desc(dnnl_query_diff_dst_md), engine: engine, op: op),
@@ -116,5 +120,12 @@ final class DNNLConvolution {
             try exec.execute(plan.primitive)
         } }
         return (Tensor(uncheckedShape: key.weight, scalars: dw), Tensor(uncheckedShape: [key.weight[0]], scalars: db))
+    }
+
+    private func remembering(_ pass: String, _ make: () throws -> DNNLPrimitive) throws -> DNNLPrimitive {
+        do { return try make() } catch let refusal as DNNLRefusal {
+            backwardRefusals[pass] = refusal
+            throw refusal
+        }
     }
 }

@@ -28,8 +28,7 @@ extension DNNLKernels {
                 return true
             } catch let refusal as DNNLRefusal {
                 refusedPlainKeys.insert(key)
-                refusalLog.append(refusal.description)
-                FileHandle.standardError.write(Data(("warning: " + refusal.description + "\n").utf8))
+                note(refusal)
                 return false
             }
         }

@@ -59,8 +59,7 @@ public final class DNNLKernels: Kernels, @unchecked Sendable {
                 return made
             } catch let refusal as DNNLRefusal {
                 refusedKeys.insert(key)
-                refusalLog.append(refusal.description)
-                FileHandle.standardError.write(Data(("warning: " + refusal.description + "\n").utf8))
+                note(refusal)
                 return nil
             }
         }
@@ -71,10 +70,7 @@ public final class DNNLKernels: Kernels, @unchecked Sendable {
         do {
             return try lock.withLock { try body() }
         } catch let refusal as DNNLRefusal {
-            lock.withLock {
-                refusalLog.append(refusal.description)
-                FileHandle.standardError.write(Data(("warning: " + refusal.description + "\n").utf8))
-            }
+            lock.withLock { note(refusal) }
             return nil
         }
     }
@@ -101,6 +97,13 @@ public final class DNNLKernels: Kernels, @unchecked Sendable {
               let out = try run({ try conv.backwardWeights(input: input, gradOutput: gradOutput, stream: stream) })
         else { return try reference.conv2dBackwardWeights(input: input, gradOutput: gradOutput, weightShape: weightShape, geometry: geometry) }
         return out
+    }
+
+    /// Records a refusal and warns once per case; call with the lock held.
+    func note(_ refusal: DNNLRefusal) {
+        guard !refusalLog.contains(refusal.description) else { return }
+        refusalLog.append(refusal.description)
+        FileHandle.standardError.write(Data(("warning: " + refusal.description + "\n").utf8))
     }
 
     /// oneDNN's sgemm (row-major), which dispatches to its JIT GEMM. Serialised with the other
