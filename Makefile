@@ -22,11 +22,14 @@ test: deps
 	$(SWIFT) test --skip-build $(SWIFT_TEST_FLAGS)
 
 # Test-only and benchmark-only Python peers live in a private virtual environment, never at run time.
+# The stamp is remade when this Makefile changes, so a new peer package reaches an existing venv.
 PEER_PYTHON ?= .venv/bin/python
-$(PEER_PYTHON):
-	python3 -m venv .venv && .venv/bin/pip install -q pillow numpy
+PEER_PACKAGES = pillow numpy scikit-image
+.venv/.peers: Makefile
+	[ -x .venv/bin/python ] || python3 -m venv .venv
+	.venv/bin/pip install -q $(PEER_PACKAGES) && touch $@
 
-bench-data: deps $(PEER_PYTHON)
+bench-data: deps .venv/.peers
 	$(SWIFT) build -c release --product DataBench
 	"$$($(SWIFT) build -c release --show-bin-path)/DataBench" --python $(PEER_PYTHON)
 

@@ -101,6 +101,8 @@ import Testing
               evaluate                Score predictions on a held-out dataset version:
                                       accuracy, top-k, per-class scores, confusion,
                                       calibration.
+              pipeline                Validate, run, resume and inspect pipelines: split,
+                                      script, condition, register.
               model                   Register model versions, list them, and approve or
                                       reject them.
               events                  Read the project's event log and deliver it to
