@@ -3,6 +3,8 @@
 public protocol Kernels: Sendable {
     var name: String { get }
     func conv2dForward(input: Tensor, weight: Tensor, bias: Tensor?, geometry: Conv2DGeometry) throws -> Tensor
+    /// Convolution followed by an activation in one pass (inference: no backward).
+    func conv2dForward(input: Tensor, weight: Tensor, bias: Tensor?, geometry: Conv2DGeometry, activation: Activation) throws -> Tensor
     func conv2dBackwardData(gradOutput: Tensor, weight: Tensor, inputShape: [Int], geometry: Conv2DGeometry) throws -> Tensor
     func conv2dBackwardWeights(input: Tensor, gradOutput: Tensor, weightShape: [Int], geometry: Conv2DGeometry) throws -> (weight: Tensor, bias: Tensor)
     /// Row-major C[m×n] = op(A) · op(B).
@@ -31,6 +33,9 @@ public struct PoolingIndices: Sendable {
 
 /// The reference definitions are every backend's fallback.
 extension Kernels {
+    public func conv2dForward(input: Tensor, weight: Tensor, bias: Tensor?, geometry: Conv2DGeometry, activation: Activation) throws -> Tensor {
+        activation.forward(try conv2dForward(input: input, weight: weight, bias: bias, geometry: geometry))
+    }
     public func batchNormTraining(input: Tensor, gamma: Tensor, beta: Tensor, epsilon: Float) throws -> (output: Tensor, mean: [Float], variance: [Float]) {
         let (mean, variance) = BatchNormReference.statistics(input)
         return (BatchNormReference.normalize(input, gamma: gamma, beta: beta, mean: mean, variance: variance, epsilon: epsilon), mean, variance)

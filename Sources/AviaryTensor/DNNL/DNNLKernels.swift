@@ -46,6 +46,8 @@ public final class DNNLKernels: Kernels, @unchecked Sendable {
 
     struct ConvolutionKey: Hashable {
         var input: [Int], weight: [Int], geometry: Conv2DGeometry
+        /// A fused activation (inference-only primitive), or nil for the trainable convolution.
+        var activation: Activation? = nil
     }
 
     private func convolution(_ key: ConvolutionKey) throws -> DNNLConvolution? {
@@ -80,6 +82,14 @@ public final class DNNLKernels: Kernels, @unchecked Sendable {
         guard let conv = try convolution(key), let stream,
               let out = try run({ try conv.forward(input: input, weight: weight, bias: bias, stream: stream) })
         else { return try reference.conv2dForward(input: input, weight: weight, bias: bias, geometry: geometry) }
+        return out
+    }
+
+    public func conv2dForward(input: Tensor, weight: Tensor, bias: Tensor?, geometry: Conv2DGeometry, activation: Activation) throws -> Tensor {
+        let key = ConvolutionKey(input: input.shape, weight: weight.shape, geometry: geometry, activation: activation)
+        guard DNNLKernels.eltwise(activation) != nil, let conv = try convolution(key), let stream,
+              let out = try run({ try conv.forward(input: input, weight: weight, bias: bias, stream: stream) })
+        else { return try reference.conv2dForward(input: input, weight: weight, bias: bias, geometry: geometry, activation: activation) }
         return out
     }
 
