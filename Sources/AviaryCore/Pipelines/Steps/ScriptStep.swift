@@ -40,6 +40,9 @@ public struct ScriptStep: StepExecutor {
         let output = work.appendingPathComponent("output", isDirectory: true)
         let inputs = work.appendingPathComponent("input", isDirectory: true)
         for folder in [model, output, inputs] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
+        // Channels are copies of stored content and the model and output folders end up as blobs: only
+        // the log and params.json stay in the working folder once the attempt is over.
+        defer { for folder in [model, output, inputs] { try? FileManager.default.removeItem(at: folder) } }
 
         var environment = ProcessInfo.processInfo.environment
         let channels = context.inputs["channels"]?.objectValue ?? JSONObject()
@@ -137,9 +140,9 @@ public struct ScriptStep: StepExecutor {
         guard let text = value.stringValue else { throw StepFailure(.input, "a channel must name a dataset version or a folder blob, not \(value.serialized())") }
         if let blob = try? BlobID(parsing: text) { return blob.description }
         do {
-            return "dataset:" + (try await DatasetCatalog(project: context.project).resolve(text)).id
-        } catch let error as DatasetError {
-            throw StepFailure(.input, "channel '\(text)': \(error)")
+            return "dataset:" + (try await context.datasetVersion(text)).id
+        } catch let failure as StepFailure {
+            throw StepFailure(.input, "channel '\(text)': \(failure.message)")
         }
     }
 
@@ -147,7 +150,7 @@ public struct ScriptStep: StepExecutor {
         let content = try await channelContent(value, context)
         if content.hasPrefix("dataset:") {
             let catalog = DatasetCatalog(project: context.project)
-            let version = try await catalog.resolve(value.stringValue!)
+            let version = try await context.datasetVersion(value.stringValue!)
             try DatasetExporter(blobs: context.project.blobs).export(try catalog.manifest(of: version), version: version, as: .folder, to: folder)
         } else {
             try FolderArchive.extract(try BlobID(parsing: content), from: context.project.blobs, to: folder)
