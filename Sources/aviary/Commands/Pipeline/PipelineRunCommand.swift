@@ -27,6 +27,7 @@ struct PipelineRunCommand: AsyncParsableCommand {
                 guard parts.count == 2 else { throw ValidationError("--param takes NAME=VALUE, not '\(parameter)'") }
                 given[String(parts[0])] = String(parts[1])
             }
+            InterruptHandler.install()
             let runner = PipelineRunner(project: project, progress: PipelineOutput.progress)
             let path = URL(fileURLWithPath: file).standardizedFileURL.path
             let started = try await runner.start(definition, file: path, parameters: given, name: name, noCache: noCache)
@@ -48,6 +49,7 @@ struct PipelineResumeCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner.run(options) { project, _ in
+            InterruptHandler.install()
             let finished = try await PipelineRunner(project: project, progress: PipelineOutput.progress).resume(run)
             try await PipelineOutput.printRun(finished, project: project, json: json)
             if finished.status != .succeeded { throw ExitCode(1) }
