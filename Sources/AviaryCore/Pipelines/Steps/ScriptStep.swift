@@ -51,7 +51,7 @@ public struct ScriptStep: StepExecutor {
             try await Self.materialize(value, into: folder, context)
             environment["AVIARY_CHANNEL_\(Self.variableName(name))"] = folder.path
         }
-        environment["AVIARY_CHANNELS"] = channels.map(\.key).joined(separator: ",")
+        environment["AVIARY_CHANNELS"] = channels.map(\.key).sorted().joined(separator: ",")
         let params = context.inputs["params"]?.objectValue ?? JSONObject()
         for (name, value) in params { environment["AVIARY_PARAM_\(Self.variableName(name))"] = value.stringValue ?? value.serialized() }
         let paramsFile = work.appendingPathComponent("params.json")
