@@ -80,7 +80,9 @@ public struct PipelineValidator {
         guard let entries = mappingEntries(root, "", allowed: Self.rootKeys, what: "a pipeline") else { return nil }
         let top = Dictionary(entries.map { ($0.key.text ?? "", $0) }, uniquingKeysWith: { a, _ in a })
 
-        var name = defaultName
+        // A file stem may hold characters a name may not: those become '-'.
+        var name = String(defaultName.map { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) ? $0 : "-" })
+        if !ResourceName.isValid(name) { name = "pipeline" }
         if let node = top["name"]?.value {
             if let text = string(node, "name") {
                 if ResourceName.isValid(text) { name = text } else {

@@ -38,11 +38,9 @@ public struct PipelineRunner: Sendable {
                       noCache: Bool = false) async throws -> PipelineRun {
         let parameters = try Self.parameters(definition, given: given)
         let id = name ?? Self.newRunID(definition.name, at: now())
-        guard ResourceName.isValid(id, maximumLength: 120) else {
-            throw PipelineError.invalidParameter(name: "name", value: id, expected: .string)
-        }
+        guard ResourceName.isValid(id, maximumLength: 120) else { throw PipelineError.invalidRunName(id) }
         let run = PipelineRun(id: id, pipeline: definition.name, file: file, definition: definition, parameters: parameters,
-                              status: .running, noCache: noCache, startedAt: now(), endedAt: nil, message: nil,
+                              status: .running, noCache: noCache, startedAt: now(), endedAt: nil, duration: nil, message: nil,
                               runner: .current, resumes: 0)
         try await store.create(run)
         progress("run \(id) of pipeline \(definition.name) started")
@@ -96,6 +94,7 @@ public struct PipelineRunner: Sendable {
         var final = run
         final.status = try PipelineRunStatus.transition(from: .running, to: state.failure == nil ? .succeeded : .failed)
         final.endedAt = now()
+        final.duration = final.endedAt!.timeIntervalSince(run.startedAt)
         final.message = state.failure ?? state.conditionSummary(definition)
         try await store.save(final, event: "pipeline.run.\(final.status.rawValue)")
         progress("run \(run.id) \(final.status.rawValue)" + (final.message.map { ": \($0)" } ?? ""))
