@@ -129,8 +129,7 @@ public struct ScriptStep: StepExecutor {
         var listing = ""
         for path in paths {
             var nested: ObjCBool = false
-            FileManager.default.fileExists(atPath: url.appendingPathComponent(path).path, isDirectory: &nested)
-            if !nested.boolValue { listing += "\(path)\t\(BlobID.digest(of: try Data(contentsOf: url.appendingPathComponent(path))).hex)\n" }
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent(path).path, isDirectory: &nested), !nested.boolValue { listing += "\(path)\t\(BlobID.digest(of: try Data(contentsOf: url.appendingPathComponent(path))).hex)\n" }
         }
         return BlobID.digest(of: Data(listing.utf8)).hex
     }
