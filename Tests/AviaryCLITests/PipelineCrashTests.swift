@@ -56,6 +56,7 @@ import Testing
         let log = try await project.metadata.events(after: 0, limit: 1000).filter { $0.subject == "pipeline.run/crash" }.map(\.type)
         #expect(log == ["pipeline.run.started", "pipeline.run.resumed", "pipeline.run.succeeded"])
 
+        #expect(try await AviaryProcess.run(["pipeline", "resume", "--all"], in: directory.url).standardOutput == "no interrupted runs\n")
         let again = try await AviaryProcess.run(["pipeline", "resume", "crash"], in: directory.url)
         #expect(again.status == 65)
         #expect(again.standardError == "error: pipeline run 'crash' is succeeded; only a run that was interrupted (running, its process gone) can be resumed\n")

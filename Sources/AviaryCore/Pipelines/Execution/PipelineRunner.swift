@@ -61,6 +61,15 @@ public struct PipelineRunner: Sendable {
         return try await self.run(run)
     }
 
+    /// Resumes every running run whose process is gone (what a worker does when it starts), one by one.
+    public func resumeAbandoned() async throws -> [PipelineRun] {
+        var resumed: [PipelineRun] = []
+        for run in try await store.runs() where run.status == .running && (run.runner?.isGone ?? true) {
+            resumed.append(try await resume(run.id))
+        }
+        return resumed
+    }
+
     /// Drives a running run to its end and returns it as finally stored.
     public func run(_ run: PipelineRun) async throws -> PipelineRun {
         var state = try await RunState(run: run, stored: store.steps(of: run))
