@@ -77,6 +77,14 @@ public struct ErrorDisposition: Equatable, Sendable {
             category = if case .subscriberNotFound = error { .notFound } else { .invalidInput }
         case is EvaluationError:
             category = .invalidInput
+        case let error as TrainingError:
+            switch error {
+            case .busy: category = .temporary
+            case .corruptFeatureCache: category = .io
+            case .featureDimensionMismatch: category = .invalidInput
+            }
+        case let error as ModelArtifactError:
+            category = if case .missingGraph = error { .io } else { .invalidInput }
         case let error as WorkflowError:
             switch error {
             case .definitionNotFound, .executionNotFound, .functionNotFound: category = .notFound
