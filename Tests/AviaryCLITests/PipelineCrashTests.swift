@@ -29,6 +29,13 @@ import Testing
         let deadline = Date().addingTimeInterval(30)
         while !FileManager.default.fileExists(atPath: marker.path) && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
         #expect(FileManager.default.fileExists(atPath: marker.path), "the slow step never started")
+        // While it runs, its log is read from its working folder and show says where the run is.
+        let live = try await AviaryProcess.run(["pipeline", "logs", "crash", "slow"], in: directory.url)
+        #expect(live.standardOutput.hasPrefix("$ /bin/sh -c echo slow >> ran;"))
+        let shown = try await AviaryProcess.run(["pipeline", "show", "crash"], in: directory.url)
+        #expect(shown.standardOutput.contains("status:     running\n"))
+        #expect(shown.standardOutput.contains("slow   script  running "))
+        #expect(shown.standardOutput.contains("last   script  not started"))
         kill(process.processIdentifier, SIGKILL)
         try await AviaryProcess.offThePool { process.waitUntilExit() }
         #expect(process.terminationReason == .uncaughtSignal)
