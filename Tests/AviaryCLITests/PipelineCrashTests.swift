@@ -18,6 +18,40 @@ import Testing
           last: {kind: script, command: "echo last >> ran", depends_on: [slow]}
         """
 
+    /// Starts `aviary pipeline run p.yaml --name crash`, waits until the slow step hangs, and kills the
+    /// runner and the step's command with SIGKILL.
+    static func interruptedRun() async throws -> TemporaryDirectory {
+        let directory = try await AviaryProcess.initializedProject()
+        _ = try directory.write("p.yaml", Data(Self.pipeline.utf8))
+        let process = AviaryProcess.configured(["pipeline", "run", "p.yaml", "--name", "crash"], in: directory.url)
+        process.standardOutput = Pipe()
+        process.standardError = Pipe()
+        try process.run()
+        let deadline = Date().addingTimeInterval(30)
+        while !FileManager.default.fileExists(atPath: directory.file("started").path) && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        kill(process.processIdentifier, SIGKILL)
+        try await AviaryProcess.offThePool { process.waitUntilExit() }
+        if let pid = Int32((try? String(contentsOf: directory.file("slow.pid"), encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") {
+            kill(pid, SIGKILL)
+        }
+        return directory
+    }
+
+    @Test func twoProcessesResumingTheSameRunDoNotBothRunIt() async throws {
+        let directory = try await Self.interruptedRun()
+        async let first = AviaryProcess.run(["pipeline", "resume", "crash"], in: directory.url)
+        async let second = AviaryProcess.run(["pipeline", "resume", "crash"], in: directory.url)
+        let results = try await [first, second]
+        let statuses = results.map(\.status).sorted()
+        #expect(statuses == [0, 65] || statuses == [0, 75], "\(results.map(\.standardError))")
+        let loser = try #require(results.first { $0.status != 0 })
+        #expect(loser.standardError.contains("pipeline run 'crash' is"), "\(loser.standardError)")
+        #expect(try String(contentsOf: directory.file("ran"), encoding: .utf8) == "first\nslow\nslow\nlast\n")
+        let project = try Project.open(ProjectLayout(root: directory.url), environment: [:])
+        let log = try await project.metadata.events(after: 0, limit: 1000).filter { $0.subject == "pipeline.run/crash" }.map(\.type)
+        #expect(log == ["pipeline.run.started", "pipeline.run.resumed", "pipeline.run.succeeded"])
+    }
+
     @Test func aRunKilledMidStepResumesFromTheLastFinishedStep() async throws {
         let directory = try await AviaryProcess.initializedProject()
         _ = try directory.write("p.yaml", Data(Self.pipeline.utf8))

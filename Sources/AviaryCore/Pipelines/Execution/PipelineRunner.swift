@@ -47,18 +47,25 @@ public struct PipelineRunner: Sendable {
         return run
     }
 
-    /// Continues a run whose process died, keeping every finished step.
+    /// Continues a run whose process died, keeping every finished step. Taking the run over is one
+    /// conditional write, so of two processes resuming the same run at once, one wins and the other is
+    /// told who runs it.
     public func resume(_ id: String) async throws -> PipelineRun {
-        var run = try await store.run(id)
-        guard run.status == .running else { throw PipelineError.notResumable(run: id, status: run.status) }
-        if let runner = run.runner, runner != .current, !runner.isGone {
-            throw PipelineError.runnerAlive(run: id, pid: runner.pid, host: runner.host)
+        for _ in 0..<16 {
+            let claimed = try await store.claim(id, event: "pipeline.run.resumed") { run in
+                guard run.status == .running else { throw PipelineError.notResumable(run: id, status: run.status) }
+                if let runner = run.runner, runner != .current, !runner.isGone {
+                    throw PipelineError.runnerAlive(run: id, pid: runner.pid, host: runner.host)
+                }
+                run.runner = .current
+                run.resumes += 1
+            }
+            // Lost the race: read again, which now names the winner (or the run's end).
+            guard let run = claimed else { continue }
+            progress("run \(id) resumed")
+            return try await self.run(run)
         }
-        run.runner = .current
-        run.resumes += 1
-        try await store.save(run, event: "pipeline.run.resumed")
-        progress("run \(id) resumed")
-        return try await self.run(run)
+        throw PipelineError.runnerAlive(run: id, pid: 0, host: "another process")
     }
 
     /// Resumes every running run whose process is gone (what a worker does when it starts), one by one.
