@@ -18,27 +18,34 @@ import Testing
           last: {kind: script, command: "echo last >> ran", depends_on: [slow]}
         """
 
-    /// Starts `aviary pipeline run p.yaml --name crash`, waits until the slow step hangs, and kills the
-    /// runner and the step's command with SIGKILL.
-    static func interruptedRun() async throws -> TemporaryDirectory {
+    /// Starts `aviary pipeline run p.yaml --name crash` and waits until its slow step hangs.
+    static func hungRun() async throws -> (TemporaryDirectory, Process) {
         let directory = try await AviaryProcess.initializedProject()
         _ = try directory.write("p.yaml", Data(Self.pipeline.utf8))
         let process = AviaryProcess.configured(["pipeline", "run", "p.yaml", "--name", "crash"], in: directory.url)
         process.standardOutput = Pipe()
         process.standardError = Pipe()
         try process.run()
+        let marker = directory.file("started")
         let deadline = Date().addingTimeInterval(30)
-        while !FileManager.default.fileExists(atPath: directory.file("started").path) && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        kill(process.processIdentifier, SIGKILL)
+        while !FileManager.default.fileExists(atPath: marker.path) && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(FileManager.default.fileExists(atPath: marker.path), "the slow step never started")
+        return (directory, process)
+    }
+
+    /// SIGKILL for the runner, then for the step's command, whose own process group outlives it.
+    static func kill(_ process: Process, in directory: TemporaryDirectory) async throws {
+        Glibc.kill(process.processIdentifier, SIGKILL)
         try await AviaryProcess.offThePool { process.waitUntilExit() }
+        #expect(process.terminationReason == .uncaughtSignal)
         if let pid = Int32((try? String(contentsOf: directory.file("slow.pid"), encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") {
-            kill(pid, SIGKILL)
+            Glibc.kill(pid, SIGKILL)
         }
-        return directory
     }
 
     @Test func twoProcessesResumingTheSameRunDoNotBothRunIt() async throws {
-        let directory = try await Self.interruptedRun()
+        let (directory, process) = try await Self.hungRun()
+        try await Self.kill(process, in: directory)
         async let first = AviaryProcess.run(["pipeline", "resume", "crash"], in: directory.url)
         async let second = AviaryProcess.run(["pipeline", "resume", "crash"], in: directory.url)
         let results = try await [first, second]
@@ -53,16 +60,7 @@ import Testing
     }
 
     @Test func aRunKilledMidStepResumesFromTheLastFinishedStep() async throws {
-        let directory = try await AviaryProcess.initializedProject()
-        _ = try directory.write("p.yaml", Data(Self.pipeline.utf8))
-        let process = AviaryProcess.configured(["pipeline", "run", "p.yaml", "--name", "crash"], in: directory.url)
-        process.standardOutput = Pipe()
-        process.standardError = Pipe()
-        try process.run()
-        let marker = directory.file("started")
-        let deadline = Date().addingTimeInterval(30)
-        while !FileManager.default.fileExists(atPath: marker.path) && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        #expect(FileManager.default.fileExists(atPath: marker.path), "the slow step never started")
+        let (directory, process) = try await Self.hungRun()
         // While it runs, its log is read from its working folder and show says where the run is.
         let live = try await AviaryProcess.run(["pipeline", "logs", "crash", "slow"], in: directory.url)
         #expect(live.standardOutput.hasPrefix("$ /bin/sh -c echo slow >> ran;"))
@@ -70,13 +68,7 @@ import Testing
         #expect(shown.standardOutput.contains("status:     running\n"))
         #expect(shown.standardOutput.contains("slow   script  running "))
         #expect(shown.standardOutput.contains("last   script  not started"))
-        kill(process.processIdentifier, SIGKILL)
-        try await AviaryProcess.offThePool { process.waitUntilExit() }
-        #expect(process.terminationReason == .uncaughtSignal)
-        // The step's command runs in its own process group, which outlives the killed runner: end it.
-        if let pid = Int32((try? String(contentsOf: directory.file("slow.pid"), encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") {
-            kill(pid, SIGKILL)
-        }
+        try await Self.kill(process, in: directory)
 
         let project = try Project.open(ProjectLayout(root: directory.url), environment: [:])
         let store = PipelineStore(metadata: project.metadata)
