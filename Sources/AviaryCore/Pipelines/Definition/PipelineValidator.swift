@@ -39,13 +39,13 @@ public struct PipelineValidator {
         }
     }
 
-    /// Reads and validates a file.
-    public static func validate(fileAt url: URL) throws -> Result {
+    /// Reads and validates a file; problems name it `displayName` (the path as the user typed it), else its path.
+    public static func validate(fileAt url: URL, displayName: String? = nil) throws -> Result {
         let text: String
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw PipelineError.unreadableFile(path: url.path, reason: error.localizedDescription)
+            throw PipelineError.unreadableFile(path: displayName ?? url.path, reason: error.localizedDescription)
         }
-        return validate(text, file: url.path, defaultName: url.deletingPathExtension().lastPathComponent)
+        return validate(text, file: displayName ?? url.path, defaultName: url.deletingPathExtension().lastPathComponent)
     }
 
     mutating func report(_ node: SourceNode, _ field: String, _ message: String) {

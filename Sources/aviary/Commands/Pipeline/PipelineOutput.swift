@@ -7,7 +7,7 @@ import Foundation
 enum PipelineOutput {
     /// Validates a file, failing with every problem.
     static func load(_ file: String) throws -> PipelineDefinition {
-        let result = try PipelineValidator.validate(fileAt: URL(fileURLWithPath: file))
+        let result = try PipelineValidator.validate(fileAt: URL(fileURLWithPath: file), displayName: file)
         guard let definition = result.definition else { throw PipelineError.invalidDefinition(problems: result.problems) }
         return definition
     }

@@ -13,7 +13,7 @@ struct PipelineValidateCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner.runWithoutProject(options) { _ in
-            let result = try PipelineValidator.validate(fileAt: URL(fileURLWithPath: file))
+            let result = try PipelineValidator.validate(fileAt: URL(fileURLWithPath: file), displayName: file)
             if json {
                 struct Report: Encodable { var file: String; var valid: Bool; var problems: [PipelineProblem] }
                 try JSONOutput.print(Report(file: file, valid: result.problems.isEmpty, problems: result.problems))
