@@ -59,6 +59,21 @@ import Testing
         #expect(log == ["pipeline.run.started", "pipeline.run.resumed", "pipeline.run.succeeded"])
     }
 
+    @Test func ctrlCStopsTheRunningStepsWithTheRunnerAndLeavesTheRunResumable() async throws {
+        let (directory, process) = try await Self.hungRun()
+        Glibc.kill(process.processIdentifier, SIGINT)
+        try await AviaryProcess.offThePool { process.waitUntilExit() }
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 130)
+        let pid = try #require(Int32(try String(contentsOf: directory.file("slow.pid"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        // Gone, or a zombie left for a reaper: a container's init may never reap orphans.
+        let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+        #expect(stat == nil || stat?.split(separator: ")").last?.split(separator: " ").first == "Z", "the step's command outlived Ctrl-C")
+        let resumed = try await AviaryProcess.run(["pipeline", "resume", "crash"], in: directory.url)
+        #expect(resumed.status == 0, "\(resumed.standardError)")
+        #expect(try String(contentsOf: directory.file("ran"), encoding: .utf8) == "first\nslow\nslow\nlast\n")
+    }
+
     @Test func aRunKilledMidStepResumesFromTheLastFinishedStep() async throws {
         let (directory, process) = try await Self.hungRun()
         // While it runs, its log is read from its working folder and show says where the run is.
