@@ -72,6 +72,7 @@ let package = Package(
                 "AviaryStore",
                 "AviaryVision",
                 "AviaryTensor",
+                "AviaryNN",
                 "AviaryWorkflow",
                 "AviaryJSON",
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -81,7 +81,8 @@ public struct ErrorDisposition: Equatable, Sendable {
             switch error {
             case .busy: category = .temporary
             case .corruptFeatureCache: category = .io
-            case .featureDimensionMismatch: category = .invalidInput
+            case .runNotFound: category = .notFound
+            case .featureDimensionMismatch, .invalidConfiguration, .unusableData, .unsupported: category = .invalidInput
             }
         case let error as ModelArtifactError:
             category = if case .missingGraph = error { .io } else { .invalidInput }

@@ -5,6 +5,11 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
     case corruptFeatureCache(chunk: BlobID, detail: String)
     case featureDimensionMismatch(expected: Int, got: Int)
     case busy(String)
+    case invalidConfiguration(field: String, detail: String)
+    /// The data cannot train a classifier: too few classes, no usable images, unknown labels.
+    case unusableData(String)
+    case runNotFound(String)
+    case unsupported(String)
 
     public var description: String {
         switch self {
@@ -14,6 +19,14 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
             "cached features have \(expected) values per image but the backbone gave \(got); the cache key must include everything that changes the features"
         case .busy(let what):
             "\(what) is being changed by other processes at this moment; try again"
+        case .invalidConfiguration(let field, let detail):
+            "training setting --\(field): \(detail)"
+        case .unusableData(let detail):
+            detail
+        case .runNotFound(let id):
+            "no training run '\(id)'; aviary train ls lists them"
+        case .unsupported(let detail):
+            detail
         }
     }
 }
