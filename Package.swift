@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // MARK: C libraries, behind shims that no public API exposes
@@ -37,6 +38,9 @@ let package = Package(
 
         // MARK: Engine: images
         .target(name: "AviaryVision", dependencies: ["CTurboJPEG", "CImageCodecs"]),
+
+        // MARK: Engine: ONNX files, NumPy arrays and PyTorch weights (generated protobuf code is committed)
+        .target(name: "AviaryONNX", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
 
         // MARK: JSON that keeps key order and number spelling, shared by workflows and manifests
         .target(name: "AviaryJSON"),
@@ -78,6 +82,7 @@ let package = Package(
                 "AviaryVision",
                 "AviaryWorkflow",
                 "AviaryJSON",
+                "AviaryONNX",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -94,6 +99,7 @@ let package = Package(
         .testTarget(name: "AviaryVisionTests", dependencies: ["AviaryVision"], exclude: ["Fixtures"]),
         .testTarget(name: "AviaryStoreTests", dependencies: ["AviaryStore", "AviaryTestSupport"]),
         .testTarget(name: "AviaryCoreTests", dependencies: ["AviaryCore", "AviaryTestSupport"], exclude: ["Evaluation/Fixtures"]),
+        .testTarget(name: "AviaryONNXTests", dependencies: ["AviaryONNX"], exclude: ["Fixtures"]),
         .testTarget(name: "AviaryCLITests", dependencies: ["aviary", "AviaryCore", "AviaryStore", "AviaryVision", "AviaryTestSupport"]),
     ]
 )
