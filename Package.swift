@@ -99,7 +99,7 @@ let package = Package(
         .testTarget(name: "AviaryVisionTests", dependencies: ["AviaryVision"], exclude: ["Fixtures"]),
         .testTarget(name: "AviaryStoreTests", dependencies: ["AviaryStore", "AviaryTestSupport"]),
         .testTarget(name: "AviaryCoreTests", dependencies: ["AviaryCore", "AviaryTestSupport"], exclude: ["Evaluation/Fixtures"]),
-        .testTarget(name: "AviaryONNXTests", dependencies: ["AviaryONNX"], exclude: ["Fixtures"]),
+        .testTarget(name: "AviaryONNXTests", dependencies: ["AviaryONNX", "AviaryVision"], exclude: ["Fixtures"]),
         .testTarget(name: "AviaryCLITests", dependencies: ["aviary", "AviaryCore", "AviaryStore", "AviaryVision", "AviaryTestSupport"]),
     ]
 )

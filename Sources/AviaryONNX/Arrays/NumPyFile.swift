@@ -6,14 +6,11 @@ public enum NumPyFile {
     static let magic: [UInt8] = [0x93] + Array("NUMPY".utf8)
 
     public static func read(_ url: URL) throws(NumPyError) -> HostArray {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw FileManager.default.fileExists(atPath: url.path)
-                ? .unreadable(path: url.path, reason: error.localizedDescription) : .fileNotFound(path: url.path)
+        switch FileContents.read(url) {
+        case .success(let data): return try decode([UInt8](data), path: url.path)
+        case .failure(.missing): throw .fileNotFound(path: url.path)
+        case .failure(let failure): throw .unreadable(path: url.path, reason: failure.reason)
         }
-        return try decode([UInt8](data), path: url.path)
     }
 
     public static func decode(_ bytes: [UInt8], path: String = "(memory)") throws(NumPyError) -> HostArray {

@@ -39,14 +39,11 @@ public enum ONNXModelFile {
     }
 
     static func readBytes(_ url: URL) throws(ONNXError) -> Data {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else { throw .fileNotFound(path: url.path) }
-        guard !isDirectory.boolValue else { throw .unreadable(path: url.path, reason: "it is a directory") }
         let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw .unreadable(path: url.path, reason: error.localizedDescription)
+        switch FileContents.read(url) {
+        case .success(let contents): data = contents
+        case .failure(.missing): throw .fileNotFound(path: url.path)
+        case .failure(let failure): throw .unreadable(path: url.path, reason: failure.reason)
         }
         guard data.count <= maximumSize else {
             throw .unreadable(path: url.path, reason: "\(data.count) bytes is over protobuf's 2 GiB limit")

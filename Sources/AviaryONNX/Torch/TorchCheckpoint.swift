@@ -21,14 +21,11 @@ public struct TorchCheckpoint: Sendable {
     public var names: [String] { entries.map(\.name) }
 
     public static func load(_ url: URL) throws(TorchCheckpointError) -> TorchCheckpoint {
-        guard FileManager.default.fileExists(atPath: url.path) else { throw .fileNotFound(path: url.path) }
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw .unreadable(path: url.path, reason: error.localizedDescription)
+        switch FileContents.read(url) {
+        case .success(let data): return try decode([UInt8](data), path: url.path)
+        case .failure(.missing): throw .fileNotFound(path: url.path)
+        case .failure(let failure): throw .unreadable(path: url.path, reason: failure.reason)
         }
-        return try decode([UInt8](data), path: url.path)
     }
 
     public static func decode(_ bytes: [UInt8], path: String = "(memory)") throws(TorchCheckpointError) -> TorchCheckpoint {
