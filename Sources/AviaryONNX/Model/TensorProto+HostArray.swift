@@ -81,10 +81,11 @@ extension HostArray {
 }
 
 extension Onnx_TensorProto {
-    /// A tensor with `raw_data`, the compact form ONNX writers use.
+    /// A tensor with `raw_data`, the compact form ONNX writers use. An empty name is left unset, as
+    /// `numpy_helper.from_array` leaves it (a Constant node's value has none).
     public init(name: String, array: HostArray) {
         self.init()
-        self.name = name
+        if !name.isEmpty { self.name = name }
         self.dataType = array.elementType.onnxDataType
         self.dims = array.shape.map(Int64.init)
         self.rawData = Data(array.bytes)

@@ -58,6 +58,45 @@ def tiny_model():
     onnx.save(model, path("tiny.onnx"))
 
 
+def export_reference():
+    """What ONNXModelBuilder must write byte for byte: the tiny model with every weight as raw_data
+    (numpy_helper.from_array) and the IR version the opset needs. It passes onnx.checker and runs
+    in ONNX Runtime, so a Swift build equal to it does too."""
+    w = (np.arange(18, dtype=np.float32).reshape(2, 1, 3, 3) - 9) / 10
+    initializers = [
+        numpy_helper.from_array(w, "conv.weight"),
+        numpy_helper.from_array(np.array([0.5, -0.5], np.float32), "conv.bias"),
+        numpy_helper.from_array(np.array([[1, 2], [3, 4], [5, 6]], np.float32), "fc.weight"),
+        numpy_helper.from_array(np.array([0.1, 0.2, 0.3], np.float32), "fc.bias"),
+    ]
+    nodes = [
+        helper.make_node("Conv", ["x", "conv.weight", "conv.bias"], ["c"], name="conv", pads=[1, 1, 1, 1],
+                         kernel_shape=[3, 3]),
+        helper.make_node("Relu", ["c"], ["r"], name="relu"),
+        helper.make_node("GlobalAveragePool", ["r"], ["g"], name="pool"),
+        helper.make_node("Flatten", ["g"], ["f"], name="flatten", axis=1),
+        helper.make_node("Gemm", ["f", "fc.weight", "fc.bias"], ["h"], name="fc", transB=1, alpha=1.0),
+        helper.make_node("Constant", [], ["scale"], name="scale",
+                         value=numpy_helper.from_array(np.array(2.0, np.float32), "")),
+        helper.make_node("Mul", ["h", "scale"], ["y"], name="mul"),
+    ]
+    graph = helper.make_graph(
+        nodes, "exported",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 1, 4, 4])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 3])],
+        initializer=initializers)
+    model = helper.make_model(graph, producer_name="aviary", opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = helper.find_min_ir_version_for(model.opset_import)
+    onnx.checker.check_model(model, full_check=True)
+    onnx.save(model, path("export_reference.onnx"))
+    # ONNX Runtime's output on a fixed input, for the importer's first end-to-end test.
+    import onnxruntime
+    x = (np.arange(32, dtype=np.float32).reshape(2, 1, 4, 4) - 16) / 8
+    session = onnxruntime.InferenceSession(path("export_reference.onnx"), providers=["CPUExecutionProvider"])
+    np.save(path("export_reference_x.npy"), x)
+    np.save(path("export_reference_y.npy"), session.run(None, {"x": x})[0])
+
+
 def tensors():
     """Each element type as raw_data, as its typed field, and (where NumPy has the type) as .npy."""
     values = {
@@ -181,6 +220,7 @@ class Evil2:
 
 if __name__ == "__main__":
     tiny_model()
+    export_reference()
     tensors()
     half_rounding()
     state_dict()
