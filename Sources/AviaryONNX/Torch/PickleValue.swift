@@ -1,5 +1,6 @@
-/// The values the restricted unpickler builds. Lists and dicts are classes because pickle mutates
-/// them after memoizing them (APPENDS, SETITEMS on a memo entry must be seen through every copy).
+/// The values the restricted unpickler builds. Containers are classes: pickle mutates lists and
+/// dicts after memoizing them (APPENDS, SETITEMS on a memo entry must be seen through every copy),
+/// and identity lets walks visit a shared container once.
 indirect enum PickleValue {
     case none
     case bool(Bool)
@@ -9,7 +10,7 @@ indirect enum PickleValue {
     case float(Double)
     case string(String)
     case bytes([UInt8])
-    case tuple([PickleValue])
+    case tuple(PickleTuple)
     case list(PickleList)
     case dict(PickleDict)
     case global(PickleGlobal)
@@ -34,12 +35,79 @@ indirect enum PickleValue {
     }
 }
 
-final class PickleList {
-    var items: [PickleValue] = []
+/// Containers record their nesting depth and freeze once placed inside another container. A state
+/// dict fills each container before using it; freezing makes cycles impossible, keeps the recorded
+/// depths exact, and so bounds the recursion of every walk and of deallocation.
+class PickleContainer {
+    static let depthLimit = 100
+    fileprivate(set) var depth = 1
+    fileprivate(set) var frozen = false
+
+    /// Adds a child's depth; nil (and no change) when this container is frozen or would be too deep.
+    fileprivate func admit(_ child: PickleValue) -> String? {
+        let childDepth = child.adopt()
+        guard !frozen else { return "a \(self is PickleDict ? "dict" : "list") is changed after being placed in another (a recursive structure)" }
+        guard childDepth < Self.depthLimit else { return "values nest more than \(Self.depthLimit) levels deep" }
+        depth = max(depth, childDepth + 1)
+        return nil
+    }
 }
 
-final class PickleDict {
-    var entries: [(key: PickleValue, value: PickleValue)] = []
+final class PickleList: PickleContainer {
+    private(set) var items: [PickleValue] = []
+
+    /// Returns why the append was refused, or nil.
+    func append(_ item: PickleValue) -> String? {
+        if let refusal = admit(item) { return refusal }
+        items.append(item)
+        return nil
+    }
+}
+
+final class PickleDict: PickleContainer {
+    private(set) var entries: [(key: PickleValue, value: PickleValue)] = []
+
+    func set(_ key: PickleValue, _ value: PickleValue) -> String? {
+        if let refusal = admit(key) ?? admit(value) { return refusal }
+        entries.append((key, value))
+        return nil
+    }
+}
+
+final class PickleTuple {
+    let items: [PickleValue]
+    let depth: Int
+
+    /// nil when the items nest too deeply.
+    init?(_ items: [PickleValue]) {
+        let depth = (items.map { $0.adopt() }.max() ?? 0) + 1
+        guard depth <= PickleContainer.depthLimit else { return nil }
+        self.items = items
+        self.depth = depth
+    }
+}
+
+extension PickleValue {
+    /// Freezes a container that is being placed inside another, and returns its depth (0 for scalars).
+    fileprivate func adopt() -> Int {
+        switch self {
+        case .list(let container as PickleContainer), .dict(let container as PickleContainer):
+            container.frozen = true
+            return container.depth
+        case .tuple(let tuple): return tuple.depth
+        default: return 0
+        }
+    }
+
+    /// Identity of a container, for walks that visit each once.
+    var containerIdentity: ObjectIdentifier? {
+        switch self {
+        case .list(let list): ObjectIdentifier(list)
+        case .dict(let dict): ObjectIdentifier(dict)
+        case .tuple(let tuple): ObjectIdentifier(tuple)
+        default: nil
+        }
+    }
 }
 
 /// The only callables a state dict needs. Anything else named by GLOBAL is refused before it can

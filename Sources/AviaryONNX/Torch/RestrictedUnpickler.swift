@@ -36,7 +36,7 @@ struct RestrictedUnpickler {
             case 0x28: marks.append(stack.count)  // MARK
             case 0x7D: stack.append(.dict(PickleDict()))  // EMPTY_DICT
             case 0x5D: stack.append(.list(PickleList()))  // EMPTY_LIST
-            case 0x29: stack.append(.tuple([]))  // EMPTY_TUPLE
+            case 0x29: stack.append(try tuple([], at))  // EMPTY_TUPLE
             case 0x4E: stack.append(.none)
             case 0x88: stack.append(.bool(true))
             case 0x89: stack.append(.bool(false))
@@ -62,28 +62,29 @@ struct RestrictedUnpickler {
             case 0x68: try recall(Int(try byte()), at)  // BINGET
             case 0x6A: try recall(Int(try littleEndian(4)), at)  // LONG_BINGET
             case 0x30: _ = try pop(at)  // POP
-            case 0x74: stack.append(.tuple(try popToMark(at)))  // TUPLE
+            case 0x74: stack.append(try tuple(try popToMark(at), at))  // TUPLE
             case 0x85, 0x86, 0x87:  // TUPLE1, TUPLE2, TUPLE3
                 let count = Int(opcode - 0x84)
                 guard stack.count >= count else { throw malformed(at, "TUPLE\(count) needs \(count) values") }
                 let items = Array(stack.suffix(count))
                 stack.removeLast(count)
-                stack.append(.tuple(items))
+                stack.append(try tuple(items, at))
             case 0x61:  // APPEND
                 let value = try pop(at)
-                try list(at).items.append(value)
+                try refuse(try list(at).append(value), at)
             case 0x65:  // APPENDS
                 let values = try popToMark(at)
-                try list(at).items.append(contentsOf: values)
+                let target = try list(at)
+                for value in values { try refuse(target.append(value), at) }
             case 0x73:  // SETITEM
                 let value = try pop(at)
                 let key = try pop(at)
-                try dict(at).entries.append((key, value))
+                try refuse(try dict(at).set(key, value), at)
             case 0x75:  // SETITEMS
                 let values = try popToMark(at)
                 guard values.count % 2 == 0 else { throw malformed(at, "SETITEMS with an odd number of values") }
                 let target = try dict(at)
-                for index in stride(from: 0, to: values.count, by: 2) { target.entries.append((values[index], values[index + 1])) }
+                for index in stride(from: 0, to: values.count, by: 2) { try refuse(target.set(values[index], values[index + 1]), at) }
             case 0x63:  // GLOBAL "module\nname\n"
                 let module = try line(at)
                 let name = try line(at)
@@ -117,7 +118,7 @@ struct RestrictedUnpickler {
     }
 
     private func persistentStorage(_ id: PickleValue, _ at: Int) throws(TorchCheckpointError) -> PickleValue {
-        guard case .tuple(let parts) = id, parts.count >= 5, case .string("storage") = parts[0],
+        guard case .tuple(let tuple) = id, case let parts = tuple.items, parts.count >= 5, case .string("storage") = parts[0],
               case .global(.storage(let type)) = parts[1], case .int(let count) = parts[4] else {
             throw malformed(at, "a persistent id must be ('storage', torch.<Type>Storage, key, location, numel)")
         }
@@ -132,6 +133,15 @@ struct RestrictedUnpickler {
     }
 
     // MARK: stack and memo
+
+    private func tuple(_ items: [PickleValue], _ at: Int) throws(TorchCheckpointError) -> PickleValue {
+        guard let tuple = PickleTuple(items) else { throw malformed(at, "values nest more than \(PickleContainer.depthLimit) levels deep") }
+        return .tuple(tuple)
+    }
+
+    private func refuse(_ refusal: String?, _ at: Int) throws(TorchCheckpointError) {
+        if let refusal { throw malformed(at, refusal) }
+    }
 
     private mutating func pop(_ at: Int) throws(TorchCheckpointError) -> PickleValue {
         guard let value = stack.popLast() else { throw malformed(at, "stack underflow") }

@@ -93,14 +93,20 @@ public struct TorchCheckpoint: Sendable {
         }
     }
 
-    private static func gatherStorages(_ value: PickleValue, _ found: (TorchStorageReference) -> Void) {
-        switch value {
-        case .storage(let storage): found(storage)
-        case .tensor(let tensor): found(tensor.storage)
-        case .dict(let dict): for entry in dict.entries { gatherStorages(entry.value, found) }
-        case .list(let list): for item in list.items { gatherStorages(item, found) }
-        case .tuple(let items): for item in items { gatherStorages(item, found) }
-        default: break
+    /// Each container once, however often it is shared.
+    private static func gatherStorages(_ root: PickleValue, _ found: (TorchStorageReference) -> Void) {
+        var visited: Set<ObjectIdentifier> = []
+        var pending = [root]
+        while let value = pending.popLast() {
+            if let identity = value.containerIdentity, !visited.insert(identity).inserted { continue }
+            switch value {
+            case .storage(let storage): found(storage)
+            case .tensor(let tensor): found(tensor.storage)
+            case .dict(let dict): pending += dict.entries.map(\.value)
+            case .list(let list): pending += list.items
+            case .tuple(let tuple): pending += tuple.items
+            default: break
+            }
         }
     }
 
@@ -111,7 +117,10 @@ public struct TorchCheckpoint: Sendable {
         }
         var entries: [Entry] = []
         var skipped: [String] = []
+        var visited: Set<ObjectIdentifier> = []
         func walk(_ dict: PickleDict, prefix: String) throws(TorchCheckpointError) {
+            // Depth is bounded by the unpickler; a dict shared under two names is read once.
+            guard visited.insert(ObjectIdentifier(dict)).inserted else { skipped.append(prefix + "(shared)"); return }
             for (key, value) in dict.entries {
                 let name: String
                 switch key {

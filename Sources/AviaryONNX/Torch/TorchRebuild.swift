@@ -4,7 +4,7 @@ enum TorchRebuild {
     static func call(_ callable: PickleValue, _ arguments: PickleValue, path: String, offset: Int) throws(TorchCheckpointError) -> PickleValue {
         func bad(_ reason: String) -> TorchCheckpointError { .malformed(path: path, reason: "pickle byte \(offset): \(reason)") }
         guard case .global(let global) = callable else { throw bad("REDUCE on a \(callable.kind), which is not callable") }
-        guard case .tuple(let args) = arguments else { throw bad("\(global.qualifiedName) called with a \(arguments.kind), not a tuple") }
+        guard case .tuple(let tuple) = arguments, case let args = tuple.items else { throw bad("\(global.qualifiedName) called with a \(arguments.kind), not a tuple") }
         switch global {
         case .orderedDict:
             // OrderedDict() or OrderedDict([(key, value), …]).
@@ -12,8 +12,8 @@ enum TorchRebuild {
             if let first = args.first {
                 guard args.count == 1, case .list(let pairs) = first else { throw bad("collections.OrderedDict takes one list of pairs") }
                 for pair in pairs.items {
-                    guard case .tuple(let items) = pair, items.count == 2 else { throw bad("collections.OrderedDict pair is not a 2-tuple") }
-                    dict.entries.append((items[0], items[1]))
+                    guard case .tuple(let items) = pair, items.items.count == 2 else { throw bad("collections.OrderedDict pair is not a 2-tuple") }
+                    if let refusal = dict.set(items.items[0], items.items[1]) { throw bad(refusal) }
                 }
             }
             return .dict(dict)
@@ -40,7 +40,7 @@ enum TorchRebuild {
 
     private static func integers(_ value: PickleValue, _ field: String,
                                  _ bad: (String) -> TorchCheckpointError) throws(TorchCheckpointError) -> [Int] {
-        guard case .tuple(let items) = value else { throw bad("\(field) is a \(value.kind), not a tuple") }
+        guard case .tuple(let tuple) = value, case let items = tuple.items else { throw bad("\(field) is a \(value.kind), not a tuple") }
         var result: [Int] = []
         for item in items {
             guard case .int(let number) = item else { throw bad("\(field) holds a \(item.kind)") }
