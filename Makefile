@@ -3,7 +3,7 @@ SWIFT ?= swift
 SWIFT_TEST_FLAGS ?=
 export OMP_WAIT_POLICY ?= passive
 
-.PHONY: deps build release demo test bench-data bench-workflows onnx-protobuf onnx-fixtures fuzz-onnx-readers clean
+.PHONY: deps build release demo test bench-data bench-workflows bench-engine onnx-protobuf onnx-fixtures fuzz-onnx-readers clean
 
 deps:
 	@scripts/install-deps.sh
@@ -22,11 +22,14 @@ test: deps
 	$(SWIFT) test --skip-build $(SWIFT_TEST_FLAGS)
 
 # Test-only and benchmark-only Python peers live in a private virtual environment, never at run time.
+# The stamp is remade when this Makefile changes, so a new peer package reaches an existing venv.
 PEER_PYTHON ?= .venv/bin/python
-$(PEER_PYTHON):
-	python3 -m venv .venv && .venv/bin/pip install -q pillow numpy
+PEER_PACKAGES = pillow numpy scikit-image
+.venv/.peers: Makefile
+	[ -x .venv/bin/python ] || python3 -m venv .venv
+	.venv/bin/pip install -q $(PEER_PACKAGES) && touch $@
 
-bench-data: deps $(PEER_PYTHON)
+bench-data: deps .venv/.peers
 	$(SWIFT) build -c release --product DataBench
 	"$$($(SWIFT) build -c release --show-bin-path)/DataBench" --python $(PEER_PYTHON)
 
@@ -51,6 +54,17 @@ onnx-fixtures: $(PEER_PYTHON)
 FUZZ_SECONDS ?= 60
 fuzz-onnx-readers:
 	scripts/fuzz-onnx-readers.sh $(FUZZ_SECONDS)
+
+# Engine: ResNet-18 and EfficientNet-Lite0 training and inference against PyTorch CPU and ONNX Runtime,
+# same thread count (ENGINE_THREADS, default all cores); ends with one line of JSON.
+ENGINE_THREADS ?= $(shell nproc)
+ENGINE_PEER ?= .venv/engine-peer-ready
+$(ENGINE_PEER): $(PEER_PYTHON)
+	.venv/bin/pip install -q torch torchvision onnx onnxruntime numpy && touch $@
+
+bench-engine: deps $(ENGINE_PEER)
+	$(SWIFT) build -c release --product EngineBench
+	"$$($(SWIFT) build -c release --show-bin-path)/EngineBench" --python $(PEER_PYTHON) --threads $(ENGINE_THREADS) $(ENGINE_BENCH_FLAGS)
 
 clean:
 	rm -rf .build

@@ -9,6 +9,9 @@ let package = Package(
     products: [
         .executable(name: "aviary", targets: ["aviary"]),
         .library(name: "AviaryVision", targets: ["AviaryVision"]),
+        .library(name: "AviaryTensor", targets: ["AviaryTensor"]),
+        .library(name: "AviaryNN", targets: ["AviaryNN"]),
+        .executable(name: "EngineBench", targets: ["EngineBench"]),
         .executable(name: "DataBench", targets: ["DataBench"]),
         .executable(name: "WorkflowBench", targets: ["WorkflowBench"]),
     ],
@@ -19,11 +22,14 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // MARK: C libraries, behind shims that no public API exposes
         .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG", providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", providers: [.apt(["libpng-dev"])]),
+        // oneDNN 2.6.3 (Debian): no pkg-config file, headers in /usr/include, links dnnl (and libgomp's thread count).
+        .systemLibrary(name: "CDNNL", path: "Sources/CDNNL", providers: [.apt(["libdnnl-dev"])]),
         // libpng reports errors with longjmp, which must never cross Swift frames: this C target owns
         // every setjmp and returns plain error codes. It also holds the zlib gunzip used by IDX files.
         .target(
@@ -38,6 +44,10 @@ let package = Package(
 
         // MARK: Engine: images
         .target(name: "AviaryVision", dependencies: ["CTurboJPEG", "CImageCodecs"]),
+
+        // MARK: Engine: tensors, kernels (oneDNN + a plain Swift reference), autograd; layers, optimizers, zoo
+        .target(name: "AviaryTensor", dependencies: ["CDNNL"]),
+        .target(name: "AviaryNN", dependencies: ["AviaryTensor"]),
 
         // MARK: Engine: ONNX files, NumPy arrays and PyTorch weights (generated protobuf code is committed)
         .target(name: "AviaryONNX", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
@@ -65,11 +75,14 @@ let package = Package(
             dependencies: [
                 "AviaryStore",
                 "AviaryVision",
+                "AviaryTensor",
+                "AviaryNN",
                 "AviaryWorkflow",
                 "AviaryJSON",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
 
@@ -92,6 +105,8 @@ let package = Package(
         .executableTarget(name: "WorkflowBench", dependencies: ["AviaryWorkflow", "AviaryJSON", "AviaryCore", "AviaryStore"], path: "Benchmarks/WorkflowBench"),
         .executableTarget(name: "DataBench", dependencies: ["AviaryVision"], path: "Benchmarks/DataBench", exclude: ["pillow_peer.py"]),
 
+        .executableTarget(name: "EngineBench", dependencies: ["AviaryNN", "AviaryTensor"], path: "Benchmarks/EngineBench", exclude: ["torch_peer.py"]),
+
         // MARK: Tests
         .target(name: "AviaryTestSupport", dependencies: ["AviaryStore", "AviaryCore", "AviaryVision"], path: "Tests/AviaryTestSupport"),
         .testTarget(name: "AviaryJSONTests", dependencies: ["AviaryJSON"]),
@@ -100,6 +115,8 @@ let package = Package(
         .testTarget(name: "AviaryStoreTests", dependencies: ["AviaryStore", "AviaryTestSupport"]),
         .testTarget(name: "AviaryCoreTests", dependencies: ["AviaryCore", "AviaryTestSupport"], exclude: ["Evaluation/Fixtures"]),
         .testTarget(name: "AviaryONNXTests", dependencies: ["AviaryONNX", "AviaryVision"], exclude: ["Fixtures"]),
+        .testTarget(name: "AviaryTensorTests", dependencies: ["AviaryTensor"], exclude: ["Fixtures"]),
+        .testTarget(name: "AviaryNNTests", dependencies: ["AviaryNN", "AviaryTensor"], exclude: ["Fixtures"]),
         .testTarget(name: "AviaryCLITests", dependencies: ["aviary", "AviaryCore", "AviaryStore", "AviaryVision", "AviaryTestSupport"]),
     ]
 )

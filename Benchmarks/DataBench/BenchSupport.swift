@@ -97,3 +97,11 @@ func printTable(_ rows: [BenchRow], workers: Int, peer: String) {
               + String(format: " %14.0f %13.0f %7.2fx", row.aviary, row.pillow, row.ratio))
     }
 }
+
+/// Shorter side to 256, centre 224×224: the standard evaluation transform.
+func photoTask(_ decoder: ImageDecoder, _ path: String, _ decodeOptions: DecodeOptions) throws -> Image {
+    let out = try decoder.decodeFile(atPath: path, options: decodeOptions)
+        .resizedAndCenterCropped(shorterSide: 256, crop: Size(width: 224, height: 224))
+    precondition(out.width == 224 && out.height == 224)
+    return out
+}

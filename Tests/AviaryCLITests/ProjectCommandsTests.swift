@@ -98,9 +98,15 @@ import Testing
                                       States Language workflows.
               function                Register, list and remove the functions workflows
                                       call.
+              train                   Train an image classifier on a dataset version;
+                                      checkpoints every epoch, resumable.
+              predict                 Classify images with a trained model (an artifact id,
+                                      or GROUP/VERSION from the registry).
               evaluate                Score predictions on a held-out dataset version:
                                       accuracy, top-k, per-class scores, confusion,
                                       calibration.
+              pipeline                Validate, run, resume and inspect pipelines: split,
+                                      script, condition, register.
               model                   Register model versions, list them, and approve or
                                       reject them.
               events                  Read the project's event log and deliver it to

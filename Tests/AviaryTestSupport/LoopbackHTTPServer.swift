@@ -3,7 +3,7 @@ import Synchronization
 
 /// A tiny HTTP/1.1 server on 127.0.0.1 for tests of webhooks: it accepts connections on its own
 /// thread, reads one request per connection (request line, headers, Content-Length body), records it
-/// and answers with `status` and an empty body.
+/// and answers with `status` and `body` (empty unless given; JSON for model endpoints).
 public final class LoopbackHTTPServer: Sendable {
     public struct Request: Sendable, Equatable {
         public var method: String
@@ -17,14 +17,16 @@ public final class LoopbackHTTPServer: Sendable {
     private let received = Mutex<[Request]>([])
     private let answers: Mutex<[Int]>
     private let answer: Int
+    private let body: Data
 
     public var url: String { "http://127.0.0.1:\(port)" }
     public var requests: [Request] { received.withLock { $0 } }
 
     /// Starts listening on a free port. The first requests are answered with `first`, one status each,
     /// and every later one with `status`: `first: [500, 500]` makes a flaky receiver.
-    public init(status: Int = 200, first: [Int] = []) throws {
+    public init(status: Int = 200, first: [Int] = [], body: Data = Data()) throws {
         answer = status
+        self.body = body
         answers = Mutex(first)
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
@@ -65,8 +67,10 @@ public final class LoopbackHTTPServer: Sendable {
             guard connection >= 0 else { return }
             if let request = readRequest(connection) { received.withLock { $0.append(request) } }
             let answer = answers.withLock { $0.isEmpty ? self.answer : $0.removeFirst() }
-            let reply = "HTTP/1.1 \(answer) \(answer < 300 ? "OK" : "Error")\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-            _ = reply.withCString { send(connection, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+            let head = "HTTP/1.1 \(answer) \(answer < 300 ? "OK" : "Error")\r\nContent-Type: application/json\r\n"
+                + "Content-Length: \(body.count)\r\nConnection: close\r\n\r\n"
+            let reply = [UInt8](Data(head.utf8) + body)
+            _ = reply.withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             close(connection)
         }
     }

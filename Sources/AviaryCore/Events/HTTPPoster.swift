@@ -3,18 +3,23 @@ import Foundation
 import FoundationNetworking
 #endif
 
-/// One HTTP POST with a deadline, for webhooks and the workflow notify function. Answers the status
+/// One HTTP POST with a deadline, for webhooks and the workflow notify and classify functions. Answers the status
 /// code; transport failures (refused, timed out) throw `HTTPPostError`.
 public enum HTTPPoster {
     public static func post(_ body: Data, to url: URL, headers: [String: String], timeout: TimeInterval) async throws(HTTPPostError) -> Int {
+        try await exchange(body, to: url, headers: headers, timeout: timeout).status
+    }
+
+    /// The same POST, answering the response body too: model endpoints answer with their predictions.
+    public static func exchange(_ body: Data, to url: URL, headers: [String: String], timeout: TimeInterval) async throws(HTTPPostError) -> (status: Int, body: Data) {
         var request = URLRequest(url: url)
         request.httpMethod = "POST"
         request.timeoutInterval = timeout
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         request.httpBody = body
         do {
-            let (_, response) = try await URLSession.shared.data(for: request)
-            return (response as? HTTPURLResponse)?.statusCode ?? 0
+            let (data, response) = try await URLSession.shared.data(for: request)
+            return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
         } catch {
             throw HTTPPostError(url: url.absoluteString, reason: error.localizedDescription)
         }

@@ -142,14 +142,7 @@ public struct ModelRegistry: Sendable {
 
     /// Runs a read-modify-write until it commits without a conflict, backing off a little each time.
     func retryingConflicts<T>(group: String, _ body: () async throws -> T) async throws -> T {
-        for attempt in 0..<64 {
-            do {
-                return try await body()
-            } catch StoreError.conflict {
-                try await Task.sleep(for: .milliseconds(Int.random(in: 1...(5 + attempt * 5))))
-            }
-        }
-        throw RegistryError.busy(group: group)
+        try await AviaryCore.retryingConflicts(orThrow: RegistryError.busy(group: group), body)
     }
 
     static func validate(group: String) throws(RegistryError) {

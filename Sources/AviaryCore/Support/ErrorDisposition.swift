@@ -77,10 +77,25 @@ public struct ErrorDisposition: Equatable, Sendable {
             category = if case .subscriberNotFound = error { .notFound } else { .invalidInput }
         case is EvaluationError:
             category = .invalidInput
+        case let error as TrainingError:
+            switch error {
+            case .busy: category = .temporary
+            case .corruptFeatureCache: category = .io
+            case .runNotFound: category = .notFound
+            case .featureDimensionMismatch, .invalidConfiguration, .unusableData, .unsupported: category = .invalidInput
+            }
+        case let error as ModelArtifactError:
+            category = if case .missingGraph = error { .io } else { .invalidInput }
         case let error as WorkflowError:
             switch error {
             case .definitionNotFound, .executionNotFound, .functionNotFound: category = .notFound
             case .runnerAlive, .stopPending: category = .temporary
+            default: category = .invalidInput
+            }
+        case let error as PipelineError:
+            switch error {
+            case .runNotFound, .stepNotFound: category = .notFound
+            case .runnerAlive: category = .temporary
             default: category = .invalidInput
             }
         default:

@@ -4,12 +4,14 @@ import AviaryVision
 import AviaryWorkflow
 import Foundation
 
-/// Error names the blob built-ins raise, for Retry and Catch.
+/// Error names the built-ins raise, for Retry and Catch.
 public enum BuiltinErrorName {
     public static let invalidEvent = "Aviary.InvalidEvent"
     public static let fileNotFound = "Aviary.FileNotFound"
     public static let blobNotFound = "Aviary.BlobNotFound"
     public static let notifyFailed = "Aviary.NotifyFailed"
+    public static let endpointFailed = "Aviary.EndpointFailed"
+    public static let invalidPrediction = "Aviary.InvalidPrediction"
 }
 
 /// `aviary.blob.write`: how an image enters a workflow by reference. The event is one of
@@ -52,14 +54,7 @@ struct BlobReadFunction: WorkflowFunction {
         guard let text = event["blob"]?.stringValue else {
             throw ASLError(name: BuiltinErrorName.invalidEvent, cause: "aviary.blob.read needs {\"blob\": \"sha256:…\"}")
         }
-        let id: BlobID
-        do { id = try BlobID(parsing: text) } catch {
-            throw ASLError(name: BuiltinErrorName.invalidEvent, cause: "aviary.blob.read: \(error)")
-        }
-        guard try blobs.contains(id) else {
-            throw ASLError(name: BuiltinErrorName.blobNotFound, cause: "aviary.blob.read: \(StoreError.blobNotFound(id))")
-        }
-        let data = try blobs.data(id)
+        let (_, data) = try readEventBlob(text, from: blobs, function: "aviary.blob.read")
         var result = JSONObject([("blob", .string(text)), ("size", .int(data.count))])
         switch event["as"]?.stringValue ?? "info" {
         case "text":
@@ -81,6 +76,18 @@ struct BlobReadFunction: WorkflowFunction {
         }
         return .object(result)
     }
+}
+
+/// The blob an event names by id, read whole, with errors that name the built-in that asked.
+func readEventBlob(_ text: String, from blobs: any BlobStore, function: String) throws -> (BlobID, Data) {
+    let id: BlobID
+    do { id = try BlobID(parsing: text) } catch {
+        throw ASLError(name: BuiltinErrorName.invalidEvent, cause: "\(function): \(error)")
+    }
+    guard try blobs.contains(id) else {
+        throw ASLError(name: BuiltinErrorName.blobNotFound, cause: "\(function): \(StoreError.blobNotFound(id))")
+    }
+    return (id, try blobs.data(id))
 }
 
 /// Media types from magic numbers, for the formats workflows pass around.

@@ -2,8 +2,8 @@ import AviaryStore
 import AviaryWorkflow
 import Foundation
 
-/// What a built-in function may use. Grows with the platform: the model-backed `aviary.classify`
-/// will take a model or endpoint handle from here once the neural engine exists.
+/// What a built-in function may use. Grows with the platform: classifying with a project model in
+/// process will take the model from here once the neural engine exists.
 public struct BuiltinContext: Sendable {
     /// The project's blob store; nil when a workflow runs outside a project.
     public var blobs: (any BlobStore)?
@@ -24,14 +24,17 @@ public struct BuiltinFunction: Sendable {
     /// Makes the callable, or nil when the context lacks what it needs (blob functions outside a project).
     public var make: @Sendable (BuiltinContext) -> (any WorkflowFunction)?
 
-    /// Every built-in. The model-backed `aviary.classify` is not here yet: it needs the neural engine
-    /// (being built); it will be one more entry whose `make` takes a model from `BuiltinContext`.
+    /// Every built-in. `aviary.classify` asks a model endpoint today; classifying with a project model
+    /// in process comes with the neural engine, through `BuiltinContext`.
     public static let all: [BuiltinFunction] = [
         BuiltinFunction(name: "aviary.blob.write", summary: "store a file, text or JSON in the blob store; returns {blob, size}") { context in
             context.blobs.map { BlobWriteFunction(blobs: $0, workingDirectory: context.workingDirectory) }
         },
         BuiltinFunction(name: "aviary.blob.read", summary: "read a blob's size and image header, text or JSON by id") { context in
             context.blobs.map { BlobReadFunction(blobs: $0) }
+        },
+        BuiltinFunction(name: "aviary.classify", summary: "POST an image blob to a model endpoint's /invocations; returns {label, confidence, top}") { context in
+            context.blobs.map { ClassifyFunction(blobs: $0) }
         },
         BuiltinFunction(name: "aviary.notify", summary: "POST a JSON payload to a webhook URL; returns {statusCode}") { _ in
             NotifyFunction()

@@ -1,0 +1,131 @@
+"""PyTorch CPU (and ONNX Runtime) peer for EngineBench: the same models, batch sizes and thread
+count, timed the same way. Prints one JSON object on its last line.
+
+    python torch_peer.py --threads 2 --configs resnet18:32:224,efficientnet_lite0:32:224 --repeats 3
+"""
+import argparse
+import json
+import resource
+import statistics
+import tempfile
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+import torchvision
+
+
+class MBConv(nn.Module):
+    def __init__(self, cin, cout, k, s, e):
+        super().__init__()
+        h = cin * e
+        layers = []
+        if e != 1:
+            layers += [nn.Conv2d(cin, h, 1, bias=False), nn.BatchNorm2d(h, 1e-3, 0.01), nn.ReLU6()]
+        layers += [nn.Conv2d(h, h, k, s, (k - 1) // 2, groups=h, bias=False), nn.BatchNorm2d(h, 1e-3, 0.01), nn.ReLU6(),
+                   nn.Conv2d(h, cout, 1, bias=False), nn.BatchNorm2d(cout, 1e-3, 0.01)]
+        self.body = nn.Sequential(*layers)
+        self.skip = s == 1 and cin == cout
+
+    def forward(self, x):
+        return x + self.body(x) if self.skip else self.body(x)
+
+
+def efficientnet_lite0(classes=1000):
+    """The same architecture as AviaryNN.EfficientNetLite0 (no SE, ReLU6, fixed stem and head)."""
+    stages = [(1, 3, 1, 1, 16), (2, 3, 2, 6, 24), (2, 5, 2, 6, 40), (3, 3, 2, 6, 80), (3, 5, 1, 6, 112), (4, 5, 2, 6, 192), (1, 3, 1, 6, 320)]
+    layers = [nn.Conv2d(3, 32, 3, 2, 1, bias=False), nn.BatchNorm2d(32, 1e-3, 0.01), nn.ReLU6()]
+    c = 32
+    for r, k, s, e, o in stages:
+        for i in range(r):
+            layers.append(MBConv(c, o, k, s if i == 0 else 1, e))
+            c = o
+    layers += [nn.Conv2d(c, 1280, 1, bias=False), nn.BatchNorm2d(1280, 1e-3, 0.01), nn.ReLU6(),
+               nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(0.2), nn.Linear(1280, classes)]
+    return nn.Sequential(*layers)
+
+
+def build(name):
+    return torchvision.models.resnet18() if name == "resnet18" else efficientnet_lite0()
+
+
+def timed(fn, repeats):
+    fn()  # warm-up
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def torch_times(name, batch, size, repeats, channels_last):
+    model = build(name)
+    fmt = torch.channels_last if channels_last else torch.contiguous_format
+    model = model.to(memory_format=fmt)
+    x = torch.randn(batch, 3, size, size).to(memory_format=fmt)
+    y = torch.randint(0, 1000, (batch,))
+    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+
+    def train():
+        model.train()
+        opt.zero_grad()
+        F.cross_entropy(model(x), y).backward()
+        opt.step()
+
+    def infer():
+        model.eval()
+        with torch.no_grad():
+            model(x)
+
+    return timed(train, repeats) if batch > 1 else None, timed(infer, repeats)
+
+
+def ort_time(name, batch, size, repeats, threads):
+    try:
+        import onnxruntime as ort
+    except ImportError:
+        return None
+    model = build(name).eval()
+    x = torch.randn(batch, 3, size, size)
+    with tempfile.NamedTemporaryFile(suffix=".onnx") as f:
+        try:
+            torch.onnx.export(model, x, f.name, dynamo=False, opset_version=17)
+        except Exception:
+            return None
+        options = ort.SessionOptions()
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        session = ort.InferenceSession(f.name, options, providers=["CPUExecutionProvider"])
+        feed = {session.get_inputs()[0].name: x.numpy()}
+        return timed(lambda: session.run(None, feed), repeats)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--threads", type=int, required=True)
+    parser.add_argument("--configs", required=True)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    results = {}
+    for config in args.configs.split(","):
+        name, batch, size = config.split(":")
+        batch, size = int(batch), int(size)
+        nchw = torch_times(name, batch, size, args.repeats, False)
+        nhwc = torch_times(name, batch, size, args.repeats, True)
+        train = [t for t in (nchw[0], nhwc[0]) if t is not None]
+        results[config] = {
+            "torch_train_s": min(train) if train else None,
+            "torch_infer_s": min(nchw[1], nhwc[1]),
+            "ort_infer_s": ort_time(name, batch, size, args.repeats, args.threads),
+        }
+    results["torch_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    results["torch_version"] = torch.__version__
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()

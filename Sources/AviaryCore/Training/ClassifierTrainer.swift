@@ -1,0 +1,170 @@
+import AviaryNN
+import AviaryVision
+import Foundation
+
+/// Trains a classifier on dataset images, one epoch at a time, with a checkpoint after each so that
+/// `resume` continues a killed run and ends with the weights an unbroken run would have. Everything
+/// random (shuffling, augmentation, dropout, initial weights) follows the configuration's seed.
+public final class ClassifierTrainer {
+    public let configuration: TrainingConfiguration
+    public let classes: [String]
+    public let train: DatasetImageSource
+    public let validation: DatasetImageSource?
+    /// The run folder: checkpoints, `state.json`, `metrics.jsonl`.
+    public let directory: URL
+    public var workers = 2
+    /// Called after every epoch with its metrics and the seconds since the run (or resume) began.
+    public var onEpoch: (EpochMetrics, Double) throws -> Void = { _, _ in }
+
+    public struct Outcome {
+        public var model: any Module
+        public var history: [EpochMetrics]
+        /// The epoch whose weights the model holds (the best on validation, else the last).
+        public var keptEpoch: Int
+        public var stoppedEarly: Bool
+        public var skippedSamples: Int
+    }
+
+    public init(configuration: TrainingConfiguration, classes: [String], train: DatasetImageSource,
+                validation: DatasetImageSource?, directory: URL) {
+        self.configuration = configuration
+        self.classes = classes
+        self.train = train
+        self.validation = validation
+        self.directory = directory
+    }
+
+    /// The transform training images get: random crops and flips when augmenting.
+    var trainingPipeline: ImagePipeline {
+        let spec = preprocessing
+        guard configuration.augment else { return spec.pipeline }
+        let size = Size(width: spec.inputSize, height: spec.inputSize)
+        let crop: TransformStep = configuration.mode == .scratch
+            ? .randomResizedCrop(RandomResizedCrop(size: size, scale: 0.64...1, ratio: 0.9...1.1, filter: .bilinear))
+            : .randomResizedCrop(RandomResizedCrop(size: size, filter: .antialiased))
+        return ImagePipeline(decodeOptions: DecodeOptions(color: .rgb), steps: [crop, .horizontalFlip(probability: 0.5), .toRGB],
+                             normalization: spec.pipeline.normalization)
+    }
+
+    /// What evaluation and prediction feed the model; recorded in the artifact.
+    public var preprocessing: PreprocessingSpec {
+        configuration.mode == .scratch
+            ? PreprocessingSpec(resize: .stretch, resizeTo: configuration.imageSize, inputSize: configuration.imageSize, filter: .bilinear,
+                                mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5])
+            : .imageNet(inputSize: configuration.imageSize)
+    }
+
+    public func run() throws -> Outcome {
+        try configuration.validate()
+        guard configuration.mode != .head else {
+            throw TrainingError.unsupported("head mode needs a pretrained backbone, which comes with `aviary backbone pull`; train with --mode scratch or finetune for now")
+        }
+        guard classes.count >= 2 else {
+            throw TrainingError.unusableData("a classifier needs at least two classes; the training data has \(classes.count) (\(classes.joined(separator: ", ")))")
+        }
+        guard train.count > 0 else { throw TrainingError.unusableData("the training data holds no usable labelled image") }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+
+        let model = try ClassifierModels.make(configuration.architecture, classes: classes.count, seed: configuration.seed)
+        let optimizer = makeOptimizer(model)
+        let loader = DataLoader(source: train, pipeline: trainingPipeline,
+                                configuration: .init(batchSize: configuration.batchSize, workers: workers, shuffle: true, seed: configuration.seed))
+        let schedule = makeSchedule(totalSteps: configuration.epochs * loader.batchCount)
+        var state = try TrainingState.load(from: directory)
+            ?? TrainingState(earlyStopping: EarlyStopping(goal: .maximize, patience: max(configuration.patience, 1)))
+        if let checkpoint = state.checkpoint {
+            try Checkpoint.load(model: model, optimizer: optimizer, from: directory.appendingPathComponent(checkpoint))
+        }
+        let began = Date()
+        while state.completedEpochs < configuration.epochs && !state.stoppedEarly {
+            let epoch = state.completedEpochs
+            let started = Date()
+            ClassifierModels.reseedDropout(model, seed: configuration.seed, epoch: epoch)
+            model.train()
+            var totals = Totals()
+            for batch in loader.batches(epoch: epoch) {
+                state.skippedSamples += batch.skipped.count
+                guard !batch.labels.isEmpty else { continue }
+                optimizer.learningRate = schedule.learningRate(at: state.step)
+                optimizer.zeroGrad()
+                let logits = try model(Variable(try batch.tensor))
+                let loss = try logits.crossEntropy(targets: batch.labels, labelSmoothing: Float(configuration.labelSmoothing))
+                try loss.backward()
+                if let norm = configuration.maxGradientNorm { clipGradientNorm(model.parameters(), maxNorm: Float(norm)) }
+                try optimizer.step()
+                state.step += 1
+                totals.add(loss: loss.value.scalars[0], logits: logits.value, labels: batch.labels)
+            }
+            let validated = try validation.map { try Self.measure(model, on: $0, pipeline: preprocessing.pipeline, batchSize: configuration.batchSize, workers: workers) }
+            let metrics = EpochMetrics(epoch: epoch + 1, trainLoss: totals.meanLoss, trainAccuracy: totals.accuracy,
+                                       validationLoss: validated?.meanLoss, validationAccuracy: validated?.accuracy,
+                                       learningRate: Double(optimizer.learningRate), images: totals.count, seconds: Date().timeIntervalSince(started))
+            try record(metrics, model: model, optimizer: optimizer, state: &state)
+            try onEpoch(metrics, Date().timeIntervalSince(began))
+        }
+        if let best = state.bestCheckpoint, best != state.checkpoint {
+            try Checkpoint.load(model: model, optimizer: nil, from: directory.appendingPathComponent(best))
+        }
+        model.eval()
+        let kept = state.earlyStopping.bestEpoch ?? state.completedEpochs
+        return Outcome(model: model, history: state.history, keptEpoch: kept, stoppedEarly: state.stoppedEarly, skippedSamples: state.skippedSamples)
+    }
+
+    /// Checkpoint first, then the state that names it, then the metrics line: a kill between any two
+    /// leaves a state whose checkpoint is whole, and the epoch simply runs again.
+    private func record(_ metrics: EpochMetrics, model: any Module, optimizer: any Optimizer, state: inout TrainingState) throws {
+        let name = "epoch-\(metrics.epoch).ckpt"
+        try Checkpoint.save(model: model, optimizer: optimizer, step: state.step, to: directory.appendingPathComponent(name))
+        let previous = state.checkpoint
+        state.checkpoint = name
+        state.completedEpochs = metrics.epoch
+        state.history.append(metrics)
+        if validation != nil, let accuracy = metrics.validationAccuracy {
+            switch state.earlyStopping.record(accuracy, epoch: metrics.epoch) {
+            case .improved: state.bestCheckpoint = name
+            case .stop: state.stoppedEarly = configuration.patience > 0
+            case .continueTraining: break
+            }
+        } else {
+            state.bestCheckpoint = name
+        }
+        try state.save(to: directory)
+        if let previous, previous != state.bestCheckpoint {
+            try? FileManager.default.removeItem(at: directory.appendingPathComponent(previous))
+        }
+        for stale in (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        where stale.hasSuffix(".ckpt") && stale != state.checkpoint && stale != state.bestCheckpoint {
+            try? FileManager.default.removeItem(at: directory.appendingPathComponent(stale))
+        }
+        let line = String(decoding: try CanonicalJSON.encode(metrics), as: UTF8.self) + "\n"
+        let log = directory.appendingPathComponent("metrics.jsonl")
+        if let handle = try? FileHandle(forWritingTo: log) {
+            defer { try? handle.close() }
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data(line.utf8))
+        } else {
+            try Data(line.utf8).write(to: log)
+        }
+    }
+
+    private func makeOptimizer(_ model: any Module) -> any Optimizer {
+        let rate = Float(configuration.learningRate), decay = Float(configuration.weightDecay)
+        // No weight decay on biases and normalisation parameters, as the best recipes do.
+        let named = model.namedParameters()
+        let decayed = named.filter { $0.1.shape.count > 1 }.map(\.1), plain = named.filter { $0.1.shape.count <= 1 }.map(\.1)
+        let groups = [ParameterGroup(decayed), ParameterGroup(plain, weightDecay: 0)]
+        return switch configuration.optimizer {
+        case .adamw: AdamW(groups, learningRate: rate, weightDecay: decay)
+        case .sgd: SGD(groups, learningRate: rate, momentum: 0.9, nesterov: true, weightDecay: decay)
+        }
+    }
+
+    private func makeSchedule(totalSteps: Int) -> any LearningRateSchedule {
+        let base = Float(configuration.learningRate)
+        return switch configuration.schedule {
+        case .cosine: CosineSchedule(base: base, totalSteps: totalSteps)
+        case .step: StepSchedule(base: base, stepSize: max(totalSteps / 3, 1), gamma: 0.1)
+        case .constant: StepSchedule(base: base, stepSize: Int.max, gamma: 1)
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+
+/// Everything that decides how a classifier is trained. Recorded with the run and the artifact, so a
+/// model says exactly how it was made, and checked before any work starts, naming the field.
+public struct TrainingConfiguration: Codable, Sendable, Hashable {
+    public enum Mode: String, Codable, Sendable, CaseIterable {
+        /// Frozen pretrained backbone, cached features, a softmax head: seconds, the Create ML way.
+        case head
+        /// The whole network trained, with augmentation.
+        case finetune
+        /// A small CNN from random weights, for tiny inputs.
+        case scratch
+    }
+
+    public enum OptimizerKind: String, Codable, Sendable, CaseIterable { case adamw, sgd }
+    public enum Schedule: String, Codable, Sendable, CaseIterable { case cosine, step, constant }
+
+    public var mode: Mode
+    /// `small-cnn`, `resnet18`, `mobilenet-v2` or `efficientnet-lite0`.
+    public var architecture: String
+    public var epochs: Int
+    public var batchSize: Int
+    public var learningRate: Double
+    public var optimizer: OptimizerKind
+    public var schedule: Schedule
+    public var weightDecay: Double
+    public var labelSmoothing: Double
+    public var augment: Bool
+    /// The side of the square images the network sees.
+    public var imageSize: Int
+    /// Epochs without a better validation accuracy before stopping; 0 turns early stopping off.
+    public var patience: Int
+    public var seed: UInt64
+    public var maxGradientNorm: Double?
+
+    /// Defaults that suit each mode, as the best trainers choose them.
+    public init(mode: Mode, architecture: String? = nil, epochs: Int? = nil, batchSize: Int = 32, learningRate: Double? = nil,
+                optimizer: OptimizerKind = .adamw, schedule: Schedule = .cosine, weightDecay: Double? = nil,
+                labelSmoothing: Double = 0.1, augment: Bool? = nil, imageSize: Int? = nil, patience: Int = 3, seed: UInt64 = 0,
+                maxGradientNorm: Double? = nil) {
+        self.mode = mode
+        self.architecture = architecture ?? (mode == .scratch ? "small-cnn" : "efficientnet-lite0")
+        self.epochs = epochs ?? (mode == .head ? 20 : 10)
+        self.batchSize = batchSize
+        self.learningRate = learningRate ?? (mode == .finetune ? 1e-4 : 1e-3)
+        self.optimizer = optimizer
+        self.schedule = schedule
+        self.weightDecay = weightDecay ?? (mode == .head ? 1e-4 : 0.01)
+        self.labelSmoothing = labelSmoothing
+        self.augment = augment ?? (mode != .head)
+        self.imageSize = imageSize ?? (mode == .scratch ? 32 : 224)
+        self.patience = patience
+        self.seed = seed
+        self.maxGradientNorm = maxGradientNorm
+    }
+
+    public static let architectures = ["small-cnn", "resnet18", "mobilenet-v2", "efficientnet-lite0"]
+
+    public func validate() throws(TrainingError) {
+        func fail(_ field: String, _ detail: String) -> TrainingError { .invalidConfiguration(field: field, detail: detail) }
+        guard Self.architectures.contains(architecture) else {
+            throw fail("architecture", "'\(architecture)' is not one of \(Self.architectures.joined(separator: ", "))")
+        }
+        guard mode != .scratch || architecture == "small-cnn" else {
+            throw fail("architecture", "scratch mode trains small-cnn; use finetune for \(architecture)")
+        }
+        guard (1...10_000).contains(epochs) else { throw fail("epochs", "must be 1…10000, not \(epochs)") }
+        guard (1...4096).contains(batchSize) else { throw fail("batch-size", "must be 1…4096, not \(batchSize)") }
+        guard learningRate > 0, learningRate.isFinite, learningRate < 10 else { throw fail("learning-rate", "must be above 0 and below 10, not \(learningRate)") }
+        guard weightDecay >= 0, weightDecay.isFinite else { throw fail("weight-decay", "must be 0 or more, not \(weightDecay)") }
+        guard (0..<1).contains(labelSmoothing) else { throw fail("label-smoothing", "must be in 0..<1, not \(labelSmoothing)") }
+        guard (8...1024).contains(imageSize) else { throw fail("image-size", "must be 8…1024, not \(imageSize)") }
+        guard patience >= 0 else { throw fail("patience", "must be 0 or more, not \(patience)") }
+        if let norm = maxGradientNorm, !(norm > 0) { throw fail("max-gradient-norm", "must be above 0, not \(norm)") }
+    }
+
+    /// The settings as strings, for the registry's lineage and the artifact.
+    public var hyperparameters: [String: String] {
+        var values = ["mode": mode.rawValue, "architecture": architecture, "epochs": "\(epochs)", "batch-size": "\(batchSize)",
+                      "learning-rate": "\(learningRate)", "optimizer": optimizer.rawValue, "schedule": schedule.rawValue,
+                      "weight-decay": "\(weightDecay)", "label-smoothing": "\(labelSmoothing)", "augment": "\(augment)",
+                      "image-size": "\(imageSize)", "patience": "\(patience)", "seed": "\(seed)"]
+        if let maxGradientNorm { values["max-gradient-norm"] = "\(maxGradientNorm)" }
+        return values
+    }
+}

@@ -1,0 +1,31 @@
+/// `torch.nn.BatchNorm2d` (also fine for [N, C]): `weight`, `bias`, and buffers `running_mean`,
+/// `running_var`, `num_batches_tracked`.
+public final class BatchNorm2d: Module {
+    public let weight: Variable
+    public let bias: Variable
+    public let runningMean: Buffer
+    public let runningVar: Buffer
+    public let batchesTracked = Buffer(Tensor(scalar: 0))
+    public let momentum: Float
+    public let epsilon: Float
+    public var isTraining = true
+
+    public init(_ channels: Int, momentum: Float = 0.1, epsilon: Float = 1e-5) {
+        weight = Variable(Tensor(shape: [channels], repeating: 1), requiresGrad: true)
+        bias = Variable(Tensor(zeros: [channels]), requiresGrad: true)
+        runningMean = Buffer(Tensor(zeros: [channels]))
+        runningVar = Buffer(Tensor(shape: [channels], repeating: 1))
+        self.momentum = momentum
+        self.epsilon = epsilon
+    }
+
+    public var localParameters: [(String, Variable)] { [("weight", weight), ("bias", bias)] }
+    public var localBuffers: [(String, Buffer)] { [("running_mean", runningMean), ("running_var", runningVar), ("num_batches_tracked", batchesTracked)] }
+
+    public func forward(_ input: Variable) throws -> Variable {
+        if isTraining { batchesTracked.value.scalars[0] += 1 }
+        return try input.batchNorm(
+            gamma: weight, beta: bias, runningMean: &runningMean.value, runningVar: &runningVar.value,
+            training: isTraining, momentum: momentum, epsilon: epsilon)
+    }
+}

@@ -1,0 +1,41 @@
+extension Variable {
+    private func poolGeometry(_ op: String, kernel: (Int, Int), options: Conv2DOptions) throws -> Conv2DGeometry {
+        guard value.rank == 4 else {
+            throw TensorError.shapeMismatch(op: op, detail: "input \(value.shape)", hint: "input must be [N, C, H, W]")
+        }
+        guard kernel.0 > 0, kernel.1 > 0 else {
+            throw TensorError.invalidArgument(op: op, detail: "kernel \(kernel)", hint: "use a kernel of at least 1×1")
+        }
+        return try options.resolve(op: op, inputH: value.shape[2], inputW: value.shape[3], kernelH: kernel.0, kernelW: kernel.1)
+    }
+
+    /// Max pooling (`torch.nn.functional.max_pool2d`); `options.groups` is ignored.
+    public func maxPool2d(kernel: (Int, Int), options: Conv2DOptions) throws -> Variable {
+        let geometry = try poolGeometry("maxPool2d", kernel: kernel, options: options)
+        let (out, argmax) = PoolingReference.maxForward(input: value, geometry: geometry)
+        let shape = value.shape
+        return Variable(out, parents: [self]) { gradOut in
+            [PoolingReference.maxBackward(gradOutput: gradOut, argmax: argmax, inputShape: shape)]
+        }
+    }
+
+    /// Average pooling (`avg_pool2d`, dilation ignored); `countIncludePad` as in PyTorch.
+    public func avgPool2d(kernel: (Int, Int), options: Conv2DOptions, countIncludePad: Bool = true) throws -> Variable {
+        let geometry = try poolGeometry("avgPool2d", kernel: kernel, options: options)
+        let shape = value.shape
+        return Variable(PoolingReference.averageForward(input: value, geometry: geometry, countIncludePad: countIncludePad), parents: [self]) { gradOut in
+            [PoolingReference.averageBackward(gradOutput: gradOut, inputShape: shape, geometry: geometry, countIncludePad: countIncludePad)]
+        }
+    }
+
+    /// Mean over H and W: [N, C, H, W] → [N, C, 1, 1].
+    public func globalAvgPool2d() throws -> Variable {
+        guard value.rank == 4 else {
+            throw TensorError.shapeMismatch(op: "globalAvgPool2d", detail: "input \(value.shape)", hint: "input must be [N, C, H, W]")
+        }
+        let shape = value.shape
+        return Variable(PoolingReference.globalAverageForward(input: value), parents: [self]) { gradOut in
+            [PoolingReference.globalAverageBackward(gradOutput: gradOut, inputShape: shape)]
+        }
+    }
+}

@@ -1,0 +1,86 @@
+/// A node of the autograd graph: a value, the nodes it was computed from, and one rule that maps
+/// the gradient of this node to gradients of its parents (micrograd's design, on tensors).
+///
+/// Leaves created with `requiresGrad: true` (parameters) accumulate `grad` across `backward()`
+/// calls until an optimizer clears them. Intermediate nodes exist only while a forward result is
+/// referenced, so a graph is freed with the loss that owns it.
+public final class Variable {
+    public var value: Tensor
+    public var grad: Tensor?
+    /// Settable on leaves: freezing a parameter stops gradients flowing into it.
+    public var requiresGrad: Bool
+    let parents: [Variable]
+    let rule: ((Tensor) throws -> [Tensor?])?
+
+    /// A leaf.
+    public init(_ value: Tensor, requiresGrad: Bool = false) {
+        self.value = value
+        self.requiresGrad = requiresGrad
+        self.parents = []
+        self.rule = nil
+    }
+
+    /// An op result. The graph is recorded only when some parent needs a gradient and recording
+    /// is on (`GradientMode`), so inference builds no graph.
+    init(_ value: Tensor, parents: [Variable], rule: @escaping (Tensor) throws -> [Tensor?]) {
+        self.value = value
+        let needed = GradientMode.isEnabled && parents.contains { $0.requiresGrad }
+        self.requiresGrad = needed
+        self.parents = needed ? parents : []
+        self.rule = needed ? rule : nil
+    }
+
+    public var shape: [Int] { value.shape }
+
+    /// Back-propagates from this node. `seed` defaults to ones (so a scalar loss needs none).
+    public func backward(seed: Tensor? = nil) throws {
+        let seed = seed ?? Tensor(shape: value.shape, repeating: 1)
+        guard seed.shape == value.shape else {
+            throw TensorError.shapeMismatch(op: "backward", detail: "seed \(seed.shape) vs value \(value.shape)", hint: "pass a seed shaped like the output")
+        }
+        // Reverse topological order, iteratively (ResNets are deep enough to matter for recursion).
+        var order: [Variable] = []
+        var visited: Set<ObjectIdentifier> = []
+        var stack: [(Variable, Bool)] = [(self, false)]
+        while let (node, expanded) = stack.popLast() {
+            if expanded { order.append(node); continue }
+            guard visited.insert(ObjectIdentifier(node)).inserted else { continue }
+            stack.append((node, true))
+            for parent in node.parents where parent.requiresGrad && !visited.contains(ObjectIdentifier(parent)) {
+                stack.append((parent, false))
+            }
+        }
+        var pending: [ObjectIdentifier: Tensor] = [ObjectIdentifier(self): seed]
+        for node in order.reversed() {
+            guard let gradient = pending.removeValue(forKey: ObjectIdentifier(node)) else { continue }
+            guard let rule = node.rule else {
+                if node.requiresGrad { node.grad = node.grad.map { $0.adding(gradient) } ?? gradient }
+                continue
+            }
+            let parentGradients = try rule(gradient)
+            for (parent, parentGradient) in zip(node.parents, parentGradients) {
+                guard parent.requiresGrad, let parentGradient else { continue }
+                let id = ObjectIdentifier(parent)
+                pending[id] = pending[id].map { $0.adding(parentGradient) } ?? parentGradient
+            }
+        }
+    }
+}
+
+/// Whether ops record the graph. Off inside `GradientMode.withoutGradients { … }`.
+public enum GradientMode {
+    @TaskLocal public static var isEnabled = true
+
+    public static func withoutGradients<T>(_ body: () throws -> T) rethrows -> T {
+        try $isEnabled.withValue(false) { try body() }
+    }
+}
+
+extension Tensor {
+    /// Same-shape sum, for gradient accumulation.
+    func adding(_ other: Tensor) -> Tensor {
+        var out = scalars
+        for i in 0..<out.count { out[i] += other.scalars[i] }
+        return Tensor(uncheckedShape: shape, scalars: out)
+    }
+}

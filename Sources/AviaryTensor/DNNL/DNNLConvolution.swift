@@ -1,0 +1,124 @@
+import CDNNL
+
+/// The forward, backward-data and backward-weights primitives of one convolution shape. The
+/// backward ones are built on first use, with the forward descriptor as their hint.
+final class DNNLConvolution {
+    private let engine: dnnl_engine_t
+    private let key: DNNLKernels.ConvolutionKey
+    private let outputShape: [Int]
+    private let userSrc: dnnl_memory_desc_t, userWeights: dnnl_memory_desc_t
+    private let userBias: dnnl_memory_desc_t, userDst: dnnl_memory_desc_t
+    private let forwardPrimitive: DNNLPrimitive
+    private let fwdSrc: DNNLOperand, fwdWeights: DNNLOperand, fwdBias: DNNLOperand, fwdDst: DNNLOperand
+    private var backwardDataPlan: (primitive: DNNLPrimitive, diffDst: DNNLOperand, weights: DNNLOperand, diffSrc: DNNLOperand)?
+    private var backwardWeightsPlan: (primitive: DNNLPrimitive, src: DNNLOperand, diffDst: DNNLOperand, diffWeights: DNNLOperand, diffBias: DNNLOperand)?
+
+    /// Strides, dilations (oneDNN counts from 0 = dense, PyTorch from 1) and the two pad pairs.
+    private static func window(_ g: Conv2DGeometry) -> ([Int64], [Int64], [Int64], [Int64]) {
+        ([Int64(g.strideH), Int64(g.strideW)], [Int64(g.dilationH - 1), Int64(g.dilationW - 1)],
+         [Int64(g.padTop), Int64(g.padLeft)], [Int64(g.padBottom), Int64(g.padRight)])
+    }
+
+    init(key: DNNLKernels.ConvolutionKey, engine: dnnl_engine_t) throws {
+        self.engine = engine
+        self.key = key
+        let g = key.geometry
+        let op = "conv2d"
+        outputShape = [key.input[0], key.weight[0], g.outputH, g.outputW]
+        let weightDims = g.groups == 1 ? key.weight : [g.groups, key.weight[0] / g.groups] + key.weight.dropFirst()
+        userSrc = try dnnlDesc(key.input, dnnl_nchw, op: op)
+        userWeights = try dnnlDesc(weightDims, g.groups == 1 ? dnnl_oihw : dnnl_goihw, op: op)
+        userBias = try dnnlDesc([key.weight[0]], dnnl_x, op: op)
+        userDst = try dnnlDesc(outputShape, dnnl_nchw, op: op)
+        var anySrc = try dnnlDesc(key.input, dnnl_format_tag_any, op: op)
+        var anyWeights = try dnnlDesc(weightDims, dnnl_format_tag_any, op: op)
+        var anyDst = try dnnlDesc(outputShape, dnnl_format_tag_any, op: op)
+        var bias = userBias
+        var desc = dnnl_convolution_desc_t()
+        let (s, d, l, r) = DNNLConvolution.window(key.geometry)
+        try dnnlCheck(dnnl_dilated_convolution_forward_desc_init(&desc, dnnl_forward_training, dnnl_convolution_direct, &anySrc, &anyWeights, &bias, &anyDst, s, d, l, r), op, "dnnl_dilated_convolution_forward_desc_init")
+        let name = "conv2d forward \(key.input)→\(outputShape)"
+        forwardPrimitive = try withUnsafePointer(to: &desc) { try DNNLPrimitive(op: name, opDesc: UnsafeRawPointer($0), engine: engine, hint: nil) }
+        fwdSrc = try DNNLOperand(argument: DNNLArgument.src, user: userSrc, kernel: forwardPrimitive.desc(dnnl_query_src_md), engine: engine, op: op)
+        fwdWeights = try DNNLOperand(argument: DNNLArgument.weights, user: userWeights, kernel: forwardPrimitive.desc(dnnl_query_weights_md), engine: engine, op: op)
+        fwdBias = try DNNLOperand(argument: DNNLArgument.bias, user: userBias, kernel: forwardPrimitive.desc(dnnl_query_weights_md, index: 1), engine: engine, op: op)
+        fwdDst = try DNNLOperand(argument: DNNLArgument.dst, user: userDst, kernel: forwardPrimitive.desc(dnnl_query_dst_md), engine: engine, op: op)
+    }
+
+    var implementation: String { forwardPrimitive.implementation }
+
+    func forward(input: Tensor, weight: Tensor, bias: Tensor?, stream: dnnl_stream_t) throws -> Tensor {
+        var out = [Float](repeating: 0, count: outputShape.reduce(1, *))
+        var x = input.scalars, w = weight.scalars
+        var b = bias?.scalars ?? [Float](repeating: 0, count: key.weight[0])
+        var exec = DNNLExecution(engine: engine, stream: stream, op: "conv2d forward")
+        try x.withUnsafeMutableBytes { x in try w.withUnsafeMutableBytes { w in try b.withUnsafeMutableBytes { b in try out.withUnsafeMutableBytes { o in
+            try exec.input(fwdSrc, x.baseAddress!)
+            try exec.input(fwdWeights, w.baseAddress!)
+            try exec.input(fwdBias, b.baseAddress!)
+            try exec.output(fwdDst, o.baseAddress!)
+            try exec.execute(forwardPrimitive)
+        } } } }
+        return Tensor(uncheckedShape: outputShape, scalars: out)
+    }
+
+    func backwardData(gradOutput: Tensor, weight: Tensor, stream: dnnl_stream_t) throws -> Tensor {
+        if backwardDataPlan == nil {
+            let op = "conv2d backward data"
+            var diffSrc = try dnnlDesc(key.input, dnnl_format_tag_any, op: op)
+            var weights = try dnnlDesc(fwdWeights.user.dims(), dnnl_format_tag_any, op: op)
+            var diffDst = try dnnlDesc(outputShape, dnnl_format_tag_any, op: op)
+            var desc = dnnl_convolution_desc_t()
+            let (s, d, l, r) = DNNLConvolution.window(key.geometry)
+            try dnnlCheck(dnnl_dilated_convolution_backward_data_desc_init(&desc, dnnl_convolution_direct, &diffSrc, &weights, &diffDst, s, d, l, r), op, "dnnl_dilated_convolution_backward_data_desc_init")
+            let p = try withUnsafePointer(to: &desc) { try DNNLPrimitive(op: "\(op) \(key.input)", opDesc: UnsafeRawPointer($0), engine: engine, hint: forwardPrimitive.descriptor) }
+            backwardDataPlan = (p,
+                try DNNLOperand(argument: DNNLArgument.diffDst, user: userDst, kernel: p.desc(dnnl_query_diff_dst_md), engine: engine, op: op),
+                try DNNLOperand(argument: DNNLArgument.weights, user: userWeights, kernel: p.desc(dnnl_query_weights_md), engine: engine, op: op),
+                try DNNLOperand(argument: DNNLArgument.diffSrc, user: userSrc, kernel: p.desc(dnnl_query_diff_src_md), engine: engine, op: op))
+        }
+        let plan = backwardDataPlan!
+        var out = [Float](repeating: 0, count: key.input.reduce(1, *))
+        var dy = gradOutput.scalars, w = weight.scalars
+        var exec = DNNLExecution(engine: engine, stream: stream, op: "conv2d backward data")
+        try dy.withUnsafeMutableBytes { dy in try w.withUnsafeMutableBytes { w in try out.withUnsafeMutableBytes { o in
+            try exec.input(plan.diffDst, dy.baseAddress!)
+            try exec.input(plan.weights, w.baseAddress!)
+            try exec.output(plan.diffSrc, o.baseAddress!)
+            try exec.execute(plan.primitive)
+        } } }
+        return Tensor(uncheckedShape: key.input, scalars: out)
+    }
+
+    func backwardWeights(input: Tensor, gradOutput: Tensor, stream: dnnl_stream_t) throws -> (weight: Tensor, bias: Tensor) {
+        if backwardWeightsPlan == nil {
+            let op = "conv2d backward weights"
+            var src = try dnnlDesc(key.input, dnnl_format_tag_any, op: op)
+            var diffWeights = try dnnlDesc(fwdWeights.user.dims(), dnnl_format_tag_any, op: op)
+            var diffBias = userBias
+            var diffDst = try dnnlDesc(outputShape, dnnl_format_tag_any, op: op)
+            var desc = dnnl_convolution_desc_t()
+            let (s, d, l, r) = DNNLConvolution.window(key.geometry)
+            try dnnlCheck(dnnl_dilated_convolution_backward_weights_desc_init(&desc, dnnl_convolution_direct, &src, &diffWeights, &diffBias, &diffDst, s, d, l, r), op, "dnnl_dilated_convolution_backward_weights_desc_init")
+            let p = try withUnsafePointer(to: &desc) { try DNNLPrimitive(op: "\(op) \(key.input)", opDesc: UnsafeRawPointer($0), engine: engine, hint: forwardPrimitive.descriptor) }
+            backwardWeightsPlan = (p,
+                try DNNLOperand(argument: DNNLArgument.src, user: userSrc, kernel: p.desc(dnnl_query_src_md), engine: engine, op: op),
+                try DNNLOperand(argument: DNNLArgument.diffDst, user: userDst, kernel: p.desc(dnnl_query_diff_dst_md), engine: engine, op: op),
+                try DNNLOperand(argument: DNNLArgument.diffWeights, user: userWeights, kernel: p.desc(dnnl_query_diff_weights_md), engine: engine, op: op),
+                try DNNLOperand(argument: DNNLArgument.diffBias, user: userBias, kernel: p.desc(dnnl_query_diff_weights_md, index: 1), engine: engine, op: op))
+        }
+        let plan = backwardWeightsPlan!
+        var dw = [Float](repeating: 0, count: key.weight.reduce(1, *))
+        var db = [Float](repeating: 0, count: key.weight[0])
+        var x = input.scalars, dy = gradOutput.scalars
+        var exec = DNNLExecution(engine: engine, stream: stream, op: "conv2d backward weights")
+        try x.withUnsafeMutableBytes { x in try dy.withUnsafeMutableBytes { dy in try dw.withUnsafeMutableBytes { dw in try db.withUnsafeMutableBytes { db in
+            try exec.input(plan.src, x.baseAddress!)
+            try exec.input(plan.diffDst, dy.baseAddress!)
+            try exec.output(plan.diffWeights, dw.baseAddress!)
+            try exec.output(plan.diffBias, db.baseAddress!)
+            try exec.execute(plan.primitive)
+        } } } }
+        return (Tensor(uncheckedShape: key.weight, scalars: dw), Tensor(uncheckedShape: [key.weight[0]], scalars: db))
+    }
+}

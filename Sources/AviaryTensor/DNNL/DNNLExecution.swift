@@ -1,0 +1,101 @@
+import CDNNL
+
+/// One primitive call: the operands in user memory, reordered in and out of the kernel's layout.
+struct DNNLExecution {
+    let engine: dnnl_engine_t
+    let stream: dnnl_stream_t
+    let op: String
+    private var memories: [dnnl_memory_t?] = []
+    private var buffers: [UnsafeMutableRawPointer] = []
+    private var arguments: [dnnl_exec_arg_t] = []
+    private var outputs: [(kernel: dnnl_memory_t?, user: dnnl_memory_t?, reorder: DNNLPrimitive)] = []
+
+    init(engine: dnnl_engine_t, stream: dnnl_stream_t, op: String) {
+        self.engine = engine; self.stream = stream; self.op = op
+    }
+
+    private mutating func memory(_ desc: dnnl_memory_desc_t, _ pointer: UnsafeMutableRawPointer) throws -> dnnl_memory_t? {
+        var d = desc
+        var memory: dnnl_memory_t?
+        try dnnlCheck(dnnl_memory_create(&memory, &d, engine, pointer), op, "dnnl_memory_create")
+        memories.append(memory)
+        return memory
+    }
+
+    private mutating func scratch(_ operand: DNNLOperand) -> UnsafeMutableRawPointer {
+        scratch(bytes: operand.kernelBytes)
+    }
+
+    private mutating func scratch(bytes: Int) -> UnsafeMutableRawPointer {
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 64), alignment: 64)
+        buffers.append(buffer)
+        return buffer
+    }
+
+    /// Binds an input: reordered into a scratch buffer when the layouts differ.
+    mutating func input(_ operand: DNNLOperand, _ pointer: UnsafeMutableRawPointer) throws {
+        let user = try memory(operand.user, pointer)
+        guard let reorder = operand.toKernel else {
+            arguments.append(dnnl_exec_arg_t(arg: operand.argument, memory: user)); return
+        }
+        let kernel = try memory(operand.kernel, scratch(operand))
+        try reorderNow(reorder, from: user, to: kernel)
+        arguments.append(dnnl_exec_arg_t(arg: operand.argument, memory: kernel))
+    }
+
+    /// Binds an output: written to a scratch buffer and reordered back after `execute`.
+    mutating func output(_ operand: DNNLOperand, _ pointer: UnsafeMutableRawPointer) throws {
+        let user = try memory(operand.user, pointer)
+        guard let reorder = operand.toUser else {
+            arguments.append(dnnl_exec_arg_t(arg: operand.argument, memory: user)); return
+        }
+        let kernel = try memory(operand.kernel, scratch(operand))
+        outputs.append((kernel, user, reorder))
+        arguments.append(dnnl_exec_arg_t(arg: operand.argument, memory: kernel))
+    }
+
+    private mutating func reorderNow(_ reorder: DNNLPrimitive, from: dnnl_memory_t?, to: dnnl_memory_t?) throws {
+        var args = [dnnl_exec_arg_t(arg: DNNLArgument.from, memory: from), dnnl_exec_arg_t(arg: DNNLArgument.to, memory: to)]
+        try bindScratchpad(reorder, &args)
+        try dnnlCheck(dnnl_primitive_execute(reorder.primitive, stream, Int32(args.count), args), op, "reorder")
+    }
+
+    private mutating func bindScratchpad(_ primitive: DNNLPrimitive, _ args: inout [dnnl_exec_arg_t]) throws {
+        var desc = primitive.scratchpad
+        let bytes = dnnl_memory_desc_get_size(&desc)
+        guard bytes > 0 else { return }
+        let memory = try memory(desc, scratch(bytes: bytes))
+        args.append(dnnl_exec_arg_t(arg: DNNLArgument.scratchpad, memory: memory))
+    }
+
+    /// Runs the primitive, then the output reorders, and waits.
+    mutating func execute(_ primitive: DNNLPrimitive) throws {
+        defer { release() }
+        var args = arguments
+        try bindScratchpad(primitive, &args)
+        try dnnlCheck(dnnl_primitive_execute(primitive.primitive, stream, Int32(args.count), args), op, "dnnl_primitive_execute")
+        for out in outputs { try reorderNow(out.reorder, from: out.kernel, to: out.user) }
+        try dnnlCheck(dnnl_stream_wait(stream), op, "dnnl_stream_wait")
+    }
+
+    private mutating func release() {
+        for memory in memories { dnnl_memory_destroy(memory) }
+        for buffer in buffers { buffer.deallocate() }
+        memories = []; buffers = []
+    }
+}
+
+/// oneDNN's argument numbers (its macros alias each other, which Swift does not import).
+enum DNNLArgument {
+    static let src: Int32 = 1, from: Int32 = 1
+    static let dst: Int32 = 17, to: Int32 = 17
+    static let weights: Int32 = 33
+    static let bias: Int32 = 41
+    static let mean: Int32 = 49, variance: Int32 = 50
+    static let workspace: Int32 = 64
+    static let scratchpad: Int32 = 80
+    static let diffSrc: Int32 = 129
+    static let diffDst: Int32 = 145
+    static let diffWeights: Int32 = 161
+    static let diffBias: Int32 = 169
+}

@@ -1,0 +1,116 @@
+import CDNNL
+import Foundation
+
+/// oneDNN 2.6 kernels. Primitives are built once per shape and kept (creating one costs far more
+/// than running it); each uses the blocked layout oneDNN prefers, with reorders from and to the
+/// plain NCHW tensors callers hold. Cases oneDNN can only serve with its reference code fall back
+/// to `ReferenceKernels`, with one warning per shape.
+///
+/// Threads: all cores unless `AVIARY_THREADS` says otherwise. Under load, spinning OpenMP workers
+/// slow everything down several times; run with `OMP_WAIT_POLICY=passive` (the Makefile does).
+public final class DNNLKernels: Kernels, @unchecked Sendable {
+    public static let shared = DNNLKernels()
+
+    public var name: String { "oneDNN" }
+    let engine: dnnl_engine_t?
+    let stream: dnnl_stream_t?
+    private let lock = NSLock()
+    private var convolutions: [ConvolutionKey: DNNLConvolution] = [:]
+    private var refusedKeys: Set<ConvolutionKey> = []
+    private var refusalLog: [String] = []
+    private let reference = ReferenceKernels()
+
+    /// Every fallback so far, for tests and logs.
+    public var refusals: [String] { lock.withLock { refusalLog } }
+
+    init() {
+        if let text = ProcessInfo.processInfo.environment["AVIARY_THREADS"], let count = Int(text), count > 0 {
+            omp_set_num_threads(Int32(count))
+        }
+        var engine: dnnl_engine_t?, stream: dnnl_stream_t?
+        if dnnl_engine_create(&engine, dnnl_cpu, 0) == dnnl_success, let engine,
+           dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue) == dnnl_success {
+            self.engine = engine
+            self.stream = stream
+        } else {
+            self.engine = nil
+            self.stream = nil
+        }
+    }
+
+    /// The thread count oneDNN will use.
+    public static var threadCount: Int { Int(omp_get_max_threads()) }
+
+    struct ConvolutionKey: Hashable {
+        var input: [Int], weight: [Int], geometry: Conv2DGeometry
+    }
+
+    private func convolution(_ key: ConvolutionKey) throws -> DNNLConvolution? {
+        guard let engine else { return nil }
+        return try lock.withLock {
+            if refusedKeys.contains(key) { return nil }
+            if let cached = convolutions[key] { return cached }
+            do {
+                let made = try DNNLConvolution(key: key, engine: engine)
+                convolutions[key] = made
+                return made
+            } catch let refusal as DNNLRefusal {
+                refusedKeys.insert(key)
+                refusalLog.append(refusal.description)
+                FileHandle.standardError.write(Data(("warning: " + refusal.description + "\n").utf8))
+                return nil
+            }
+        }
+    }
+
+    /// Runs `body` with exclusive use of the stream, or falls back when a backward primitive is refused.
+    private func run<T>(_ body: () throws -> T) throws -> T? {
+        do {
+            return try lock.withLock { try body() }
+        } catch let refusal as DNNLRefusal {
+            lock.withLock {
+                refusalLog.append(refusal.description)
+                FileHandle.standardError.write(Data(("warning: " + refusal.description + "\n").utf8))
+            }
+            return nil
+        }
+    }
+
+    public func conv2dForward(input: Tensor, weight: Tensor, bias: Tensor?, geometry: Conv2DGeometry) throws -> Tensor {
+        let key = ConvolutionKey(input: input.shape, weight: weight.shape, geometry: geometry)
+        guard let conv = try convolution(key), let stream,
+              let out = try run({ try conv.forward(input: input, weight: weight, bias: bias, stream: stream) })
+        else { return try reference.conv2dForward(input: input, weight: weight, bias: bias, geometry: geometry) }
+        return out
+    }
+
+    public func conv2dBackwardData(gradOutput: Tensor, weight: Tensor, inputShape: [Int], geometry: Conv2DGeometry) throws -> Tensor {
+        let key = ConvolutionKey(input: inputShape, weight: weight.shape, geometry: geometry)
+        guard let conv = try convolution(key), let stream,
+              let out = try run({ try conv.backwardData(gradOutput: gradOutput, weight: weight, stream: stream) })
+        else { return try reference.conv2dBackwardData(gradOutput: gradOutput, weight: weight, inputShape: inputShape, geometry: geometry) }
+        return out
+    }
+
+    public func conv2dBackwardWeights(input: Tensor, gradOutput: Tensor, weightShape: [Int], geometry: Conv2DGeometry) throws -> (weight: Tensor, bias: Tensor) {
+        let key = ConvolutionKey(input: input.shape, weight: weightShape, geometry: geometry)
+        guard let conv = try convolution(key), let stream,
+              let out = try run({ try conv.backwardWeights(input: input, gradOutput: gradOutput, stream: stream) })
+        else { return try reference.conv2dBackwardWeights(input: input, gradOutput: gradOutput, weightShape: weightShape, geometry: geometry) }
+        return out
+    }
+
+    /// oneDNN's sgemm (row-major), which dispatches to its JIT GEMM. Serialised with the other
+    /// calls: oneDNN's library-managed scratchpad is not safe to share between concurrent calls.
+    public func gemm(_ a: [Float], _ b: [Float], m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool) -> [Float] {
+        var c = [Float](repeating: 0, count: m * n)
+        guard m > 0, n > 0 else { return c }
+        let status = lock.withLock { dnnl_sgemm(
+            CChar(UInt8(ascii: transposeA ? "T" : "N")), CChar(UInt8(ascii: transposeB ? "T" : "N")),
+            Int64(m), Int64(n), Int64(k), 1, a, Int64(transposeA ? m : k), b, Int64(transposeB ? k : n), 0, &c, Int64(n)) }
+        if status != dnnl_success {
+            return reference.gemm(a, b, m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB)
+        }
+        return c
+    }
+}

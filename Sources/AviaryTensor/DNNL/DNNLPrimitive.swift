@@ -1,0 +1,130 @@
+import CDNNL
+
+/// Checks a oneDNN status and turns a failure into a `TensorError` naming the call.
+func dnnlCheck(_ status: dnnl_status_t, _ op: String, _ call: String) throws {
+    guard status == dnnl_success else {
+        throw TensorError.kernel(op: op, detail: "\(call) returned oneDNN status \(status.rawValue)")
+    }
+}
+
+/// Row-major f32 memory descriptor with the given format tag (`dnnl_format_tag_any` lets a
+/// primitive choose its blocked layout).
+func dnnlDesc(_ dims: [Int], _ tag: dnnl_format_tag_t, op: String) throws -> dnnl_memory_desc_t {
+    var desc = dnnl_memory_desc_t()
+    let dims64 = dims.map(Int64.init)
+    try dnnlCheck(dnnl_memory_desc_init_by_tag(&desc, Int32(dims.count), dims64, dnnl_f32, tag), op, "dnnl_memory_desc_init_by_tag")
+    return desc
+}
+
+/// Primitive attributes asking for a caller-provided scratchpad. oneDNN's default, library-managed
+/// scratchpad lives in thread-local storage of the thread that created the primitive; Swift tasks
+/// hop threads, and running a primitive elsewhere then wrote through a freed pointer (a crash seen
+/// in the tests). A user scratchpad, allocated per call, makes a primitive usable from any thread.
+func dnnlUserScratchpadAttributes(op: String) throws -> dnnl_primitive_attr_t {
+    var attr: dnnl_primitive_attr_t?
+    try dnnlCheck(dnnl_primitive_attr_create(&attr), op, "dnnl_primitive_attr_create")
+    try dnnlCheck(dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user), op, "dnnl_primitive_attr_set_scratchpad_mode")
+    return attr!
+}
+
+/// A primitive descriptor and its primitive, destroyed together.
+final class DNNLPrimitive {
+    let descriptor: dnnl_primitive_desc_t
+    let primitive: dnnl_primitive_t
+    let implementation: String
+    /// Bytes of scratchpad each execution must provide (user scratchpad mode).
+    let scratchpad: dnnl_memory_desc_t
+
+    /// Creates the primitive from an op descriptor.
+    convenience init(op: String, opDesc: const_dnnl_op_desc_t, engine: dnnl_engine_t, hint: dnnl_primitive_desc_t?) throws {
+        var pd: dnnl_primitive_desc_t?
+        let attr = try dnnlUserScratchpadAttributes(op: op)
+        defer { dnnl_primitive_attr_destroy(attr) }
+        try dnnlCheck(dnnl_primitive_desc_create(&pd, opDesc, attr, engine, hint), op, "dnnl_primitive_desc_create")
+        try self.init(owning: pd!, op: op, refuseReference: true)
+    }
+
+    /// Takes ownership of `pd`. Refuses oneDNN's reference implementations: they are correct but
+    /// can be 100× slower (one layout mix ran a ResNet step in 17 s), and Aviary's own Swift
+    /// reference is the better fallback because it is the one the tests pin down.
+    init(owning pd: dnnl_primitive_desc_t, op: String, refuseReference: Bool) throws {
+        var info: UnsafePointer<CChar>?
+        _ = dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &info)
+        let implementation = info.map { String(cString: $0) } ?? "unknown"
+        if refuseReference && implementation.contains("ref") {
+            dnnl_primitive_desc_destroy(pd)
+            throw DNNLRefusal(op: op, implementation: implementation)
+        }
+        var primitive: dnnl_primitive_t?
+        let status = dnnl_primitive_create(&primitive, pd)
+        guard status == dnnl_success, let primitive else {
+            dnnl_primitive_desc_destroy(pd)
+            throw TensorError.kernel(op: op, detail: "dnnl_primitive_create returned \(status.rawValue)")
+        }
+        self.descriptor = pd
+        self.primitive = primitive
+        self.implementation = implementation
+        self.scratchpad = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0).pointee
+    }
+
+    /// The memory descriptor the primitive chose for one of its operands.
+    func desc(_ query: dnnl_query_t, index: Int32 = 0) -> dnnl_memory_desc_t {
+        dnnl_primitive_desc_query_md(descriptor, query, index).pointee
+    }
+
+    deinit {
+        dnnl_primitive_destroy(primitive)
+        dnnl_primitive_desc_destroy(descriptor)
+    }
+}
+
+/// oneDNN offered only its reference implementation for a case; the caller falls back.
+struct DNNLRefusal: Error, CustomStringConvertible {
+    let op: String
+    let implementation: String
+    var description: String {
+        "\(op): oneDNN offered only '\(implementation)', a reference implementation; using Aviary's Swift reference instead (slow). Report the shape so a supported layout can be added."
+    }
+}
+
+/// One operand of a primitive: the plain layout callers hold and the layout the primitive wants,
+/// with the reorder between them built once.
+final class DNNLOperand {
+    let argument: Int32
+    let user: dnnl_memory_desc_t
+    let kernel: dnnl_memory_desc_t
+    let toKernel: DNNLPrimitive?
+    let toUser: DNNLPrimitive?
+
+    init(argument: Int32, user: dnnl_memory_desc_t, kernel: dnnl_memory_desc_t, engine: dnnl_engine_t, op: String) throws {
+        self.argument = argument
+        self.user = user
+        self.kernel = kernel
+        var u = user, k = kernel
+        if dnnl_memory_desc_equal(&u, &k) != 0 {
+            toKernel = nil; toUser = nil
+        } else {
+            toKernel = try DNNLOperand.reorder(from: u, to: k, engine: engine, op: op)
+            toUser = try DNNLOperand.reorder(from: k, to: u, engine: engine, op: op)
+        }
+    }
+
+    var kernelBytes: Int { var k = kernel; return dnnl_memory_desc_get_size(&k) }
+
+    private static func reorder(from: dnnl_memory_desc_t, to: dnnl_memory_desc_t, engine: dnnl_engine_t, op: String) throws -> DNNLPrimitive {
+        var pd: dnnl_primitive_desc_t?
+        var f = from, t = to
+        let attr = try dnnlUserScratchpadAttributes(op: op)
+        defer { dnnl_primitive_attr_destroy(attr) }
+        try dnnlCheck(dnnl_reorder_primitive_desc_create(&pd, &f, engine, &t, engine, attr), op, "dnnl_reorder_primitive_desc_create")
+        return try DNNLPrimitive(owning: pd!, op: op + " reorder", refuseReference: false)
+    }
+}
+
+
+extension dnnl_memory_desc_t {
+    /// The logical dimensions.
+    func dims() -> [Int] {
+        withUnsafeBytes(of: self.dims) { raw in Array(raw.bindMemory(to: Int64.self).prefix(Int(ndims))).map(Int.init) }
+    }
+}
