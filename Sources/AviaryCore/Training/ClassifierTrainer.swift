@@ -84,6 +84,8 @@ public final class ClassifierTrainer {
             model.train()
             var totals = Totals()
             for batch in loader.batches(epoch: epoch) {
+                // A pipeline step's timeout cancels the task; stop between steps, keeping the last checkpoint.
+                if Task.isCancelled { throw CancellationError() }
                 state.skippedSamples += batch.skipped.count
                 guard !batch.labels.isEmpty else { continue }
                 optimizer.learningRate = schedule.learningRate(at: state.step)
