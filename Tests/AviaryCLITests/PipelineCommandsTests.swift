@@ -160,10 +160,10 @@ import Testing
     }
 
     @Test func theExamplePipelinesAreValid() async throws {
-        for (file, name) in [("pipeline.yaml", "seeds"), ("pipeline-engine.yaml", "seeds-engine")] {
+        for (file, name, steps) in [("pipeline.yaml", "seeds", 4), ("pipeline-engine.yaml", "seeds-engine", 5)] {
             let example = PackagePaths.root.appendingPathComponent("examples/seeds-pipeline/\(file)").path
             let result = try await AviaryProcess.run(["pipeline", "validate", example], in: URL(fileURLWithPath: "/"))
-            #expect(result.standardOutput == "\(example): valid (pipeline \(name), 4 steps)\n")
+            #expect(result.standardOutput == "\(example): valid (pipeline \(name), \(steps) steps)\n")
         }
     }
 

@@ -155,14 +155,14 @@ import Testing
         #expect(lowered.message == nil)
     }
 
-    @Test func evaluateAndTransformStepsFailWithATypedUnsupportedError() async throws {
+    @Test func transformStepsFailWithATypedUnsupportedError() async throws {
         let fixture = try PipelineFixture()
-        let run = try await fixture.run("steps:\n  score: {kind: evaluate, dataset: x}\n", id: "engine")
+        let run = try await fixture.run("steps:\n  predict: {kind: transform, dataset: x}\n", id: "engine")
         #expect(run.status == .failed)
-        let step = try #require(try await fixture.steps(run)["score"])
+        let step = try #require(try await fixture.steps(run)["predict"])
         #expect(step.errorClass == .unsupported)
-        #expect(step.error == StepFailure.unsupported(step: "score", kind: .evaluate).message)
-        #expect(step.error?.hasPrefix("step 'score' is a evaluate step, which cannot run yet") == true)
+        #expect(step.error == StepFailure.unsupported(step: "predict", kind: .transform).message)
+        #expect(step.error?.hasPrefix("step 'predict' is a transform step, which cannot run yet") == true)
     }
 
     @Test func parametersAreTypedAndChecked() throws {

@@ -6,8 +6,8 @@ import AviaryVision
 import Foundation
 import Testing
 
-/// The train step drives the engine's trainer on real Fashion-MNIST images: split → train → condition
-/// → register, then the same pipeline again, all from the cache.
+/// The train and evaluate steps drive the engine on real Fashion-MNIST images: split → train → evaluate
+/// → condition → register, then the same pipeline again, all from the cache.
 @Suite(.serialized) struct TrainStepTests {
     /// Trousers and bags, `perClass` of each, imported as the dataset `clothes`.
     static func clothes(_ fixture: PipelineFixture, perClass: Int = 24) async throws {
@@ -31,7 +31,7 @@ import Testing
         parameters:
           threshold: 0.5
         steps:
-          split: {kind: split, dataset: clothes, fractions: {train: 0.75, validation: 0.25}, seed: 1}
+          split: {kind: split, dataset: clothes, fractions: {train: 0.5, validation: 0.25, test: 0.25}, seed: 1}
           train:
             kind: train
             dataset: ${steps.split.outputs.train}
@@ -42,8 +42,9 @@ import Testing
             image_size: 28
             learning_rate: 0.003
             seed: 3
-          check: {kind: condition, if: "steps.train.outputs.accuracy >= params.threshold", then: [register]}
-          register: {kind: register, group: clothes, model: "${steps.train.outputs.model}", metrics: "${steps.train.outputs}",
+          evaluate: {kind: evaluate, model: "${steps.train.outputs.model}", dataset: "${steps.split.outputs.test}", top_k: 1}
+          check: {kind: condition, if: "steps.evaluate.outputs.accuracy >= params.threshold", then: [register]}
+          register: {kind: register, group: clothes, model: "${steps.train.outputs.model}", metrics: "${steps.evaluate.outputs}",
                      dataset: "${steps.split.outputs.train}"}
         """
 
@@ -62,10 +63,23 @@ import Testing
         let log = String(decoding: try fixture.project.blobs.data(try #require(train.log)), as: UTF8.self)
         #expect(log.hasPrefix("epoch 1: train loss "))
 
+        // The evaluate step scores the trained model on the test split, as `aviary evaluate --model` does.
+        let evaluate = try #require(steps["evaluate"])
+        let tested = try #require(evaluate.outputs["accuracy"]?.doubleValue)
+        #expect(evaluate.outputs["images"] == .int(12))
+        #expect(evaluate.outputs["left_out"] == .int(0))
+        #expect(tested >= 0.5, "trousers and bags are easy to tell apart")
+        let reportFolder = TemporaryDirectory()
+        try FolderArchive.extract(try BlobID(parsing: try #require(evaluate.outputs["report"]?.stringValue)), from: fixture.project.blobs, to: reportFolder.url)
+        let report = try JSONDecoder().decode(ClassificationReport.self, from: Data(contentsOf: reportFolder.file("report.json")))
+        #expect(report.accuracy == tested)
+        #expect(report.classes == ["Bag", "Trouser"])
+
         let version = try await ModelRegistry(metadata: fixture.project.metadata).version("clothes", 1)
         #expect(version.artifact?.description == train.outputs["model"]?.stringValue)
         #expect(version.lineage.pipelineRun == "fit")
-        #expect(version.metrics["accuracy"] == accuracy)
+        #expect(version.metrics["accuracy"] == tested)
+        #expect(version.metrics["images"] == 12)
         let trainingRuns = try await TrainingJob(project: fixture.project).runs()
         #expect(trainingRuns.map(\.id) == ["fit-train"])
         #expect(trainingRuns[0].configuration.epochs == 2)

@@ -75,7 +75,11 @@ enum StepSchema {
                     "augment": Field(type: .bool, help: "augment the training images"),
                     "patience": Field(type: .int, help: "epochs without improvement before stopping early"),
                     "seed": Field(type: .int, help: "seed of the weights and the shuffles")]
-        case .evaluate, .transform:
+        case .evaluate:
+            return ["model": Field(type: .string, required: true, help: "the model: an artifact blob id such as ${steps.train.outputs.model}, or GROUP/VERSION"),
+                    "dataset": Field(type: .string, required: true, help: "the dataset version to score it on"),
+                    "top_k": Field(type: .int, help: "the k of the top-k accuracy output (default 5)")]
+        case .transform:
             return ["model": Field(type: .string, help: "the model"), "dataset": Field(type: .string, help: "the dataset version")]
         }
     }
