@@ -159,10 +159,12 @@ import Testing
         #expect(invalid.standardError.hasPrefix("error: the pipeline has 3 problem(s):\n  \(bad.path):2:6: steps.a.command: missing"))
     }
 
-    @Test func theExamplePipelineIsValid() async throws {
-        let example = PackagePaths.root.appendingPathComponent("examples/seeds-pipeline/pipeline.yaml").path
-        let result = try await AviaryProcess.run(["pipeline", "validate", example], in: URL(fileURLWithPath: "/"))
-        #expect(result.standardOutput == "\(example): valid (pipeline seeds, 4 steps)\n")
+    @Test func theExamplePipelinesAreValid() async throws {
+        for (file, name, steps) in [("pipeline.yaml", "seeds", 4), ("pipeline-engine.yaml", "seeds-engine", 5)] {
+            let example = PackagePaths.root.appendingPathComponent("examples/seeds-pipeline/\(file)").path
+            let result = try await AviaryProcess.run(["pipeline", "validate", example], in: URL(fileURLWithPath: "/"))
+            #expect(result.standardOutput == "\(example): valid (pipeline \(name), \(steps) steps)\n")
+        }
     }
 
     @Test func badParametersAndUnknownRunsAreRefusedClearly() async throws {

@@ -155,14 +155,14 @@ import Testing
         #expect(lowered.message == nil)
     }
 
-    @Test func engineStepsFailWithATypedUnsupportedError() async throws {
+    @Test func transformStepsFailWithATypedUnsupportedError() async throws {
         let fixture = try PipelineFixture()
-        let run = try await fixture.run("steps:\n  fit: {kind: train, epochs: 2}\n", id: "engine")
+        let run = try await fixture.run("steps:\n  predict: {kind: transform, dataset: x}\n", id: "engine")
         #expect(run.status == .failed)
-        let step = try #require(try await fixture.steps(run)["fit"])
+        let step = try #require(try await fixture.steps(run)["predict"])
         #expect(step.errorClass == .unsupported)
-        #expect(step.error == StepFailure.unsupported(step: "fit", kind: .train).message)
-        #expect(step.error?.hasPrefix("step 'fit' is a train step, which cannot run yet") == true)
+        #expect(step.error == StepFailure.unsupported(step: "predict", kind: .transform).message)
+        #expect(step.error?.hasPrefix("step 'predict' is a transform step, which cannot run yet") == true)
     }
 
     @Test func parametersAreTypedAndChecked() throws {

@@ -142,6 +142,9 @@ extension PipelineRunner {
         case let failure as StepFailure: failure
         case let error as DatasetError: StepFailure(.input, "\(error)")
         case let error as RegistryError: StepFailure(.input, "\(error)")
+        case let error as TrainingError:
+            if case .busy = error { StepFailure(.io, "\(error)") } else { StepFailure(.input, "\(error)") }
+        case let error as EvaluationError: StepFailure(.input, "\(error)")
         case let error as StoreError: StepFailure(.io, "\(error)")
         case let error as CocoaError: StepFailure(.io, error.localizedDescription)
         default: StepFailure(.internal, "\(error)")

@@ -2,45 +2,63 @@ import AviaryJSON
 import AviaryStore
 import Foundation
 
-/// Scores a model on a dataset version (what `aviary evaluate --model` does). Outputs `accuracy`,
-/// `macro_f1`, `weighted_f1`, `ece`, `top_K` for each K, `samples`, and `report` (the full report
-/// as a JSON blob), so a `condition` can test `steps.evaluate.outputs.accuracy >= params.threshold`.
+/// Runs a trained model (`model`: a model artifact's blob id, such as `${steps.train.outputs.model}`,
+/// or `GROUP/VERSION`) over a dataset version and scores it, as `aviary evaluate --model` does.
+///
+/// Outputs: `accuracy`, `macro_f1`, `weighted_f1`, `ece` (expected calibration error), `top_<k>`
+/// accuracies, `images` (scored), `left_out` (no prediction or a class the model does not know), and
+/// `report`: a folder blob with report.json, confusion-matrix.svg and reliability.svg.
 public struct EvaluateStep: StepExecutor {
     public init() {}
 
     public func cacheContent(_ context: StepContext) async throws -> JSONValue {
-        .object(JSONObject([("model", .string(try Self.model(context))),
-                            ("dataset", .string(try await context.datasetVersion(try TrainStep.required(context, "dataset")).id))]))
+        let (model, _) = try await Self.model(context)
+        let dataset = try await context.datasetVersion(try Self.string(context, "dataset"))
+        return .object(JSONObject([("model", .string(model.description)), ("dataset", .string(dataset.id)),
+                                   ("top_k", .array(Self.topK(context).map(JSONValue.int)))]))
     }
 
     public func run(_ context: StepContext) async throws -> StepResult {
-        let version = try await context.datasetVersion(try TrainStep.required(context, "dataset"))
+        let (model, _) = try await Self.model(context)
+        let version = try await context.datasetVersion(try Self.string(context, "dataset"))
         let manifest = try DatasetCatalog(project: context.project).manifest(of: version)
-        let evaluation: ModelEvaluation
-        do {
-            let (scored, failures) = try await ModelEvaluation.run(model: try Self.model(context), on: manifest, project: context.project)
-            for failure in failures { context.log("left out: \(failure)") }
-            evaluation = scored
-        } catch let error as TrainingError {
-            throw StepFailure(.input, "\(error)")
-        } catch let error as ModelArtifactError {
-            throw StepFailure(.input, "\(error)")
-        }
+        let (evaluation, failures) = try await ModelEvaluation.run(model: model.description, on: manifest, project: context.project, topK: Self.topK(context))
+        for failure in failures { context.log("left out: \(failure)") }
         let report = evaluation.report
-        let stored = try context.project.blobs.put(try CanonicalJSON.encode(report)).id
+
+        let folder = context.workFolder.appendingPathComponent("report", isDirectory: true)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try CanonicalJSON.encode(report).write(to: folder.appendingPathComponent("report.json"))
+        try Data(report.confusionMatrixSVG.utf8).write(to: folder.appendingPathComponent("confusion-matrix.svg"))
+        try Data(report.reliabilitySVG.utf8).write(to: folder.appendingPathComponent("reliability.svg"))
+        let stored = try FolderArchive.store(folder, in: context.project.blobs)
+
         var outputs: [String: JSONValue] = [
             "accuracy": .double(report.accuracy), "macro_f1": .double(report.macroAverage.f1), "weighted_f1": .double(report.weightedAverage.f1),
-            "ece": .double(report.calibration.expectedCalibrationError), "samples": .int(report.sampleCount), "report": .string(stored.description),
+            "ece": .double(report.calibration.expectedCalibrationError), "images": .int(report.sampleCount),
+            "left_out": .int(evaluation.missingPredictions + evaluation.unknownLabels.values.reduce(0, +)),
+            "report": .string(stored.id.description),
         ]
         for k in report.topK { outputs["top_\(k.k)"] = .double(k.accuracy) }
-        context.log(String(format: "accuracy %.4f on %d images of %@", report.accuracy, report.sampleCount, version.reference))
-        return StepResult(outputs: outputs, artifacts: [stored], message: String(format: "accuracy %.1f%%", report.accuracy * 100))
+        let summary = "accuracy \(String(format: "%.4f", report.accuracy)) on \(report.sampleCount) images of \(version.reference)"
+        context.log(summary)
+        return StepResult(outputs: outputs, artifacts: stored.blobs, message: summary)
     }
 
-    static func model(_ context: StepContext) throws -> String {
-        guard let model = context.string("model") else {
-            throw StepFailure(.input, "`model` must name a model: ${steps.train.outputs.model}, an artifact id or GROUP/NUMBER")
+    static func model(_ context: StepContext) async throws -> (BlobID, ModelArtifact) {
+        let reference = try string(context, "model")
+        do { return try await ClassifierArtifacts.resolve(reference, project: context.project) } catch let error as StoreError {
+            throw StepFailure(.input, "`model` \(reference): \(error)")
         }
-        return model
+    }
+
+    static func string(_ context: StepContext, _ key: String) throws -> String {
+        guard let text = context.string(key) else { throw StepFailure(.input, "`\(key)` must be a string") }
+        return text
+    }
+
+    static func topK(_ context: StepContext) -> [Int] {
+        context.inputs["top_k"]?.integerValue.map { [$0] } ?? [5]
     }
 }
