@@ -6,6 +6,15 @@ extension Variable {
         return Variable(out, parents: [lhs, rhs]) { g in [Broadcasting.reduce(g, to: a), Broadcasting.reduce(g, to: b)] }
     }
 
+    /// Elementwise difference with NumPy broadcasting.
+    public static func - (lhs: Variable, rhs: Variable) throws -> Variable {
+        let out = try Broadcasting.apply(lhs.value, rhs.value, op: "sub", -)
+        let a = lhs.shape, b = rhs.shape
+        return Variable(out, parents: [lhs, rhs]) { g in
+            [Broadcasting.reduce(g, to: a), Broadcasting.reduce(Tensor(uncheckedShape: g.shape, scalars: g.scalars.map { -$0 }), to: b)]
+        }
+    }
+
     /// Elementwise product with NumPy broadcasting.
     public static func * (lhs: Variable, rhs: Variable) throws -> Variable {
         let out = try Broadcasting.apply(lhs.value, rhs.value, op: "mul", *)
