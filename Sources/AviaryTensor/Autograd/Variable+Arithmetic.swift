@@ -25,6 +25,18 @@ extension Variable {
         }
     }
 
+    /// Elementwise quotient with NumPy broadcasting (IEEE rules for a zero divisor).
+    public static func / (lhs: Variable, rhs: Variable) throws -> Variable {
+        let out = try Broadcasting.apply(lhs.value, rhs.value, op: "div", /)
+        let x = lhs.value, y = rhs.value
+        return Variable(out, parents: [lhs, rhs]) { g in
+            let gx = try Broadcasting.apply(g, y, op: "div backward", /)
+            // d(x/y)/dy = −x/y² = −(x/y)/y.
+            let gy = try Broadcasting.apply(try Broadcasting.apply(g, out, op: "div backward", *), y, op: "div backward") { -$0 / $1 }
+            return [Broadcasting.reduce(gx, to: x.shape), Broadcasting.reduce(gy, to: y.shape)]
+        }
+    }
+
     /// Multiplies by a constant.
     public func scaled(by factor: Float) -> Variable {
         Variable(Tensor(uncheckedShape: shape, scalars: value.scalars.map { $0 * factor }), parents: [self]) { g in
