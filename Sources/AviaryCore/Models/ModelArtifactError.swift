@@ -6,7 +6,8 @@ public enum ModelArtifactError: Error, Equatable, Sendable, CustomStringConverti
     case invalidClasses(String)
     case invalidPreprocessing(field: String, detail: String)
     case notAnArtifact(BlobID, detail: String)
-    case missingGraph(artifact: BlobID, onnx: BlobID)
+    case missingGraph(artifact: BlobID, blob: BlobID)
+    case noNetwork
 
     public var description: String {
         switch self {
@@ -18,8 +19,10 @@ public enum ModelArtifactError: Error, Equatable, Sendable, CustomStringConverti
             "model artifact preprocessing.\(field): \(detail)"
         case .notAnArtifact(let id, let detail):
             "blob \(id) is not a model artifact (\(detail)); give the id that aviary train or aviary model show printed"
-        case .missingGraph(let artifact, let onnx):
-            "model artifact \(artifact) names ONNX blob \(onnx), which the blob store does not hold; run aviary fsck"
+        case .missingGraph(let artifact, let blob):
+            "model artifact \(artifact) names blob \(blob), which the blob store does not hold; run aviary fsck"
+        case .noNetwork:
+            "model artifact names neither an ONNX graph nor engine weights; it cannot run"
         }
     }
 }

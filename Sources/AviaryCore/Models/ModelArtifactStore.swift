@@ -12,8 +12,11 @@ public struct ModelArtifactStore: Sendable {
 
     /// Stores `onnx` and the artifact that describes it; answers the artifact's id.
     public func save(onnx: Data, describedBy make: (BlobID) -> ModelArtifact) throws -> (id: BlobID, artifact: ModelArtifact) {
-        let graph = try blobs.put(onnx).id
-        let artifact = make(graph)
+        try save(make(try blobs.put(onnx).id))
+    }
+
+    /// Stores an artifact whose blobs are already stored; answers its id.
+    public func save(_ artifact: ModelArtifact) throws -> (id: BlobID, artifact: ModelArtifact) {
         try artifact.validate()
         return (try blobs.put(try CanonicalJSON.encode(artifact)).id, artifact)
     }
@@ -25,13 +28,15 @@ public struct ModelArtifactStore: Sendable {
             throw ModelArtifactError.notAnArtifact(id, detail: Self.explain(error))
         }
         try artifact.validate()
-        guard try blobs.contains(artifact.onnx) else { throw ModelArtifactError.missingGraph(artifact: id, onnx: artifact.onnx) }
+        if let missing = try artifact.blobs.first(where: { try !blobs.contains($0) }) {
+            throw ModelArtifactError.missingGraph(artifact: id, blob: missing)
+        }
         return artifact
     }
 
     /// The ONNX graph's bytes.
-    public func graph(of artifact: ModelArtifact) throws -> Data {
-        try blobs.data(artifact.onnx)
+    public func graph(of artifact: ModelArtifact) throws -> Data? {
+        try artifact.onnx.map { try blobs.data($0) }
     }
 
     private static func explain(_ error: DecodingError) -> String {

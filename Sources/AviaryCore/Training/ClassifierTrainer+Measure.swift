@@ -33,13 +33,16 @@ extension ClassifierTrainer {
 
 /// Running a trained classifier over images, shared by training, `aviary predict` and evaluation.
 public enum Classifier {
-    /// Runs `model` in evaluation mode over `source` in order and hands each batch and its logits on.
+    /// Runs `model` in evaluation mode over `source` in order and hands each batch and its logits on;
+    /// samples that could not be loaded go to `skipped`.
     public static func forEachBatch(_ model: any Module, source: some ImageSampleSource, pipeline: ImagePipeline, batchSize: Int, workers: Int,
-                                    _ body: (Batch, Tensor) throws -> Void) throws {
+                                    skipped: (SampleFailure) -> Void = { _ in }, _ body: (Batch, Tensor) throws -> Void) throws {
         model.eval()
         let loader = DataLoader(source: source, pipeline: pipeline, configuration: .init(batchSize: batchSize, workers: workers, shuffle: false))
         try GradientMode.withoutGradients {
-            for batch in loader.batches() where !batch.labels.isEmpty {
+            for batch in loader.batches() {
+                batch.skipped.forEach(skipped)
+                guard !batch.labels.isEmpty else { continue }
                 try body(batch, try model(Variable(try batch.tensor)).value)
             }
         }

@@ -9,6 +9,13 @@ public struct DatasetImageSource: ImageSampleSource {
     public let images: [BlobID]
     public let labels: [Int]
 
+    public init(blobs: any BlobStore, images: [BlobID], labels: [Int]) {
+        precondition(images.count == labels.count, "\(images.count) images but \(labels.count) labels")
+        self.blobs = blobs
+        self.images = images
+        self.labels = labels
+    }
+
     public var count: Int { images.count }
     public func name(of index: Int) -> String { images[index].description }
 

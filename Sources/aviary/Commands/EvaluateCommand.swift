@@ -9,6 +9,7 @@ struct EvaluateCommand: AsyncParsableCommand {
         commandName: "evaluate",
         abstract: "Score predictions on a held-out dataset version: accuracy, top-k, per-class scores, confusion, calibration.",
         discussion: """
+            --model runs a trained model (an artifact id or GROUP/VERSION) over the images; \
             --predictions takes JSON Lines: a first line {"classes": [...]} and then one line per image, \
             {"image": "sha256:…", "probabilities": [...]}, so predictions from any runtime can be scored. \
             With --out DIR it writes report.json, confusion-matrix.svg, reliability.svg and misclassified.png.
@@ -16,7 +17,8 @@ struct EvaluateCommand: AsyncParsableCommand {
 
     @OptionGroup var options: GlobalOptions
     @Argument(help: "The dataset version to evaluate on (NAME, NAME@ID or an id prefix).") var dataset: String
-    @Option(help: "The predictions file (JSON Lines).") var predictions: String
+    @Option(help: "The predictions file (JSON Lines).") var predictions: String?
+    @Option(help: "Or a model to run on the dataset's images: sha256:… or GROUP/VERSION.") var model: String?
     @Option(help: "A folder for the report and its charts.") var out: String?
     @Option(name: .customLong("top-k"), help: "Top-k accuracies to report, repeatable.") var topK: [Int] = [5]
     @Flag(help: "Print the report as JSON.") var json = false
@@ -25,12 +27,25 @@ struct EvaluateCommand: AsyncParsableCommand {
         try await CommandRunner.run(options) { project, _ in
             let catalog = DatasetCatalog(project: project)
             let version = try await catalog.resolve(dataset)
-            let file = try PredictionsFile.read(URL(fileURLWithPath: predictions))
-            let evaluation = try ModelEvaluation(manifest: catalog.manifest(of: version), classes: file.classes,
-                                                 probabilities: file.probabilities, topK: topK)
+            let manifest = try catalog.manifest(of: version)
+            let evaluation = try await evaluation(manifest, project: project)
             if let out { try write(evaluation, to: URL(fileURLWithPath: out, isDirectory: true), blobs: project.blobs) }
             if json { try JSONOutput.print(evaluation.report); return }
             print(Self.summary(evaluation, dataset: version.reference))
+        }
+    }
+
+    func evaluation(_ manifest: DatasetManifest, project: Project) async throws -> ModelEvaluation {
+        switch (predictions, model) {
+        case (let file?, nil):
+            let read = try PredictionsFile.read(URL(fileURLWithPath: file))
+            return try ModelEvaluation(manifest: manifest, classes: read.classes, probabilities: read.probabilities, topK: topK)
+        case (nil, let reference?):
+            let (evaluation, failures) = try await ModelEvaluation.run(model: reference, on: manifest, project: project, topK: topK)
+            for failure in failures { FileHandle.standardError.write(Data("warning: \(failure): left out\n".utf8)) }
+            return evaluation
+        default:
+            throw ValidationError("give exactly one of --predictions FILE and --model MODEL")
         }
     }
 

@@ -60,7 +60,7 @@ import Testing
         let (_, store) = try store()
         let missing = try BlobID(parsing: "sha256:" + String(repeating: "0", count: 64))
         let id = try store.blobs.put(try CanonicalJSON.encode(artifact(missing))).id
-        #expect(throws: ModelArtifactError.missingGraph(artifact: id, onnx: missing)) { try store.load(id) }
+        #expect(throws: ModelArtifactError.missingGraph(artifact: id, blob: missing)) { try store.load(id) }
     }
 
     @Test func theSpecIsTheSameTransformAsTheEvaluationPipeline() throws {

@@ -66,9 +66,15 @@ enum StepSchema {
         case .fail:
             return ["message": Field(type: .string, required: true, help: "why the run fails")]
         case .train:
-            return ["dataset": Field(type: .string, help: "training data"), "validation": Field(type: .string, help: "validation data"),
-                    "model": Field(type: .string, help: "architecture or starting model"), "epochs": Field(type: .int, help: "epochs"),
-                    "batch_size": Field(type: .int, help: "batch size"), "learning_rate": Field(type: .number, help: "learning rate")]
+            return ["dataset": Field(type: .string, required: true, help: "the training dataset version, usually ${steps.split.outputs.train}"),
+                    "validation": Field(type: .string, help: "the validation version, for early stopping and the kept weights"),
+                    "mode": Field(type: .string, help: "scratch (default), finetune or head"),
+                    "architecture": Field(type: .string, help: "small-cnn, resnet18, mobilenet-v2 or efficientnet-lite0"),
+                    "epochs": Field(type: .int, help: "epochs"), "batch_size": Field(type: .int, help: "images per step"),
+                    "learning_rate": Field(type: .number, help: "peak learning rate"), "weight_decay": Field(type: .number, help: "weight decay"),
+                    "label_smoothing": Field(type: .number, help: "label smoothing, 0..<1"), "image_size": Field(type: .int, help: "input side"),
+                    "patience": Field(type: .int, help: "early-stopping patience in epochs (0: off)"),
+                    "augment": Field(type: .bool, help: "random crops and flips"), "seed": Field(type: .int, help: "seed")]
         case .evaluate, .transform:
             return ["model": Field(type: .string, help: "the model"), "dataset": Field(type: .string, help: "the dataset version")]
         }

@@ -58,11 +58,18 @@ extension PipelineRunner {
             progress("step \(step.name) started" + (record.attempts > 1 ? " (attempt \(record.attempts))" : ""))
             let attemptBegan = clock.now
             let attemptContext = context
-            do {
-                let result = try await Self.withTimeout(step.timeout) { try await executor.run(attemptContext) }
+            let outcome: Result<StepResult, any Error>
+            do { outcome = .success(try await Self.withTimeout(step.timeout) { try await executor.run(attemptContext) }) } catch {
+                outcome = .failure(error)
+            }
+            // Recording the outcome is outside the attempt: a store failure there is not the step's.
+            switch outcome {
+            case .success(let result):
                 record.duration = (clock.now - attemptBegan).seconds
                 return try await succeed(&record, result, context: context, policy: policy)
-            } catch {
+            case .failure(let error):
+                // The run itself is being torn down (another step's store write failed): not this step's failure.
+                if Task.isCancelled { throw error }
                 let failure = Self.failure(error)
                 context.log("attempt \(record.attempts) failed: \(failure)")
                 if let index = step.retry.indices.first(where: { step.retry[$0].matches(failure.errorClass) }),

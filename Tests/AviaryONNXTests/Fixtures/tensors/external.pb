@@ -1,0 +1,2 @@
+Bweightsj
+locationweights.binp
