@@ -90,9 +90,10 @@ public final class DNNLKernels: Kernels, @unchecked Sendable {
 
     public func conv2dForward(input: Tensor, weight: Tensor, bias: Tensor?, geometry: Conv2DGeometry, activation: Activation) throws -> Tensor {
         let key = ConvolutionKey(input: input.shape, weight: weight.shape, geometry: geometry, activation: activation)
+        // Without a oneDNN post-op for this activation, still run the convolution on oneDNN.
         guard DNNLKernels.eltwise(activation) != nil, let conv = try convolution(key), let stream,
               let out = try run({ try conv.forward(input: input, weight: weight, bias: bias, stream: stream, pool: pool) })
-        else { return try reference.conv2dForward(input: input, weight: weight, bias: bias, geometry: geometry, activation: activation) }
+        else { return try activationForward(activation, input: conv2dForward(input: input, weight: weight, bias: bias, geometry: geometry)) }
         return out
     }
 
