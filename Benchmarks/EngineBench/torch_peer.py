@@ -103,6 +103,16 @@ def ort_time(name, batch, size, repeats, threads):
         return timed(lambda: session.run(None, feed), repeats)
 
 
+def peak_rss_mb():
+    """VmHWM of this process. Not ru_maxrss: Linux carries the parent's high-water mark across
+    fork+exec into it, so it reported EngineBench's own peak."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--threads", type=int, required=True)
@@ -122,7 +132,7 @@ def main():
             "torch_infer_s": min(nchw[1], nhwc[1]),
             "ort_infer_s": ort_time(name, batch, size, args.repeats, args.threads),
         }
-    results["torch_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    results["torch_peak_rss_mb"] = peak_rss_mb()
     results["torch_version"] = torch.__version__
     print(json.dumps(results))
 

@@ -44,6 +44,12 @@ extension Module {
 
     public func eval() { train(false) }
 
+    /// Stops (or restarts) gradients into every parameter: a frozen backbone costs no weight
+    /// gradients, and leaving it out of the optimizer's groups keeps it fixed.
+    public func freeze(_ frozen: Bool = true) {
+        for parameter in parameters() { parameter.requiresGrad = !frozen }
+    }
+
     /// Parameters and buffers as one archive, PyTorch state-dict order (each module's parameters,
     /// then its buffers, then its children).
     public func stateDict() -> TensorArchive {

@@ -44,6 +44,17 @@ import Testing
         #expect(frozen.grad == nil)
     }
 
+    @Test func aFrozenBackboneGetsNoGradientsWhileTheHeadTrains() throws {
+        let model = try ResNet(blocks: [1], widths: [4], classes: 3, seed: 4)
+        for (_, stage) in model.children where !(stage is Linear) { stage.freeze() }
+        var rng = PCG32(seed: 5)
+        try model(Variable(Tensor.normal([2, 3, 16, 16], using: &rng))).crossEntropy(targets: [0, 2]).backward()
+        #expect(model.conv1.weight.grad == nil)
+        #expect(model.fc.weight.grad != nil)
+        model.freeze(false)
+        #expect(model.parameters().allSatisfy { $0.requiresGrad })
+    }
+
     @Test func clippingScalesToTheMaximumNorm() throws {
         let p = try parameter([0, 0], grad: [3, 4])
         #expect(clipGradientNorm([p], maxNorm: 1) == 5)

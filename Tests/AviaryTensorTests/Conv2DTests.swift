@@ -48,6 +48,16 @@ struct ConvCase: Sendable, CustomStringConvertible {
         #expect(db.isClose(to: rb, atol: 1e-3, rtol: 1e-4))
     }
 
+    @Test(arguments: [Activation.relu, .relu6, .hardSwish, .hardSigmoid, .sigmoid, .silu])
+    func fusedConvolutionEqualsConvolutionThenActivation(_ activation: Activation) throws {
+        let c = ConvCase.all[1]
+        let x = randomTensor(c.input, seed: 43), w = randomTensor(c.weight, seed: 44, scale: 0.5), b = randomTensor([c.weight[0]], seed: 45)
+        let g = try c.options.resolve(op: "t", inputH: c.input[2], inputW: c.input[3], kernelH: c.weight[2], kernelW: c.weight[3])
+        let fused = try DNNLKernels.shared.conv2dForward(input: x, weight: w, bias: b, geometry: g, activation: activation)
+        let plain = activation.forward(Conv2DReference.forward(input: x, weight: w, bias: b, geometry: g))
+        #expect(fused.isClose(to: plain, atol: 1e-4, rtol: 1e-4))
+    }
+
     @Test func tensorFlowSamePadsPutTheExtraPixelLast() throws {
         let odd = try Conv2DOptions(strideH: 2, strideW: 2, padding: .same).resolve(op: "t", inputH: 5, inputW: 6, kernelH: 3, kernelW: 3)
         #expect([odd.outputH, odd.outputW] == [3, 3])

@@ -91,6 +91,18 @@ func awayFromKinks(_ t: Tensor, kinks: [Float]) -> Tensor {
         #expect(throws: TensorError.self) { try Variable(a) + Variable(Tensor(zeros: [2, 4, 4])) }
     }
 
+    @Test func permuteSubtractDivide() throws {
+        try checkGradients([randomTensor([2, 3, 4], seed: 36)]) { v in try v[0].permuted([2, 0, 1]) }
+        try checkGradients([randomTensor([2, 3, 4], seed: 37), randomTensor([4], seed: 38)]) { v in try v[0] - v[1] }
+        var rng = PCG32(seed: 40)
+        let divisor = Tensor.uniform([3, 1], low: 1, high: 2, using: &rng) // kept away from zero
+        try checkGradients([randomTensor([2, 3, 4], seed: 39), divisor]) { v in try v[0] / v[1] }
+        let nchw = try Tensor(shape: [1, 2, 1, 3], scalars: [1, 2, 3, 10, 20, 30])
+        #expect(try nchw.nchwToNHWC().scalars == [1, 10, 2, 20, 3, 30])
+        #expect(try nchw.nchwToNHWC().nhwcToNCHW() == nchw)
+        #expect(throws: TensorError.self) { try nchw.permuted([0, 1, 1, 2]) }
+    }
+
     @Test func concatReshapeFlatten() throws {
         let a = randomTensor([2, 1, 3], seed: 29), b = randomTensor([2, 2, 3], seed: 30)
         try checkGradients([a, b]) { v in try Variable.concat([v[0], v[1]], axis: 1) }

@@ -20,8 +20,11 @@ extension Variable {
         }
     }
 
-    /// Average pooling (`avg_pool2d`, dilation ignored); `countIncludePad` as in PyTorch.
+    /// Average pooling (`avg_pool2d`, which has no dilation); `countIncludePad` as in PyTorch.
     public func avgPool2d(kernel: (Int, Int), options: Conv2DOptions, countIncludePad: Bool = true) throws -> Variable {
+        guard options.dilationH == 1, options.dilationW == 1 else {
+            throw TensorError.invalidArgument(op: "avgPool2d", detail: "dilation \(options.dilationH)×\(options.dilationW)", hint: "average pooling has no dilation; use 1")
+        }
         let geometry = try poolGeometry("avgPool2d", kernel: kernel, options: options)
         let shape = value.shape, kernels = Engine.kernels
         return Variable(try kernels.avgPoolForward(input: value, geometry: geometry, countIncludePad: countIncludePad), parents: [self]) { gradOut in

@@ -58,3 +58,13 @@ extension Variable {
         }
     }
 }
+
+extension Variable {
+    /// Axes reordered (see `Tensor.permuted`); the gradient is permuted back by the inverse.
+    public func permuted(_ axes: [Int]) throws -> Variable {
+        let out = try value.permuted(axes)
+        var inverse = [Int](repeating: 0, count: axes.count)
+        for (i, axis) in axes.enumerated() { inverse[axis] = i }
+        return Variable(out, parents: [self]) { g in [try g.permuted(inverse)] }
+    }
+}

@@ -51,9 +51,9 @@ final class DNNLConvolution {
 
     var implementation: String { forwardPrimitive.implementation }
 
-    func forward(input: Tensor, weight: Tensor, bias: Tensor?, stream: dnnl_stream_t) throws -> Tensor {
+    func forward(input: Tensor, weight: Tensor, bias: Tensor?, stream: dnnl_stream_t, pool: DNNLBufferPool) throws -> Tensor {
         var out = uninitializedScalars(outputShape.reduce(1, *))
-        var exec = DNNLExecution(engine: engine, stream: stream, op: "conv2d forward")
+        var exec = DNNLExecution(engine: engine, stream: stream, op: "conv2d forward", pool: pool)
         try exec.input(fwdSrc, exec.readOnly(input.scalars))
         try exec.input(fwdWeights, exec.readOnly(weight.scalars))
         try exec.input(fwdBias, exec.readOnly(bias?.scalars ?? [Float](repeating: 0, count: key.weight[0])))
@@ -64,7 +64,7 @@ final class DNNLConvolution {
         return Tensor(uncheckedShape: outputShape, scalars: out)
     }
 
-    func backwardData(gradOutput: Tensor, weight: Tensor, stream: dnnl_stream_t) throws -> Tensor {
+    func backwardData(gradOutput: Tensor, weight: Tensor, stream: dnnl_stream_t, pool: DNNLBufferPool) throws -> Tensor {
         if let refusal = backwardRefusals["data"] { throw refusal }
         if backwardDataPlan == nil {
             let op = "conv2d backward data"
@@ -82,7 +82,7 @@ final class DNNLConvolution {
         }
         let plan = backwardDataPlan!
         var out = uninitializedScalars(key.input.reduce(1, *))
-        var exec = DNNLExecution(engine: engine, stream: stream, op: "conv2d backward data")
+        var exec = DNNLExecution(engine: engine, stream: stream, op: "conv2d backward data", pool: pool)
         try exec.input(plan.diffDst, exec.readOnly(gradOutput.scalars))
         try exec.input(plan.weights, exec.readOnly(weight.scalars))
         try out.withUnsafeMutableBytes { o in
@@ -92,7 +92,7 @@ final class DNNLConvolution {
         return Tensor(uncheckedShape: key.input, scalars: out)
     }
 
-    func backwardWeights(input: Tensor, gradOutput: Tensor, stream: dnnl_stream_t) throws -> (weight: Tensor, bias: Tensor) {
+    func backwardWeights(input: Tensor, gradOutput: Tensor, stream: dnnl_stream_t, pool: DNNLBufferPool) throws -> (weight: Tensor, bias: Tensor) {
         if let refusal = backwardRefusals["weights"] { throw refusal }
         if backwardWeightsPlan == nil {
             let op = "conv2d backward weights"
@@ -113,7 +113,7 @@ final class DNNLConvolution {
         let plan = backwardWeightsPlan!
         var dw = uninitializedScalars(key.weight.reduce(1, *))
         var db = uninitializedScalars(key.weight[0])
-        var exec = DNNLExecution(engine: engine, stream: stream, op: "conv2d backward weights")
+        var exec = DNNLExecution(engine: engine, stream: stream, op: "conv2d backward weights", pool: pool)
         try exec.input(plan.src, exec.readOnly(input.scalars))
         try exec.input(plan.diffDst, exec.readOnly(gradOutput.scalars))
         try dw.withUnsafeMutableBytes { dw in try db.withUnsafeMutableBytes { db in

@@ -5,15 +5,16 @@ struct DNNLExecution {
     let engine: dnnl_engine_t
     let stream: dnnl_stream_t
     let op: String
+    let pool: DNNLBufferPool
     private var memories: [dnnl_memory_t?] = []
-    private var buffers: [UnsafeMutableRawPointer] = []
+    private var buffers: [(pointer: UnsafeMutableRawPointer, bytes: Int)] = []
     private var arguments: [dnnl_exec_arg_t] = []
     private var outputs: [(kernel: dnnl_memory_t?, user: dnnl_memory_t?, reorder: DNNLPrimitive)] = []
     /// Inputs passed by value stay referenced here until `execute` returns, so their storage lives.
     private var retained: [[Float]] = []
 
-    init(engine: dnnl_engine_t, stream: dnnl_stream_t, op: String) {
-        self.engine = engine; self.stream = stream; self.op = op
+    init(engine: dnnl_engine_t, stream: dnnl_stream_t, op: String, pool: DNNLBufferPool) {
+        self.engine = engine; self.stream = stream; self.op = op; self.pool = pool
     }
 
     private mutating func memory(_ desc: dnnl_memory_desc_t, _ pointer: UnsafeMutableRawPointer) throws -> dnnl_memory_t? {
@@ -29,8 +30,8 @@ struct DNNLExecution {
     }
 
     private mutating func scratch(bytes: Int) -> UnsafeMutableRawPointer {
-        let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 64), alignment: 64)
-        buffers.append(buffer)
+        let buffer = pool.take(bytes: bytes)
+        buffers.append((buffer, bytes))
         return buffer
     }
 
@@ -89,7 +90,7 @@ struct DNNLExecution {
 
     private mutating func release() {
         for memory in memories { dnnl_memory_destroy(memory) }
-        for buffer in buffers { buffer.deallocate() }
+        for (buffer, bytes) in buffers { pool.give(buffer, bytes: bytes) }
         memories = []; buffers = []; retained = []
     }
 }

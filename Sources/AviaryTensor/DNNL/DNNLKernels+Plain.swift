@@ -22,7 +22,7 @@ extension DNNLKernels {
             if refusedPlainKeys.contains(key) { return false }
             do {
                 let primitive = try cached(key, engine: engine, make: make)
-                var execution = DNNLExecution(engine: engine, stream: stream, op: key)
+                var execution = DNNLExecution(engine: engine, stream: stream, op: key, pool: pool)
                 try body(primitive, &execution)
                 try execution.execute(primitive)
                 return true
