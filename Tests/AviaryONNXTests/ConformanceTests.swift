@@ -1,0 +1,102 @@
+@testable import AviaryONNX
+import AviaryTensor
+import Foundation
+import Testing
+
+/// The ONNX backend node tests of issue 4's operators, run through the importer and compared with
+/// ONNX's expected outputs at the ONNX runner's tolerances (rtol 1e-3, atol 1e-7). A test the
+/// importer refuses (an attribute or type it does not implement) counts as not supported — refusing
+/// is allowed, a wrong answer is not.
+@Suite struct ConformanceTests {
+    @Test(.enabled(if: BackendNodeTestLoadingTests.folder != nil, "onnx==1.22.0 is not installed in .venv"))
+    func issueOperatorsPassOrAreRefused() throws {
+        let root = try #require(BackendNodeTestLoadingTests.folder)
+        var passed: [String] = [], failed: [String] = [], refused: [String: Int] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: root.path).sorted() {
+            let testCase = try BackendNodeTestCase(folder: root.appendingPathComponent(name))
+            guard testCase.operators.isSubset(of: BackendNodeTestCase.issueOperators) else { continue }
+            switch Self.run(testCase) {
+            case .passed: passed.append(name)
+            case .failed(let why): failed.append("\(name): \(why)")
+            case .refused(let why): refused[why, default: 0] += 1
+            }
+        }
+        print("ONNX conformance (issue 4 operators): \(passed.count) passed, \(failed.count) failed, \(refused.values.reduce(0, +)) not supported")
+        for (why, count) in refused.sorted(by: { $0.value > $1.value }).prefix(40) { print("  not supported ×\(count): \(why)") }
+        for failure in failed { print("  FAILED \(failure)") }
+        #expect(failed == [])
+    }
+
+    enum Outcome { case passed, failed(String), refused(String) }
+
+    static func run(_ testCase: BackendNodeTestCase) -> Outcome {
+        var inputs: [String: HostArray] = [:]
+        for (name, value) in testCase.inputs {
+            guard case .tensor(let array) = value else { return .refused("non-tensor or refused-type input") }
+            inputs[name] = array
+        }
+        let results: [String: ImportedValue]
+        do {
+            let graph = try ONNXGraph(testCase.model)
+            results = try graph.run(inputs)
+        } catch let error as ONNXImportError {
+            return .refused(Self.reason(error))
+        } catch {
+            return .failed("\(error)")
+        }
+        for (name, value) in testCase.outputs {
+            guard case .tensor(let expected) = value else { return .refused("non-tensor or refused-type output") }
+            guard let result = results[name] else { return .failed("output \(name) missing") }
+            let actual: HostArray
+            switch result {
+            case .constant(let array): actual = array
+            case .variable(let variable):
+                guard let array = try? HostArray(shape: variable.shape, values: variable.value.scalars) else { return .failed("output \(name) unreadable") }
+                actual = array
+            }
+            guard expected.elementType == .float32 else { return .refused("\(expected.elementType) output") }
+            let comparison = ArrayComparison(actual: actual, expected: expected)
+            if !comparison.isClose { return .failed("\(name): \(comparison)") }
+        }
+        return .passed
+    }
+
+    /// The error without its node name, so refusals group by cause.
+    static func reason(_ error: ONNXImportError) -> String {
+        switch error {
+        case let .unsupportedAttribute(_, op, opset, attribute, detail): "\(op) \(attribute) \(detail) (opset \(opset))"
+        case let .unsupportedOperator(_, op, _, opset): "operator \(op) at opset \(opset)"
+        default: "\(error)"
+        }
+    }
+}
+
+/// A whole model: make_fixtures.py's reference (Conv, Relu, GlobalAveragePool, Flatten, Gemm, a
+/// Constant, Mul) against ONNX Runtime's output.
+@Suite struct ImportedModelTests {
+    @Test func matchesONNXRuntime() throws {
+        let graph = try ONNXGraph(try ONNXModelFile.load(Fixture.url("export_reference.onnx")))
+        #expect(graph.inputNames == ["x"])
+        let outputs = try graph.run(["x": try NumPyFile.read(Fixture.url("export_reference_x.npy"))])
+        guard case .variable(let y)? = outputs["y"] else { Issue.record("no output y"); return }
+        let expected = try NumPyFile.read(Fixture.url("export_reference_y.npy"))
+        let comparison = ArrayComparison(actual: try HostArray(shape: y.shape, values: y.value.scalars), expected: expected, rtol: 1e-4, atol: 1e-5)
+        #expect(comparison.isClose, "\(comparison)")
+    }
+
+    @Test func unsupportedFeaturesAreNamedAtImport() throws {
+        var builder = ONNXModelBuilder(graphName: "g", opset: 13)
+        builder.addInput("x", .float32, shape: [1, 1, 4, 4])
+        builder.addOutput("y", .float32, shape: [1, 1, 2, 2])
+        builder.addNode("LpPool", inputs: ["x"], outputs: ["y"], name: "pool")
+        #expect(throws: ONNXImportError.unsupportedOperator(node: "'pool'", op: "LpPool", domain: "", opset: 13)) {
+            try ONNXGraph(builder.build())
+        }
+        var late = ONNXModelBuilder(graphName: "g", opset: 22)
+        late.addInput("x", .float32, shape: [1])
+        late.addOutput("x", .float32, shape: [1])
+        var model = late.build()
+        model.opsetImport[0].version = 25
+        #expect(throws: ONNXImportError.unsupportedOpset(version: 25)) { try ONNXGraph(model) }
+    }
+}
