@@ -54,7 +54,7 @@ import Testing
                 guard let array = try? HostArray(shape: variable.shape, values: variable.value.scalars) else { return .failed("output \(name) unreadable") }
                 actual = array
             }
-            guard expected.elementType == .float32 else { return .refused("\(expected.elementType) output") }
+            guard expected.elementType == actual.elementType else { return .refused("\(expected.elementType) output") }
             let comparison = ArrayComparison(actual: actual, expected: expected)
             if !comparison.isClose { return .failed("\(name): \(comparison)") }
         }

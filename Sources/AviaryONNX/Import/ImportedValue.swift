@@ -31,6 +31,20 @@ public enum ImportedValue {
         return array
     }
 
+    /// The current value, computed or constant, for inputs no gradient flows into: Clip's bounds,
+    /// BatchNormalization's running statistics (the graph runs eagerly, so both are known here).
+    func currentValue(_ context: NodeAttributes, input: String) throws(ONNXImportError) -> HostArray {
+        switch self {
+        case .constant(let array): return array
+        case .variable(let variable):
+            do {
+                return try HostArray(shape: variable.shape, values: variable.value.scalars)
+            } catch {
+                throw context.unsupported("input '\(input)'", "(\(error))")
+            }
+        }
+    }
+
     /// Integer contents of a constant (int32 or int64), as ONNX shape and axis inputs hold.
     func integers(_ context: NodeAttributes, input: String) throws(ONNXImportError) -> [Int] {
         let array = try constant(context, input: input)

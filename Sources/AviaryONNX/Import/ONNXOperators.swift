@@ -23,11 +23,14 @@ enum ONNXOperators {
             try node.rejectUnknown(except: [])
             return [try input(0)]
         case "Dropout":
-            // Inference: identity. The optional mask output and training mode are refused.
+            // Inference: identity, and a mask that keeps everything. Training mode is refused.
             try node.rejectUnknown(except: ["ratio", "seed"])
-            guard node.node.output.count < 2 || node.node.output[1].isEmpty else { throw node.unsupported("output mask", "(inference only)") }
-            if inputs.count > 2, case .constant(let training)? = inputs[2], training.floats().first != 0 { throw node.unsupported("training_mode", "= true") }
-            return [try input(0)]
+            if inputs.count > 2, let training = inputs[2], try training.currentValue(node, input: "training_mode").floats().first != 0 {
+                throw node.unsupported("training_mode", "= true")
+            }
+            let data = try input(0)
+            let mask = try HostArray(shape: data.shape, values: [Bool](repeating: true, count: data.shape.reduce(1, *)))
+            return [data, .constant(mask)]
         case "Relu":
             return one(try x().relu())
         case "Sigmoid":
@@ -83,8 +86,8 @@ enum ONNXOperators {
             high = try node.float("max") ?? high
         } else {
             try node.rejectUnknown(except: [])
-            if inputs.count > 1, let bound = inputs[1] { low = try bound.constant(node, input: "min").floats().first ?? low }
-            if inputs.count > 2, let bound = inputs[2] { high = try bound.constant(node, input: "max").floats().first ?? high }
+            if inputs.count > 1, let bound = inputs[1] { low = try bound.currentValue(node, input: "min").floats().first ?? low }
+            if inputs.count > 2, let bound = inputs[2] { high = try bound.currentValue(node, input: "max").floats().first ?? high }
         }
         return x.clip(min: low, max: high)
     }
@@ -98,8 +101,8 @@ enum ONNXOperators {
         guard inputs.count == 5, let scale = inputs[1], let bias = inputs[2], let mean = inputs[3], let variance = inputs[4] else {
             throw node.unsupported("inputs", "(X, scale, B, mean, var are all required)")
         }
-        var runningMean = try Tensor(shape: mean.shape, scalars: mean.constant(node, input: "mean").floats())
-        var runningVar = try Tensor(shape: variance.shape, scalars: variance.constant(node, input: "var").floats())
+        var runningMean = try Tensor(shape: mean.shape, scalars: mean.currentValue(node, input: "mean").floats())
+        var runningVar = try Tensor(shape: variance.shape, scalars: variance.currentValue(node, input: "var").floats())
         return try x.batchNorm(gamma: scale.variable(node, input: "scale"), beta: bias.variable(node, input: "B"),
                                runningMean: &runningMean, runningVar: &runningVar, training: false,
                                epsilon: try node.float("epsilon") ?? 1e-5)
