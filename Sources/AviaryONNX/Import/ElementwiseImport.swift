@@ -2,8 +2,15 @@ import AviaryTensor
 
 /// Add, Sub, Mul, Div (NumPy broadcasting, opset 7 on), Gemm and MatMul.
 enum ElementwiseImport {
-    static func binary(_ node: NodeAttributes, _ a: ImportedValue, _ b: ImportedValue) throws -> Variable {
+    static func binary(_ node: NodeAttributes, _ a: ImportedValue, _ b: ImportedValue) throws -> ImportedValue {
         try node.rejectUnknown(except: [])
+        if case .constant(let x) = a, case .constant(let y) = b, HostArithmetic.integerTypes.contains(x.elementType) {
+            return .constant(try HostArithmetic.apply(node.node.opType, x, y, node))
+        }
+        return .variable(try floatBinary(node, a, b))
+    }
+
+    private static func floatBinary(_ node: NodeAttributes, _ a: ImportedValue, _ b: ImportedValue) throws -> Variable {
         let lhs = try a.variable(node, input: node.node.input[0])
         switch node.node.opType {
         case "Add": return try lhs + b.variable(node, input: node.node.input[1])

@@ -45,7 +45,7 @@ enum ONNXOperators {
         case "Clip":
             return one(try clip(node, inputs, x()))
         case "Add", "Sub", "Mul", "Div":
-            return one(try ElementwiseImport.binary(node, input(0), input(1)))
+            return [try ElementwiseImport.binary(node, input(0), input(1))]
         case "Conv", "MaxPool", "AveragePool":
             return one(try WindowImport.apply(node, x(), weight: node.node.opType == "Conv" ? try x(1) : nil,
                                               bias: inputs.count > 2 && inputs[2] != nil ? try x(2) : nil))
