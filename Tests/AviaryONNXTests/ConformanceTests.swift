@@ -100,3 +100,28 @@ import Testing
         #expect(throws: ONNXImportError.unsupportedOpset(version: 25)) { try ONNXGraph(model) }
     }
 }
+
+extension ImportedModelTests {
+    /// Backward through an imported graph: d(sum(ReduceMean(x, axis 1)))/dx is 1/3 everywhere,
+    /// and d(sum(Relu(x)·2))/dx is 2 where x > 0.
+    @Test func gradientsFlowThroughImportedOperators() throws {
+        var builder = ONNXModelBuilder(graphName: "g", opset: 13)
+        builder.addInput("x", .float32, shape: [2, 3, 4])
+        builder.addOutput("y", .float32, shape: [2, 4])
+        builder.addNode("Relu", inputs: ["x"], outputs: ["r"])
+        builder.addNode("ReduceMean", inputs: ["x"], outputs: ["m"], attributes: ["axes": .ints([1]), "keepdims": .int(0)])
+        builder.addNode("Constant", inputs: [], outputs: ["two"], attributes: ["value": .tensor(try HostArray(shape: [], values: [Float(2)]))])
+        builder.addNode("Mul", inputs: ["r", "two"], outputs: ["d"])
+        builder.addNode("ReduceMean", inputs: ["d"], outputs: ["dm"], attributes: ["axes": .ints([1]), "keepdims": .int(0)])
+        builder.addNode("Add", inputs: ["m", "dm"], outputs: ["y"])
+        let values = (0..<24).map { Float($0 % 5) - 2 }
+        let outputs = try ONNXGraph(builder.build()).run(["x": try HostArray(shape: [2, 3, 4], values: values)], differentiable: ["x"])
+        guard case .variable(let y)? = outputs["y"], case .variable(let x)? = outputs["x"] else { Issue.record("missing values"); return }
+        #expect(y.shape == [2, 4])
+        try y.sum().backward()
+        let gradient = try #require(x.grad).scalars
+        for (value, slope) in zip(values, gradient) {
+            #expect(abs(slope - (1 + (value > 0 ? 2 : 0)) / 3) < 1e-6, "x = \(value)")
+        }
+    }
+}

@@ -27,13 +27,15 @@ public final class ONNXGraph {
     }
 
     /// Runs the graph on host arrays (float32 inputs become Variables; integer inputs such as a
-    /// Reshape target stay constants) and returns every graph output.
-    public func run(_ inputs: [String: HostArray]) throws -> [String: ImportedValue] {
+    /// Reshape target stay constants) and returns every graph output. The inputs named in
+    /// `differentiable` are leaves that `backward()` fills with gradients, returned with them.
+    public func run(_ inputs: [String: HostArray], differentiable: Set<String> = []) throws -> [String: ImportedValue] {
         var values: [String: ImportedValue] = constants.mapValues { .constant($0) }
         for name in inputNames {
             guard let array = inputs[name] else { throw ONNXImportError.undefinedInput(node: "(graph)", op: "input", input: name) }
             values[name] = array.elementType == .float32
-                ? .variable(Variable(try Tensor(shape: array.shape, scalars: array.floats()))) : .constant(array)
+                ? .variable(Variable(try Tensor(shape: array.shape, scalars: array.floats()), requiresGrad: differentiable.contains(name)))
+                : .constant(array)
         }
         for (index, node) in nodes.enumerated() where node.opType != "Constant" {
             let context = NodeAttributes(node, index: index, opset: opset)
@@ -41,6 +43,6 @@ public final class ONNXGraph {
             let results = try ONNXOperators.apply(context, arguments)
             for (name, result) in zip(node.output, results) where !name.isEmpty { values[name] = result }
         }
-        return values.filter { outputNames.contains($0.key) }
+        return values.filter { outputNames.contains($0.key) || differentiable.contains($0.key) }
     }
 }

@@ -6,7 +6,7 @@ enum ONNXOperators {
     static let supported: Set<String> = [
         "Identity", "Dropout", "Constant", "Relu", "Sigmoid", "Clip", "HardSigmoid", "HardSwish", "Add", "Sub", "Mul", "Div",
         "Conv", "MaxPool", "AveragePool", "GlobalAveragePool", "BatchNormalization", "Flatten", "Reshape", "Gemm", "MatMul",
-        "Concat", "Softmax",
+        "Concat", "Softmax", "ReduceMean",
     ]
 
     static func apply(_ node: NodeAttributes, _ inputs: [ImportedValue?]) throws -> [ImportedValue] {
@@ -55,6 +55,8 @@ enum ONNXOperators {
             return one(try batchNorm(node, inputs, x()))
         case "Flatten", "Reshape":
             return one(try ShapeImport.apply(node, x(), inputs))
+        case "ReduceMean":
+            return one(try ReduceMeanImport.apply(node, x(), inputs))
         case "Gemm", "MatMul":
             return one(try ElementwiseImport.gemm(node, inputs))
         case "Concat":
