@@ -1,7 +1,22 @@
 import AviaryTensor
 
-/// Conv, MaxPool and AveragePool over 2-D images ([N, C, H, W]).
+/// Conv, MaxPool and AveragePool over 2-D images ([N, C, H, W]) and 1-D signals ([N, C, L]).
 enum WindowImport {
+    /// A 1-D node's window attributes as the 2-D ones of a height-1 image.
+    static func oneDimensional(_ node: NodeAttributes) throws -> NodeAttributes {
+        var copy = node.node
+        for index in copy.attribute.indices {
+            let name = copy.attribute[index].name
+            let ints = copy.attribute[index].ints
+            switch name {
+            case "kernel_shape", "dilations", "strides": copy.attribute[index].ints = [1] + ints
+            case "pads" where ints.count == 2: copy.attribute[index].ints = [0, ints[0], 0, ints[1]]
+            default: break
+            }
+        }
+        return NodeAttributes(copy, label: node.label, opset: node.opset)
+    }
+
     static func apply(_ node: NodeAttributes, _ x: Variable, weight: Variable?, bias: Variable?) throws -> Variable {
         let op = node.node.opType
         var known: Set<String> = ["auto_pad", "kernel_shape", "pads", "strides", "dilations"]
@@ -9,7 +24,13 @@ enum WindowImport {
         if op == "MaxPool" { known.formUnion(["ceil_mode", "storage_order"]) }
         if op == "AveragePool" { known.formUnion(["ceil_mode", "count_include_pad"]) }
         try node.rejectUnknown(except: known)
-        guard x.shape.count == 4 else { throw node.unsupported("input", "of rank \(x.shape.count) (2-D images only)") }
+        // 1-D windows ([N, C, L]) run as 2-D ones over [N, C, 1, L].
+        if x.shape.count == 3 {
+            let image = try apply(oneDimensional(node), x.reshaped(to: [x.shape[0], x.shape[1], 1, x.shape[2]]),
+                                  weight: try weight.map { try $0.reshaped(to: [$0.shape[0], $0.shape[1], 1, $0.shape[2]]) }, bias: bias)
+            return try image.reshaped(to: [image.shape[0], image.shape[1], image.shape[3]])
+        }
+        guard x.shape.count == 4 else { throw node.unsupported("input", "of rank \(x.shape.count) (1-D and 2-D windows only)") }
         if try node.int("ceil_mode") == 1 { throw node.unsupported("ceil_mode", "= 1") }
         if try node.int("storage_order") == 1 { throw node.unsupported("storage_order", "= 1") }
         guard node.node.output.dropFirst().allSatisfy(\.isEmpty) else { throw node.unsupported("output Indices", "(not implemented)") }
