@@ -96,6 +96,7 @@ let package = Package(
                 "AviaryWorkflow",
                 "AviaryJSON",
                 "AviaryONNX",
+                "AviaryTensor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
