@@ -55,6 +55,10 @@ public enum ImportedValue {
         }
     }
 
+    var isVariable: Bool {
+        if case .variable = self { true } else { false }
+    }
+
     var shape: [Int] {
         switch self {
         case .variable(let variable): variable.shape

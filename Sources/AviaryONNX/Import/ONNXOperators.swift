@@ -3,11 +3,11 @@ import AviaryTensor
 /// The operators the importer runs, each checking its attributes and refusing what it does not
 /// implement (by node, operator, opset and attribute) rather than computing something else.
 enum ONNXOperators {
-    static let supported: Set<String> = [
+    static let supported = Set<String>([
         "Identity", "Dropout", "Constant", "Relu", "Sigmoid", "Clip", "HardSigmoid", "HardSwish", "Add", "Sub", "Mul", "Div",
         "Conv", "MaxPool", "AveragePool", "GlobalAveragePool", "BatchNormalization", "Flatten", "Reshape", "Gemm", "MatMul",
         "Concat", "Softmax", "ReduceMean",
-    ]
+    ]).union(ShapeFolding.operators)
 
     static func apply(_ node: NodeAttributes, _ inputs: [ImportedValue?]) throws -> [ImportedValue] {
         func input(_ index: Int) throws(ONNXImportError) -> ImportedValue {
@@ -59,6 +59,14 @@ enum ONNXOperators {
             return one(try ReduceMeanImport.apply(node, x(), inputs))
         case "Gemm", "MatMul":
             return one(try ElementwiseImport.gemm(node, inputs))
+        case "Cast" where inputs.first??.isVariable == true:
+            // Float activations stay Float32; casting them elsewhere is refused.
+            guard try node.int("to") == 1 else { throw node.unsupported("to", "≠ FLOAT on computed data") }
+            return [try input(0)]
+        case let op where ShapeFolding.operators.contains(op):
+            return [.constant(try ShapeFolding.apply(node, inputs))]
+        case "Concat" where inputs.allSatisfy({ $0?.isVariable == false }):
+            return [.constant(try ConcatFolding.apply(node, inputs))]
         case "Concat":
             try node.rejectUnknown(except: ["axis"])
             let parts = try inputs.indices.map { index throws in try x(index) }

@@ -215,6 +215,31 @@ def efficientnet_reference():
     np.save(path("efficientnet_lite0_logits.npy"), logits.numpy())
 
 
+def paddle_classifier_reference():
+    """ONNX Runtime's output of PaddleOCR's text-direction classifier (rapidocr-onnxruntime 1.4.4)
+    on two real photos, scikit-image's chelsea and coffee, resized to its 48×192 input and
+    normalised as rapidocr does ((v / 255 − 0.5) / 0.5). Skipped without the model or scikit-image."""
+    import importlib.util
+    try:
+        import onnxruntime
+        from PIL import Image
+        from skimage import data
+        # Found without importing the package, which needs OpenCV.
+        package = importlib.util.find_spec("rapidocr_onnxruntime").submodule_search_locations[0]
+    except (ImportError, AttributeError) as error:
+        print("skipping the PaddleOCR classifier reference:", error)
+        return
+    model = os.path.join(package, "models", "ch_ppocr_mobile_v2.0_cls_infer.onnx")
+    # The pixels are stored (uint8, [2, 48, 192, 3]); the test normalises them the same way in Float32.
+    pixels = np.stack([np.asarray(Image.fromarray(photo).resize((192, 48), Image.BILINEAR))
+                       for photo in (data.chelsea(), data.coffee())])
+    x = ((pixels.astype(np.float32).transpose(0, 3, 1, 2) / np.float32(255) - np.float32(0.5)) / np.float32(0.5))
+    assert x.dtype == np.float32
+    session = onnxruntime.InferenceSession(model, providers=["CPUExecutionProvider"])
+    np.save(path("paddle_cls_pixels.npy"), pixels)
+    np.save(path("paddle_cls_y.npy"), session.run(None, {"x": x})[0])
+
+
 class Evil:
     def __reduce__(self):
         return (os.system, (f"touch {MARKER}",))
@@ -258,5 +283,6 @@ if __name__ == "__main__":
     half_rounding()
     state_dict()
     efficientnet_reference()
+    paddle_classifier_reference()
     evil()
     print("fixtures written under", HERE)
