@@ -125,3 +125,27 @@ extension ImportedModelTests {
         }
     }
 }
+
+extension ImportedModelTests {
+    /// The PyTorch-export pattern x.reshape(x.shape[0], -1): Shape → Gather → Unsqueeze → Concat →
+    /// Reshape, folded to the constant [N, -1] as the graph runs, for any batch size.
+    @Test func shapeSubgraphsFold() throws {
+        var builder = ONNXModelBuilder(graphName: "g", opset: 13)
+        builder.addInput("x", .float32, shape: ["N", 2, 3])
+        builder.addOutput("y", .float32, shape: ["N", 6])
+        builder.addInitializer("zero", try HostArray(shape: [], values: [Int64(0)]))
+        builder.addInitializer("axes", try HostArray(shape: [1], values: [Int64(0)]))
+        builder.addInitializer("rest", try HostArray(shape: [1], values: [Int64(-1)]))
+        builder.addNode("Shape", inputs: ["x"], outputs: ["s"])
+        builder.addNode("Gather", inputs: ["s", "zero"], outputs: ["n"], attributes: ["axis": .int(0)])
+        builder.addNode("Unsqueeze", inputs: ["n", "axes"], outputs: ["n1"])
+        builder.addNode("Concat", inputs: ["n1", "rest"], outputs: ["target"], attributes: ["axis": .int(0)])
+        builder.addNode("Reshape", inputs: ["x", "target"], outputs: ["y"])
+        let graph = try ONNXGraph(builder.build())
+        for batch in [1, 4] {
+            let outputs = try graph.run(["x": try HostArray(shape: [batch, 2, 3], values: (0..<(batch * 6)).map(Float.init))])
+            guard case .variable(let y)? = outputs["y"] else { Issue.record("no y"); return }
+            #expect(y.shape == [batch, 6])
+        }
+    }
+}
