@@ -114,7 +114,7 @@ let package = Package(
         .testTarget(name: "AviaryWorkflowTests", dependencies: ["AviaryWorkflow", "AviaryJSON"]),
         .testTarget(name: "AviaryVisionTests", dependencies: ["AviaryVision"], exclude: ["Fixtures"]),
         .testTarget(name: "AviaryStoreTests", dependencies: ["AviaryStore", "AviaryTestSupport"]),
-        .testTarget(name: "AviaryCoreTests", dependencies: ["AviaryCore", "AviaryTestSupport"], exclude: ["Evaluation/Fixtures"]),
+        .testTarget(name: "AviaryCoreTests", dependencies: ["AviaryCore", "AviaryNN", "AviaryTestSupport"], exclude: ["Evaluation/Fixtures"]),
         .testTarget(name: "AviaryONNXTests", dependencies: ["AviaryONNX", "AviaryNN", "AviaryTensor", "AviaryVision"], exclude: ["Fixtures"]),
         .testTarget(name: "AviaryTensorTests", dependencies: ["AviaryTensor"], exclude: ["Fixtures"]),
         .testTarget(name: "AviaryNNTests", dependencies: ["AviaryNN", "AviaryTensor"], exclude: ["Fixtures"]),

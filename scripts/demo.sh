@@ -50,6 +50,16 @@ images=$(for f in "$here"/examples/seeds-workflow/images/*.png; do printf '"%s",
 "$aviary" workflow start seeds --name seeds-demo --input "{\"images\": [${images%,}], \"threshold\": 0.5}"
 "$aviary" workflow history seeds-demo | tail -n 4
 
+step "Run the seeds' pipeline on the test split: split → train (a script) → condition on accuracy → register"
+"$aviary" pipeline run "$here/examples/seeds-pipeline/pipeline.yaml" --name seeds-pipeline --param dataset=fashion.test
+
+step "Run it again unchanged: every step is a cache hit"
+"$aviary" pipeline run "$here/examples/seeds-pipeline/pipeline.yaml" --name seeds-pipeline-again --param dataset=fashion.test | tail -n 8
+
+step "Approve the version it registered"
+"$aviary" model approve fashion.test-classifier/1 --by demo --reason "clears the pipeline's accuracy threshold"
+"$aviary" model show fashion.test-classifier/1
+
 step "Check the store"
 "$aviary" fsck
 

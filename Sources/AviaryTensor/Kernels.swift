@@ -3,10 +3,67 @@
 public protocol Kernels: Sendable {
     var name: String { get }
     func conv2dForward(input: Tensor, weight: Tensor, bias: Tensor?, geometry: Conv2DGeometry) throws -> Tensor
+    /// Convolution followed by an activation in one pass (inference: no backward).
+    func conv2dForward(input: Tensor, weight: Tensor, bias: Tensor?, geometry: Conv2DGeometry, activation: Activation) throws -> Tensor
     func conv2dBackwardData(gradOutput: Tensor, weight: Tensor, inputShape: [Int], geometry: Conv2DGeometry) throws -> Tensor
     func conv2dBackwardWeights(input: Tensor, gradOutput: Tensor, weightShape: [Int], geometry: Conv2DGeometry) throws -> (weight: Tensor, bias: Tensor)
     /// Row-major C[m×n] = op(A) · op(B).
     func gemm(_ a: [Float], _ b: [Float], m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool) -> [Float]
+
+    /// Normalises with batch statistics; returns them (biased variance) too.
+    func batchNormTraining(input: Tensor, gamma: Tensor, beta: Tensor, epsilon: Float) throws -> (output: Tensor, mean: [Float], variance: [Float])
+    func batchNormInference(input: Tensor, gamma: Tensor, beta: Tensor, mean: [Float], variance: [Float], epsilon: Float) throws -> Tensor
+    func batchNormBackward(gradOutput: Tensor, input: Tensor, gamma: Tensor, mean: [Float], variance: [Float], epsilon: Float, trainingStatistics: Bool) throws -> (input: Tensor, gamma: Tensor, beta: Tensor)
+
+    func activationForward(_ kind: Activation, input: Tensor) throws -> Tensor
+    func activationBackward(_ kind: Activation, gradOutput: Tensor, input: Tensor) throws -> Tensor
+
+    /// Max pooling; the returned indices are whatever the backend's backward pass needs.
+    func maxPoolForward(input: Tensor, geometry: Conv2DGeometry) throws -> (output: Tensor, indices: PoolingIndices)
+    func maxPoolBackward(gradOutput: Tensor, indices: PoolingIndices, inputShape: [Int], geometry: Conv2DGeometry) throws -> Tensor
+    func avgPoolForward(input: Tensor, geometry: Conv2DGeometry, countIncludePad: Bool) throws -> Tensor
+    func avgPoolBackward(gradOutput: Tensor, inputShape: [Int], geometry: Conv2DGeometry, countIncludePad: Bool) throws -> Tensor
+}
+
+/// Where each max came from: flat input indices (reference) or oneDNN's workspace bytes.
+public struct PoolingIndices: Sendable {
+    var argmax: [Int]?
+    var workspace: [UInt8]?
+}
+
+/// The reference definitions are every backend's fallback.
+extension Kernels {
+    public func conv2dForward(input: Tensor, weight: Tensor, bias: Tensor?, geometry: Conv2DGeometry, activation: Activation) throws -> Tensor {
+        activation.forward(try conv2dForward(input: input, weight: weight, bias: bias, geometry: geometry))
+    }
+    public func batchNormTraining(input: Tensor, gamma: Tensor, beta: Tensor, epsilon: Float) throws -> (output: Tensor, mean: [Float], variance: [Float]) {
+        let (mean, variance) = BatchNormReference.statistics(input)
+        return (BatchNormReference.normalize(input, gamma: gamma, beta: beta, mean: mean, variance: variance, epsilon: epsilon), mean, variance)
+    }
+    public func batchNormInference(input: Tensor, gamma: Tensor, beta: Tensor, mean: [Float], variance: [Float], epsilon: Float) throws -> Tensor {
+        BatchNormReference.normalize(input, gamma: gamma, beta: beta, mean: mean, variance: variance, epsilon: epsilon)
+    }
+    public func batchNormBackward(gradOutput: Tensor, input: Tensor, gamma: Tensor, mean: [Float], variance: [Float], epsilon: Float, trainingStatistics: Bool) throws -> (input: Tensor, gamma: Tensor, beta: Tensor) {
+        BatchNormReference.backward(gradOutput: gradOutput, input: input, gamma: gamma, mean: mean, variance: variance, epsilon: epsilon, trainingStatistics: trainingStatistics)
+    }
+    public func activationForward(_ kind: Activation, input: Tensor) throws -> Tensor { kind.forward(input) }
+    public func activationBackward(_ kind: Activation, gradOutput: Tensor, input: Tensor) throws -> Tensor { kind.backward(gradOutput: gradOutput, input: input) }
+    public func maxPoolForward(input: Tensor, geometry: Conv2DGeometry) throws -> (output: Tensor, indices: PoolingIndices) {
+        let (out, argmax) = PoolingReference.maxForward(input: input, geometry: geometry)
+        return (out, PoolingIndices(argmax: argmax))
+    }
+    public func maxPoolBackward(gradOutput: Tensor, indices: PoolingIndices, inputShape: [Int], geometry: Conv2DGeometry) throws -> Tensor {
+        guard let argmax = indices.argmax else {
+            throw TensorError.invalidArgument(op: "maxPool2d backward", detail: "indices from another backend", hint: "run forward and backward on the same Engine.kernels")
+        }
+        return PoolingReference.maxBackward(gradOutput: gradOutput, argmax: argmax, inputShape: inputShape)
+    }
+    public func avgPoolForward(input: Tensor, geometry: Conv2DGeometry, countIncludePad: Bool) throws -> Tensor {
+        PoolingReference.averageForward(input: input, geometry: geometry, countIncludePad: countIncludePad)
+    }
+    public func avgPoolBackward(gradOutput: Tensor, inputShape: [Int], geometry: Conv2DGeometry, countIncludePad: Bool) throws -> Tensor {
+        PoolingReference.averageBackward(gradOutput: gradOutput, inputShape: inputShape, geometry: geometry, countIncludePad: countIncludePad)
+    }
 }
 
 /// The plain Swift definitions: slow, obvious, always available.

@@ -15,4 +15,9 @@ struct Aviary: AsyncParsableCommand {
         subcommands: [InitCommand.self, StatusCommand.self, BlobCommand.self, FsckCommand.self,
                       ConfigCommand.self, DataCommand.self, WorkflowCommand.self, FunctionCommand.self, TrainCommand.self, PredictCommand.self, EvaluateCommand.self, PipelineCommand.self, ModelCommand.self, EventsCommand.self, WebhookCommand.self, RuleCommand.self, ONNXCommand.self, DebugCommand.self]
     )
+
+    static func main() async {
+        OpenMPEnvironment.ensurePassiveWaiting()
+        await main(nil)
+    }
 }

@@ -148,12 +148,23 @@ import Testing
         #expect(definition.status == 0)
         let object = try json(definition)
         #expect(object["name"] as? String == "good")
-        #expect(object["maxParallel"] as? Int == 4)
-        let steps = try #require(object["steps"] as? [[String: Any]])
-        #expect(steps.map { $0["dependsOn"] as? [String] } == [[], ["a"]])
+        #expect(object["max_parallel"] as? Int == 4)
+        let steps = try #require(object["steps"] as? [String: [String: Any]])
+        #expect(steps["a"]?["depends_on"] as? [String] == [])
+        #expect(steps["b"]?["depends_on"] as? [String] == ["a"])
+        let normalized = try directory.write("normalized.json", Data(definition.standardOutput.utf8))
+        #expect(try await AviaryProcess.run(["pipeline", "validate", normalized.path], in: directory.url).status == 0)
         let invalid = try await AviaryProcess.run(["pipeline", "definition", bad.path, "--json"], in: directory.url)
         #expect(invalid.status == 65)
         #expect(invalid.standardError.hasPrefix("error: the pipeline has 3 problem(s):\n  \(bad.path):2:6: steps.a.command: missing"))
+    }
+
+    @Test func theExamplePipelinesAreValid() async throws {
+        for (file, name, steps) in [("pipeline.yaml", "seeds", 4), ("pipeline-engine.yaml", "seeds-engine", 5)] {
+            let example = PackagePaths.root.appendingPathComponent("examples/seeds-pipeline/\(file)").path
+            let result = try await AviaryProcess.run(["pipeline", "validate", example], in: URL(fileURLWithPath: "/"))
+            #expect(result.standardOutput == "\(example): valid (pipeline \(name), \(steps) steps)\n")
+        }
     }
 
     @Test func badParametersAndUnknownRunsAreRefusedClearly() async throws {

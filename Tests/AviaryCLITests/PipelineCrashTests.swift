@@ -18,7 +18,8 @@ import Testing
           last: {kind: script, command: "echo last >> ran", depends_on: [slow]}
         """
 
-    @Test func aRunKilledMidStepResumesFromTheLastFinishedStep() async throws {
+    /// Starts `aviary pipeline run p.yaml --name crash` and waits until its slow step hangs.
+    static func hungRun() async throws -> (TemporaryDirectory, Process) {
         let directory = try await AviaryProcess.initializedProject()
         _ = try directory.write("p.yaml", Data(Self.pipeline.utf8))
         let process = AviaryProcess.configured(["pipeline", "run", "p.yaml", "--name", "crash"], in: directory.url)
@@ -29,13 +30,60 @@ import Testing
         let deadline = Date().addingTimeInterval(30)
         while !FileManager.default.fileExists(atPath: marker.path) && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
         #expect(FileManager.default.fileExists(atPath: marker.path), "the slow step never started")
-        kill(process.processIdentifier, SIGKILL)
+        return (directory, process)
+    }
+
+    /// SIGKILL for the runner, then for the step's command, whose own process group outlives it.
+    static func kill(_ process: Process, in directory: TemporaryDirectory) async throws {
+        Glibc.kill(process.processIdentifier, SIGKILL)
         try await AviaryProcess.offThePool { process.waitUntilExit() }
         #expect(process.terminationReason == .uncaughtSignal)
-        // The step's command runs in its own process group, which outlives the killed runner: end it.
         if let pid = Int32((try? String(contentsOf: directory.file("slow.pid"), encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") {
-            kill(pid, SIGKILL)
+            Glibc.kill(pid, SIGKILL)
         }
+    }
+
+    @Test func twoProcessesResumingTheSameRunDoNotBothRunIt() async throws {
+        let (directory, process) = try await Self.hungRun()
+        try await Self.kill(process, in: directory)
+        async let first = AviaryProcess.run(["pipeline", "resume", "crash"], in: directory.url)
+        async let second = AviaryProcess.run(["pipeline", "resume", "crash"], in: directory.url)
+        let results = try await [first, second]
+        let statuses = results.map(\.status).sorted()
+        #expect(statuses == [0, 65] || statuses == [0, 75], "\(results.map(\.standardError))")
+        let loser = try #require(results.first { $0.status != 0 })
+        #expect(loser.standardError.contains("pipeline run 'crash' is"), "\(loser.standardError)")
+        #expect(try String(contentsOf: directory.file("ran"), encoding: .utf8) == "first\nslow\nslow\nlast\n")
+        let project = try Project.open(ProjectLayout(root: directory.url), environment: [:])
+        let log = try await project.metadata.events(after: 0, limit: 1000).filter { $0.subject == "pipeline.run/crash" }.map(\.type)
+        #expect(log == ["pipeline.run.started", "pipeline.run.resumed", "pipeline.run.succeeded"])
+    }
+
+    @Test func ctrlCStopsTheRunningStepsWithTheRunnerAndLeavesTheRunResumable() async throws {
+        let (directory, process) = try await Self.hungRun()
+        Glibc.kill(process.processIdentifier, SIGINT)
+        try await AviaryProcess.offThePool { process.waitUntilExit() }
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 130)
+        let pid = try #require(Int32(try String(contentsOf: directory.file("slow.pid"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        // Gone, or a zombie left for a reaper: a container's init may never reap orphans.
+        let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+        #expect(stat == nil || stat?.split(separator: ")").last?.split(separator: " ").first == "Z", "the step's command outlived Ctrl-C")
+        let resumed = try await AviaryProcess.run(["pipeline", "resume", "crash"], in: directory.url)
+        #expect(resumed.status == 0, "\(resumed.standardError)")
+        #expect(try String(contentsOf: directory.file("ran"), encoding: .utf8) == "first\nslow\nslow\nlast\n")
+    }
+
+    @Test func aRunKilledMidStepResumesFromTheLastFinishedStep() async throws {
+        let (directory, process) = try await Self.hungRun()
+        // While it runs, its log is read from its working folder and show says where the run is.
+        let live = try await AviaryProcess.run(["pipeline", "logs", "crash", "slow"], in: directory.url)
+        #expect(live.standardOutput.hasPrefix("$ /bin/sh -c echo slow >> ran;"))
+        let shown = try await AviaryProcess.run(["pipeline", "show", "crash"], in: directory.url)
+        #expect(shown.standardOutput.contains("status:     running\n"))
+        #expect(shown.standardOutput.contains("slow   script  running "))
+        #expect(shown.standardOutput.contains("last   script  not started"))
+        try await Self.kill(process, in: directory)
 
         let project = try Project.open(ProjectLayout(root: directory.url), environment: [:])
         let store = PipelineStore(metadata: project.metadata)
@@ -56,6 +104,7 @@ import Testing
         let log = try await project.metadata.events(after: 0, limit: 1000).filter { $0.subject == "pipeline.run/crash" }.map(\.type)
         #expect(log == ["pipeline.run.started", "pipeline.run.resumed", "pipeline.run.succeeded"])
 
+        #expect(try await AviaryProcess.run(["pipeline", "resume", "--all"], in: directory.url).standardOutput == "no interrupted runs\n")
         let again = try await AviaryProcess.run(["pipeline", "resume", "crash"], in: directory.url)
         #expect(again.status == 65)
         #expect(again.standardError == "error: pipeline run 'crash' is succeeded; only a run that was interrupted (running, its process gone) can be resumed\n")

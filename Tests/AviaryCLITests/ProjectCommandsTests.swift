@@ -106,7 +106,7 @@ import Testing
                                       accuracy, top-k, per-class scores, confusion,
                                       calibration.
               pipeline                Validate, run, resume and inspect pipelines: split,
-                                      script, condition, register.
+                                      train, evaluate, condition, register, script.
               model                   Register model versions, list them, and approve or
                                       reject them.
               events                  Read the project's event log and deliver it to

@@ -100,6 +100,63 @@ import Testing
         #expect(killed.history.map(\.epoch) == [1, 2, 3])
     }
 
+    /// The seeds' pipeline with the engine: split → train → evaluate → condition → register, then the
+    /// same run again from the cache, and a threshold no model reaches.
+    @Test func aPipelineSplitsTrainsEvaluatesAndRegisters() async throws {
+        let directory = try await Self.project(perClass: 20)
+        _ = try directory.write("p.yaml", Data("""
+            name: clothes
+            parameters:
+              threshold: {type: float, default: 0.8}
+            steps:
+              split: {kind: split, dataset: clothes, fractions: {train: 0.6, validation: 0.4}, seed: 1}
+              train:
+                kind: train
+                dataset: ${steps.split.outputs.train}
+                validation: ${steps.split.outputs.validation}
+                epochs: 2
+                image_size: 28
+                batch_size: 16
+                learning_rate: 0.003
+                seed: 3
+              evaluate: {kind: evaluate, model: "${steps.train.outputs.model}", dataset: "${steps.split.outputs.validation}"}
+              gate:
+                kind: condition
+                if: steps.evaluate.outputs.accuracy >= params.threshold
+                then: [register]
+                else: [too-weak]
+              register:
+                kind: register
+                group: clothes
+                model: ${steps.train.outputs.model}
+                metrics: ${steps.evaluate.outputs}
+                dataset: ${steps.split.outputs.train}
+              too-weak: {kind: fail, message: the model is below the threshold}
+            """.utf8))
+        let first = try await AviaryProcess.run(["pipeline", "run", "p.yaml", "--name", "first"], in: directory.url)
+        #expect(first.status == 0, "\(first.standardOutput)\n\(first.standardError)")
+        let versions = try await AviaryProcess.run(["model", "ls", "clothes", "--json"], in: directory.url)
+        let listed = try JSONSerialization.jsonObject(with: Data(versions.standardOutput.utf8)) as? [[String: Any]] ?? []
+        #expect(listed.count == 1)
+        let shown = try await AviaryProcess.run(["model", "show", "clothes/1", "--json"], in: directory.url).standardOutput
+        let version = try JSONSerialization.jsonObject(with: Data(shown.utf8)) as? [String: Any] ?? [:]
+        #expect((version["lineage"] as? [String: Any])?["pipelineRun"] as? String == "first", "\(shown)")
+        #expect((version["metrics"] as? [String: Any])?["accuracy"] is NSNumber)
+        let predicted = try await AviaryProcess.run(["predict", "clothes/1", "loose/" + (try FileManager.default.contentsOfDirectory(atPath: directory.url.appendingPathComponent("loose").path).sorted()[0])], in: directory.url)
+        #expect(predicted.status == 0, "\(predicted.standardError)")
+
+        let again = try await AviaryProcess.run(["pipeline", "run", "p.yaml", "--name", "again", "--json"], in: directory.url)
+        #expect(again.status == 0, "\(again.standardError)")
+        let steps = try await AviaryProcess.run(["pipeline", "show", "again", "--json"], in: directory.url).standardOutput
+        #expect(steps.components(separatedBy: "\"cachedFrom\"").count - 1 >= 3, "split, train and evaluate come from the cache: \(steps)")
+
+        let strict = try await AviaryProcess.run(["pipeline", "run", "p.yaml", "--name", "strict", "--param", "threshold=1.01"], in: directory.url)
+        #expect(strict.status != 0)
+        #expect((strict.standardOutput + strict.standardError).contains("the model is below the threshold"))
+        #expect(try await AviaryProcess.run(["model", "ls", "clothes", "--json"], in: directory.url).standardOutput == versions.standardOutput,
+                "nothing new is registered")
+    }
+
     @Test func badRequestsSayWhatToFix() async throws {
         let directory = try await AviaryProcess.initializedProject()
         let missing = try await AviaryProcess.run(["train", "nothing"], in: directory.url)

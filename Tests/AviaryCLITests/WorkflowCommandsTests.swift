@@ -105,6 +105,19 @@ import Testing
         #expect((try JSONSerialization.jsonObject(with: Data(stored.utf8)) as? [Any])?.isEmpty == true, "run stores nothing")
     }
 
+    /// The engine's OpenMP workers spin unless told to wait passively, and libgomp reads that once at
+    /// load: `aviary` sets it and runs itself again when it is unset, and leaves an explicit choice alone.
+    @Test func openMPWorkersWaitPassivelyUnlessToldOtherwise() async throws {
+        let project = try await AviaryProcess.initializedProject()
+        let command = #"printf '{"policy": "%s"}' "$OMP_WAIT_POLICY""#
+        #expect(try await AviaryProcess.run(["function", "add", "policy", "--command", command], in: project.url).status == 0)
+        let task = try project.write("task.json", Data(#"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "policy", "End": true}}}"#.utf8))
+        let unset = try await AviaryProcess.run(["workflow", "run", task.path], in: project.url)
+        #expect(unset.standardOutput == "SUCCEEDED\n{\"policy\":\"passive\"}\n", "\(unset.standardError)")
+        let chosen = try await AviaryProcess.run(["workflow", "run", task.path], in: project.url, environment: ["OMP_WAIT_POLICY": "active"])
+        #expect(chosen.standardOutput == "SUCCEEDED\n{\"policy\":\"active\"}\n")
+    }
+
     @Test func functionsAreListedAndRemoved() async throws {
         let directory = try await AviaryProcess.initializedProject()
         let file = try directory.write("hello.py", Data("def lambda_handler(event, context):\n    return {'hello': event.get('name')}\n".utf8))

@@ -13,6 +13,9 @@ import Testing
             (ConfigurationError.unknownKey(origin: "f", key: "k", known: []), 78, 500),
             (StoreError.database(path: "p", detail: "database is locked"), 75, 503),
             (StoreError.io(path: "p", operation: "write", reason: "No space left on device"), 74, 500),
+            (PipelineError.runNotFound("r"), 66, 404),
+            (PipelineError.missingParameter(name: "n"), 65, 400),
+            (PipelineError.runnerAlive(run: "r", pid: 1, host: "h"), 75, 503),
         ]
         for (error, exitCode, httpStatus) in cases {
             let disposition = ErrorDisposition(error)

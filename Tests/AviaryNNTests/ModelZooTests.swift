@@ -37,3 +37,26 @@ import Testing
         try model.load(stateDict: state, strict: false)
     }
 }
+
+@Suite struct FusedInferenceTests {
+    /// Eval mode with gradients off folds batch norm into the convolution and fuses the activation;
+    /// the result must equal the unfused eval pass (gradients on) on both backends.
+    @Test(arguments: ["oneDNN", "reference"])
+    func fusedEvalMatchesUnfusedEval(backend: String) throws {
+        let kernels: any Kernels = backend == "oneDNN" ? DNNLKernels.shared : ReferenceKernels()
+        try Engine.$kernels.withValue(kernels) {
+            var rng = PCG32(seed: 8)
+            let x = Variable(Tensor.normal([2, 3, 32, 32], using: &rng))
+            let models: [any Module] = [try ResNet(blocks: [1, 1], widths: [8, 16], classes: 4, seed: 2), try EfficientNetLite0(classes: 4, seed: 2), try MobileNetV2(classes: 4, seed: 2)]
+            for model in models {
+                // Move the running statistics off their initial values so folding is exercised.
+                model.train()
+                _ = try model(x)
+                model.eval()
+                let unfused = try model(x).value
+                let fused = try GradientMode.withoutGradients { try model(x) }.value
+                #expect(fused.isClose(to: unfused, atol: 1e-4, rtol: 1e-3), "\(type(of: model)) max diff \(fused.maxAbsDifference(unfused))")
+            }
+        }
+    }
+}

@@ -26,13 +26,17 @@ public enum ClassifierArtifacts {
 
     /// An artifact named by its blob id, or by a registered version `GROUP/NUMBER`.
     public static func resolve(_ reference: String, project: Project) async throws -> (id: BlobID, artifact: ModelArtifact) {
-        let store = ModelArtifactStore(blobs: project.blobs)
+        try await resolve(reference, metadata: project.metadata, blobs: project.blobs)
+    }
+
+    public static func resolve(_ reference: String, metadata: any MetadataStore, blobs: any BlobStore) async throws -> (id: BlobID, artifact: ModelArtifact) {
+        let store = ModelArtifactStore(blobs: blobs)
         if let id = try? BlobID(parsing: reference) { return (id, try store.load(id)) }
         let parts = reference.split(separator: "/")
         guard parts.count == 2, let number = Int(parts[1]) else {
             throw TrainingError.unusableData("'\(reference)' names no model: give a model artifact's id (sha256:…) or a registered version GROUP/NUMBER")
         }
-        let version = try await ModelRegistry(metadata: project.metadata).version(String(parts[0]), number)
+        let version = try await ModelRegistry(metadata: metadata).version(String(parts[0]), number)
         guard let id = version.artifact else {
             throw TrainingError.unusableData("model version \(reference) was registered without an artifact")
         }

@@ -9,6 +9,7 @@ public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
     case runNotFound(String)
     case stepNotFound(run: String, step: String)
     case runExists(String)
+    case invalidRunName(String)
     /// `resume` of a run that already ended.
     case notResumable(run: String, status: PipelineRunStatus)
     /// `resume` of a run whose process is still alive.
@@ -34,6 +35,8 @@ public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
             "pipeline run '\(run)' has no step '\(step)'; `aviary pipeline show \(run)` lists its steps"
         case .runExists(let run):
             "a pipeline run named '\(run)' already exists; choose another --name"
+        case .invalidRunName(let name):
+            "'\(name)' cannot name a run: use up to 120 letters, digits, '-', '_' or '.', starting with a letter or digit"
         case .notResumable(let run, let status):
             "pipeline run '\(run)' is \(status.rawValue); only a run that was interrupted (running, its process gone) can be resumed"
         case .runnerAlive(let run, let pid, let host):

@@ -13,7 +13,8 @@ public final class ClassifierTrainer {
     /// The run folder: checkpoints, `state.json`, `metrics.jsonl`.
     public let directory: URL
     public var workers = 2
-    /// Called after every epoch with its metrics and the seconds since the run (or resume) began.
+    /// Called after every epoch with its metrics and the seconds the run has taken (scaled up after a
+    /// resume to cover the epochs run before it).
     public var onEpoch: (EpochMetrics, Double) throws -> Void = { _, _ in }
 
     public struct Outcome {
@@ -75,7 +76,7 @@ public final class ClassifierTrainer {
         if let checkpoint = state.checkpoint {
             try Checkpoint.load(model: model, optimizer: optimizer, from: directory.appendingPathComponent(checkpoint))
         }
-        let began = Date()
+        let began = Date(), firstEpoch = state.completedEpochs
         while state.completedEpochs < configuration.epochs && !state.stoppedEarly {
             let epoch = state.completedEpochs
             let started = Date()
@@ -83,6 +84,8 @@ public final class ClassifierTrainer {
             model.train()
             var totals = Totals()
             for batch in loader.batches(epoch: epoch) {
+                // A pipeline step's timeout cancels the task; stop between steps, keeping the last checkpoint.
+                if Task.isCancelled { throw CancellationError() }
                 state.skippedSamples += batch.skipped.count
                 guard !batch.labels.isEmpty else { continue }
                 optimizer.learningRate = schedule.learningRate(at: state.step)
@@ -100,7 +103,9 @@ public final class ClassifierTrainer {
                                        validationLoss: validated?.meanLoss, validationAccuracy: validated?.accuracy,
                                        learningRate: Double(optimizer.learningRate), images: totals.count, seconds: Date().timeIntervalSince(started))
             try record(metrics, model: model, optimizer: optimizer, state: &state)
-            try onEpoch(metrics, Date().timeIntervalSince(began))
+            // As if the earlier epochs of a resumed run had taken as long, so the ETA stays honest.
+            let elapsed = Date().timeIntervalSince(began) * Double(metrics.epoch) / Double(metrics.epoch - firstEpoch)
+            try onEpoch(metrics, elapsed)
         }
         if let best = state.bestCheckpoint, best != state.checkpoint {
             try Checkpoint.load(model: model, optimizer: nil, from: directory.appendingPathComponent(best))

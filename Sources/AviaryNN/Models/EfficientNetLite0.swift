@@ -31,9 +31,9 @@ public final class MBConvBlock: Module {
 
     public func forward(_ input: Variable) throws -> Variable {
         var x = input
-        if let expandConv, let bn0 { x = try bn0(expandConv(x)).relu6() }
-        x = try bn1(depthwiseConv(x)).relu6()
-        x = try bn2(projectConv(x))
+        if let expandConv, let bn0 { x = try convNormActivation(expandConv, bn0, .relu6, x) }
+        x = try convNormActivation(depthwiseConv, bn1, .relu6, x)
+        x = try convNormActivation(projectConv, bn2, nil, x)
         return skip ? try x + input : x
     }
 }
@@ -76,9 +76,9 @@ public final class EfficientNetLite0: Module {
     }
 
     public func features(_ input: Variable) throws -> Variable {
-        var x = try bn0(convStem(input)).relu6()
+        var x = try convNormActivation(convStem, bn0, .relu6, input)
         for block in blocks { x = try block(x) }
-        return try bn1(convHead(x)).relu6().globalAvgPool2d().flattened()
+        return try convNormActivation(convHead, bn1, .relu6, x).globalAvgPool2d().flattened()
     }
 
     public func forward(_ input: Variable) throws -> Variable {

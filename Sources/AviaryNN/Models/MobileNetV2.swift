@@ -1,17 +1,16 @@
-/// torchvision's `Conv2dNormActivation`: conv (no bias), batch norm, ReLU6, as a Sequential
-/// (so names read `features.0.0.weight`, `features.0.1.running_mean`).
-func convBNReLU6(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, groups: Int = 1, rng: inout PCG32) throws -> Sequential {
-    Sequential([
-        try Conv2d(inChannels, outChannels, kernel: kernel, stride: stride, padding: (kernel - 1) / 2, groups: groups, bias: false, rng: &rng),
-        BatchNorm2d(outChannels),
-        Layers.relu6(),
-    ])
+/// torchvision's `Conv2dNormActivation` with ReLU6 and a bias-free conv.
+func convBNReLU6(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, groups: Int = 1, rng: inout PCG32) throws -> ConvNormActivation {
+    ConvNormActivation(
+        conv: try Conv2d(inChannels, outChannels, kernel: kernel, stride: stride, padding: (kernel - 1) / 2, groups: groups, bias: false, rng: &rng),
+        norm: BatchNorm2d(outChannels), activation: .relu6)
 }
 
 /// torchvision's `InvertedResidual`: optional 1×1 expansion, 3×3 depthwise, 1×1 linear projection,
 /// with a residual connection when shapes allow. Its layers live in `conv`.
 public final class InvertedResidual: Module {
     public let conv: Sequential
+    /// The last two layers of `conv` (projection conv and its batch norm), run fused in eval mode.
+    private let projection: ConvNormActivation
     public let residual: Bool
     public var isTraining = true
 
@@ -20,16 +19,20 @@ public final class InvertedResidual: Module {
         var layers: [any Module] = []
         if expandRatio != 1 { layers.append(try convBNReLU6(inChannels, hidden, kernel: 1, rng: &rng)) }
         layers.append(try convBNReLU6(hidden, hidden, kernel: 3, stride: stride, groups: hidden, rng: &rng))
-        layers.append(try Conv2d(hidden, outChannels, kernel: 1, padding: 0, bias: false, rng: &rng))
-        layers.append(BatchNorm2d(outChannels))
+        let project = ConvNormActivation(conv: try Conv2d(hidden, outChannels, kernel: 1, padding: 0, bias: false, rng: &rng), norm: BatchNorm2d(outChannels), activation: nil)
+        layers += [project.conv, project.norm]
         conv = Sequential(layers)
+        projection = project
         residual = stride == 1 && inChannels == outChannels
     }
 
     public var children: [(String, any Module)] { [("conv", conv)] }
 
     public func forward(_ input: Variable) throws -> Variable {
-        residual ? try conv(input) + input : try conv(input)
+        var x = input
+        for layer in conv.layers.dropLast(2) { x = try layer(x) }
+        x = try projection(x)
+        return residual ? try x + input : x
     }
 }
 

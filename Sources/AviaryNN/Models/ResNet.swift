@@ -20,8 +20,12 @@ public final class BasicBlock: Module {
     }
 
     public func forward(_ input: Variable) throws -> Variable {
-        let out = try bn2(conv2(bn1(conv1(input)).relu()))
-        return try (out + (downsample?.forward(input) ?? input)).relu()
+        let out = try convNormActivation(conv2, bn2, nil, convNormActivation(conv1, bn1, .relu, input))
+        var shortcut = input
+        if let downsample, let conv = downsample.layers[0] as? Conv2d, let norm = downsample.layers[1] as? BatchNorm2d {
+            shortcut = try convNormActivation(conv, norm, nil, input)
+        }
+        return try (out + shortcut).relu()
     }
 }
 
@@ -70,7 +74,7 @@ public final class ResNet: Module {
 
     /// Pooled features before `fc`: [N, C].
     public func features(_ input: Variable) throws -> Variable {
-        var x = try maxpool(bn1(conv1(input)).relu())
+        var x = try maxpool(convNormActivation(conv1, bn1, .relu, input))
         for stage in stages { x = try stage(x) }
         return try x.globalAvgPool2d().flattened()
     }

@@ -1,8 +1,10 @@
 extension Variable {
     public func activation(_ kind: Activation) -> Variable {
-        let input = value
-        return Variable(kind.forward(input), parents: [self]) { gradOut in
-            [kind.backward(gradOutput: gradOut, input: input)]
+        let input = value, kernels = Engine.kernels
+        // Activations accept any shape and cannot fail; a kernel error falls back to the reference.
+        let out = (try? kernels.activationForward(kind, input: input)) ?? kind.forward(input)
+        return Variable(out, parents: [self]) { gradOut in
+            [(try? kernels.activationBackward(kind, gradOutput: gradOut, input: input)) ?? kind.backward(gradOutput: gradOut, input: input)]
         }
     }
 

@@ -18,11 +18,22 @@ extension Variable {
             throw TensorError.invalidArgument(op: op, detail: "one value per channel in training mode", hint: "use a batch of at least 2 or eval mode")
         }
         let input = value, g = gamma.value
-        let (out, saved) = training
-            ? BatchNormReference.forwardTraining(input: input, gamma: g, beta: beta.value, runningMean: &runningMean, runningVar: &runningVar, momentum: momentum, epsilon: epsilon)
-            : BatchNormReference.forwardInference(input: input, gamma: g, beta: beta.value, runningMean: runningMean, runningVar: runningVar, epsilon: epsilon)
+        let kernels = Engine.kernels
+        let mean: [Float], variance: [Float], out: Tensor
+        if training {
+            (out, mean, variance) = try kernels.batchNormTraining(input: input, gamma: g, beta: beta.value, epsilon: epsilon)
+            // PyTorch moves the running variance with the unbiased batch variance.
+            let m = Float(input.count / c), correction = m / max(m - 1, 1)
+            for ch in 0..<c {
+                runningMean.scalars[ch] = (1 - momentum) * runningMean.scalars[ch] + momentum * mean[ch]
+                runningVar.scalars[ch] = (1 - momentum) * runningVar.scalars[ch] + momentum * variance[ch] * correction
+            }
+        } else {
+            (mean, variance) = (runningMean.scalars, runningVar.scalars)
+            out = try kernels.batchNormInference(input: input, gamma: g, beta: beta.value, mean: mean, variance: variance, epsilon: epsilon)
+        }
         return Variable(out, parents: [self, gamma, beta]) { gradOut in
-            let grads = BatchNormReference.backward(gradOutput: gradOut, input: input, gamma: g, saved: saved, trainingStatistics: training)
+            let grads = try kernels.batchNormBackward(gradOutput: gradOut, input: input, gamma: g, mean: mean, variance: variance, epsilon: epsilon, trainingStatistics: training)
             return [grads.input, grads.gamma, grads.beta]
         }
     }

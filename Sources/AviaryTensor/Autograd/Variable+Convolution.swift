@@ -2,18 +2,8 @@ extension Variable {
     /// 2-D convolution of NCHW input with OIHW weights (I = C / groups), as `torch.nn.functional.conv2d`;
     /// depthwise is `groups == C`. Runs on `Engine.kernels`.
     public func conv2d(weight: Variable, bias: Variable? = nil, options: Conv2DOptions = Conv2DOptions()) throws -> Variable {
-        let op = "conv2d"
         let x = value.shape, w = weight.shape
-        guard x.count == 4, w.count == 4 else {
-            throw TensorError.shapeMismatch(op: op, detail: "input \(x), weight \(w)", hint: "input must be [N, C, H, W] and weight [O, C/groups, KH, KW]")
-        }
-        guard x[1] % options.groups == 0, w[0] % options.groups == 0, w[1] * options.groups == x[1] else {
-            throw TensorError.shapeMismatch(op: op, detail: "input has \(x[1]) channels, weight \(w) with groups \(options.groups)", hint: "weight.shape[1] × groups must equal the input channels and divide the output channels")
-        }
-        if let bias, bias.shape != [w[0]] {
-            throw TensorError.shapeMismatch(op: op, detail: "bias \(bias.shape) for \(w[0]) output channels", hint: "bias must be [\(w[0])]")
-        }
-        let geometry = try options.resolve(op: op, inputH: x[2], inputW: x[3], kernelH: w[2], kernelW: w[3])
+        let geometry = try Variable.convolutionGeometry(input: x, weight: w, bias: bias?.shape, options: options)
         let kernels = Engine.kernels
         let input = value, weights = weight.value
         let out = try kernels.conv2dForward(input: input, weight: weights, bias: bias?.value, geometry: geometry)
@@ -25,5 +15,29 @@ extension Variable {
             let (gw, gb) = try kernels.conv2dBackwardWeights(input: input, gradOutput: gradOut, weightShape: w, geometry: geometry)
             return [gradIn, gw, gb]
         }
+    }
+
+    /// Convolution and activation in one pass, for inference: the result records no gradient.
+    /// Models use it with batch norm folded into `weight` and `bias` (`BatchNorm2d.folded`).
+    public func conv2dInference(weight: Tensor, bias: Tensor?, options: Conv2DOptions = Conv2DOptions(), activation: Activation?) throws -> Variable {
+        let geometry = try Variable.convolutionGeometry(input: value.shape, weight: weight.shape, bias: bias?.shape, options: options)
+        let kernels = Engine.kernels
+        let out = try activation.map { try kernels.conv2dForward(input: value, weight: weight, bias: bias, geometry: geometry, activation: $0) }
+            ?? kernels.conv2dForward(input: value, weight: weight, bias: bias, geometry: geometry)
+        return Variable(out)
+    }
+
+    static func convolutionGeometry(input x: [Int], weight w: [Int], bias: [Int]?, options: Conv2DOptions) throws -> Conv2DGeometry {
+        let op = "conv2d"
+        guard x.count == 4, w.count == 4 else {
+            throw TensorError.shapeMismatch(op: op, detail: "input \(x), weight \(w)", hint: "input must be [N, C, H, W] and weight [O, C/groups, KH, KW]")
+        }
+        guard x[1] % options.groups == 0, w[0] % options.groups == 0, w[1] * options.groups == x[1] else {
+            throw TensorError.shapeMismatch(op: op, detail: "input has \(x[1]) channels, weight \(w) with groups \(options.groups)", hint: "weight.shape[1] × groups must equal the input channels and divide the output channels")
+        }
+        if let bias, bias != [w[0]] {
+            throw TensorError.shapeMismatch(op: op, detail: "bias \(bias) for \(w[0]) output channels", hint: "bias must be [\(w[0])]")
+        }
+        return try options.resolve(op: op, inputH: x[2], inputW: x[3], kernelH: w[2], kernelW: w[3])
     }
 }

@@ -12,19 +12,20 @@ extension Variable {
     /// Max pooling (`torch.nn.functional.max_pool2d`); `options.groups` is ignored.
     public func maxPool2d(kernel: (Int, Int), options: Conv2DOptions) throws -> Variable {
         let geometry = try poolGeometry("maxPool2d", kernel: kernel, options: options)
-        let (out, argmax) = PoolingReference.maxForward(input: value, geometry: geometry)
+        let kernels = Engine.kernels
+        let (out, indices) = try kernels.maxPoolForward(input: value, geometry: geometry)
         let shape = value.shape
         return Variable(out, parents: [self]) { gradOut in
-            [PoolingReference.maxBackward(gradOutput: gradOut, argmax: argmax, inputShape: shape)]
+            [try kernels.maxPoolBackward(gradOutput: gradOut, indices: indices, inputShape: shape, geometry: geometry)]
         }
     }
 
     /// Average pooling (`avg_pool2d`, dilation ignored); `countIncludePad` as in PyTorch.
     public func avgPool2d(kernel: (Int, Int), options: Conv2DOptions, countIncludePad: Bool = true) throws -> Variable {
         let geometry = try poolGeometry("avgPool2d", kernel: kernel, options: options)
-        let shape = value.shape
-        return Variable(PoolingReference.averageForward(input: value, geometry: geometry, countIncludePad: countIncludePad), parents: [self]) { gradOut in
-            [PoolingReference.averageBackward(gradOutput: gradOut, inputShape: shape, geometry: geometry, countIncludePad: countIncludePad)]
+        let shape = value.shape, kernels = Engine.kernels
+        return Variable(try kernels.avgPoolForward(input: value, geometry: geometry, countIncludePad: countIncludePad), parents: [self]) { gradOut in
+            [try kernels.avgPoolBackward(gradOutput: gradOut, inputShape: shape, geometry: geometry, countIncludePad: countIncludePad)]
         }
     }
 

@@ -11,6 +11,8 @@ final class DNNLConvolution {
     private let forwardPrimitive: DNNLPrimitive
     private let fwdSrc: DNNLOperand, fwdWeights: DNNLOperand, fwdBias: DNNLOperand, fwdDst: DNNLOperand
     private var backwardDataPlan: (primitive: DNNLPrimitive, diffDst: DNNLOperand, weights: DNNLOperand, diffSrc: DNNLOperand)?
+    /// A backward primitive oneDNN could only serve with `ref`: remembered so it is not rebuilt each step.
+    private var backwardRefusals: [String: DNNLRefusal] = [:]
     private var backwardWeightsPlan: (primitive: DNNLPrimitive, src: DNNLOperand, diffDst: DNNLOperand, diffWeights: DNNLOperand, diffBias: DNNLOperand)?
 
     /// Strides, dilations (oneDNN counts from 0 = dense, PyTorch from 1) and the two pad pairs.
@@ -36,9 +38,11 @@ final class DNNLConvolution {
         var bias = userBias
         var desc = dnnl_convolution_desc_t()
         let (s, d, l, r) = DNNLConvolution.window(key.geometry)
-        try dnnlCheck(dnnl_dilated_convolution_forward_desc_init(&desc, dnnl_forward_training, dnnl_convolution_direct, &anySrc, &anyWeights, &bias, &anyDst, s, d, l, r), op, "dnnl_dilated_convolution_forward_desc_init")
+        // A fused activation means inference only (no backward from a fused output).
+        let fused = key.activation.flatMap(DNNLKernels.eltwise)
+        try dnnlCheck(dnnl_dilated_convolution_forward_desc_init(&desc, key.activation == nil ? dnnl_forward_training : dnnl_forward_inference, dnnl_convolution_direct, &anySrc, &anyWeights, &bias, &anyDst, s, d, l, r), op, "dnnl_dilated_convolution_forward_desc_init")
         let name = "conv2d forward \(key.input)→\(outputShape)"
-        forwardPrimitive = try withUnsafePointer(to: &desc) { try DNNLPrimitive(op: name, opDesc: UnsafeRawPointer($0), engine: engine, hint: nil) }
+        forwardPrimitive = try withUnsafePointer(to: &desc) { try DNNLPrimitive(op: name, opDesc: UnsafeRawPointer($0), engine: engine, hint: nil, postOp: fused) }
         fwdSrc = try DNNLOperand(argument: DNNLArgument.src, user: userSrc, kernel: forwardPrimitive.desc(dnnl_query_src_md), engine: engine, op: op)
         fwdWeights = try DNNLOperand(argument: DNNLArgument.weights, user: userWeights, kernel: forwardPrimitive.desc(dnnl_query_weights_md), engine: engine, op: op)
         fwdBias = try DNNLOperand(argument: DNNLArgument.bias, user: userBias, kernel: forwardPrimitive.desc(dnnl_query_weights_md, index: 1), engine: engine, op: op)
@@ -48,21 +52,20 @@ final class DNNLConvolution {
     var implementation: String { forwardPrimitive.implementation }
 
     func forward(input: Tensor, weight: Tensor, bias: Tensor?, stream: dnnl_stream_t) throws -> Tensor {
-        var out = [Float](repeating: 0, count: outputShape.reduce(1, *))
-        var x = input.scalars, w = weight.scalars
-        var b = bias?.scalars ?? [Float](repeating: 0, count: key.weight[0])
+        var out = uninitializedScalars(outputShape.reduce(1, *))
         var exec = DNNLExecution(engine: engine, stream: stream, op: "conv2d forward")
-        try x.withUnsafeMutableBytes { x in try w.withUnsafeMutableBytes { w in try b.withUnsafeMutableBytes { b in try out.withUnsafeMutableBytes { o in
-            try exec.input(fwdSrc, x.baseAddress!)
-            try exec.input(fwdWeights, w.baseAddress!)
-            try exec.input(fwdBias, b.baseAddress!)
+        try exec.input(fwdSrc, exec.readOnly(input.scalars))
+        try exec.input(fwdWeights, exec.readOnly(weight.scalars))
+        try exec.input(fwdBias, exec.readOnly(bias?.scalars ?? [Float](repeating: 0, count: key.weight[0])))
+        try out.withUnsafeMutableBytes { o in
             try exec.output(fwdDst, o.baseAddress!)
             try exec.execute(forwardPrimitive)
-        } } } }
+        }
         return Tensor(uncheckedShape: outputShape, scalars: out)
     }
 
     func backwardData(gradOutput: Tensor, weight: Tensor, stream: dnnl_stream_t) throws -> Tensor {
+        if let refusal = backwardRefusals["data"] { throw refusal }
         if backwardDataPlan == nil {
             let op = "conv2d backward data"
             var diffSrc = try dnnlDesc(key.input, dnnl_format_tag_any, op: op)
@@ -71,26 +74,26 @@ final class DNNLConvolution {
             var desc = dnnl_convolution_desc_t()
             let (s, d, l, r) = DNNLConvolution.window(key.geometry)
             try dnnlCheck(dnnl_dilated_convolution_backward_data_desc_init(&desc, dnnl_convolution_direct, &diffSrc, &weights, &diffDst, s, d, l, r), op, "dnnl_dilated_convolution_backward_data_desc_init")
-            let p = try withUnsafePointer(to: &desc) { try DNNLPrimitive(op: "\(op) \(key.input)", opDesc: UnsafeRawPointer($0), engine: engine, hint: forwardPrimitive.descriptor) }
+            let p = try remembering("data") { try withUnsafePointer(to: &desc) { try DNNLPrimitive(op: "\(op) \(key.input)", opDesc: UnsafeRawPointer($0), engine: engine, hint: forwardPrimitive.descriptor) } }
             backwardDataPlan = (p,
                 try DNNLOperand(argument: DNNLArgument.diffDst, user: userDst, kernel: p.desc(dnnl_query_diff_dst_md), engine: engine, op: op),
                 try DNNLOperand(argument: DNNLArgument.weights, user: userWeights, kernel: p.desc(dnnl_query_weights_md), engine: engine, op: op),
                 try DNNLOperand(argument: DNNLArgument.diffSrc, user: userSrc, kernel: p.desc(dnnl_query_diff_src_md), engine: engine, op: op))
         }
         let plan = backwardDataPlan!
-        var out = [Float](repeating: 0, count: key.input.reduce(1, *))
-        var dy = gradOutput.scalars, w = weight.scalars
+        var out = uninitializedScalars(key.input.reduce(1, *))
         var exec = DNNLExecution(engine: engine, stream: stream, op: "conv2d backward data")
-        try dy.withUnsafeMutableBytes { dy in try w.withUnsafeMutableBytes { w in try out.withUnsafeMutableBytes { o in
-            try exec.input(plan.diffDst, dy.baseAddress!)
-            try exec.input(plan.weights, w.baseAddress!)
+        try exec.input(plan.diffDst, exec.readOnly(gradOutput.scalars))
+        try exec.input(plan.weights, exec.readOnly(weight.scalars))
+        try out.withUnsafeMutableBytes { o in
             try exec.output(plan.diffSrc, o.baseAddress!)
             try exec.execute(plan.primitive)
-        } } }
+        }
         return Tensor(uncheckedShape: key.input, scalars: out)
     }
 
     func backwardWeights(input: Tensor, gradOutput: Tensor, stream: dnnl_stream_t) throws -> (weight: Tensor, bias: Tensor) {
+        if let refusal = backwardRefusals["weights"] { throw refusal }
         if backwardWeightsPlan == nil {
             let op = "conv2d backward weights"
             var src = try dnnlDesc(key.input, dnnl_format_tag_any, op: op)
@@ -100,7 +103,7 @@ final class DNNLConvolution {
             var desc = dnnl_convolution_desc_t()
             let (s, d, l, r) = DNNLConvolution.window(key.geometry)
             try dnnlCheck(dnnl_dilated_convolution_backward_weights_desc_init(&desc, dnnl_convolution_direct, &src, &diffWeights, &diffBias, &diffDst, s, d, l, r), op, "dnnl_dilated_convolution_backward_weights_desc_init")
-            let p = try withUnsafePointer(to: &desc) { try DNNLPrimitive(op: "\(op) \(key.input)", opDesc: UnsafeRawPointer($0), engine: engine, hint: forwardPrimitive.descriptor) }
+            let p = try remembering("weights") { try withUnsafePointer(to: &desc) { try DNNLPrimitive(op: "\(op) \(key.input)", opDesc: UnsafeRawPointer($0), engine: engine, hint: forwardPrimitive.descriptor) } }
             backwardWeightsPlan = (p,
                 try DNNLOperand(argument: DNNLArgument.src, user: userSrc, kernel: p.desc(dnnl_query_src_md), engine: engine, op: op),
                 try DNNLOperand(argument: DNNLArgument.diffDst, user: userDst, kernel: p.desc(dnnl_query_diff_dst_md), engine: engine, op: op),
@@ -108,17 +111,23 @@ final class DNNLConvolution {
                 try DNNLOperand(argument: DNNLArgument.diffBias, user: userBias, kernel: p.desc(dnnl_query_diff_weights_md, index: 1), engine: engine, op: op))
         }
         let plan = backwardWeightsPlan!
-        var dw = [Float](repeating: 0, count: key.weight.reduce(1, *))
-        var db = [Float](repeating: 0, count: key.weight[0])
-        var x = input.scalars, dy = gradOutput.scalars
+        var dw = uninitializedScalars(key.weight.reduce(1, *))
+        var db = uninitializedScalars(key.weight[0])
         var exec = DNNLExecution(engine: engine, stream: stream, op: "conv2d backward weights")
-        try x.withUnsafeMutableBytes { x in try dy.withUnsafeMutableBytes { dy in try dw.withUnsafeMutableBytes { dw in try db.withUnsafeMutableBytes { db in
-            try exec.input(plan.src, x.baseAddress!)
-            try exec.input(plan.diffDst, dy.baseAddress!)
+        try exec.input(plan.src, exec.readOnly(input.scalars))
+        try exec.input(plan.diffDst, exec.readOnly(gradOutput.scalars))
+        try dw.withUnsafeMutableBytes { dw in try db.withUnsafeMutableBytes { db in
             try exec.output(plan.diffWeights, dw.baseAddress!)
             try exec.output(plan.diffBias, db.baseAddress!)
             try exec.execute(plan.primitive)
-        } } } }
+        } }
         return (Tensor(uncheckedShape: key.weight, scalars: dw), Tensor(uncheckedShape: [key.weight[0]], scalars: db))
+    }
+
+    private func remembering(_ pass: String, _ make: () throws -> DNNLPrimitive) throws -> DNNLPrimitive {
+        do { return try make() } catch let refusal as DNNLRefusal {
+            backwardRefusals[pass] = refusal
+            throw refusal
+        }
     }
 }

@@ -9,6 +9,8 @@ struct DNNLExecution {
     private var buffers: [UnsafeMutableRawPointer] = []
     private var arguments: [dnnl_exec_arg_t] = []
     private var outputs: [(kernel: dnnl_memory_t?, user: dnnl_memory_t?, reorder: DNNLPrimitive)] = []
+    /// Inputs passed by value stay referenced here until `execute` returns, so their storage lives.
+    private var retained: [[Float]] = []
 
     init(engine: dnnl_engine_t, stream: dnnl_stream_t, op: String) {
         self.engine = engine; self.stream = stream; self.op = op
@@ -30,6 +32,13 @@ struct DNNLExecution {
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 64), alignment: 64)
         buffers.append(buffer)
         return buffer
+    }
+
+    /// The address of an input array that oneDNN only reads: no copy-on-write copy, and the array
+    /// is retained until `execute` returns. Arrays passed here must not be mutated meanwhile.
+    mutating func readOnly(_ array: [Float]) -> UnsafeMutableRawPointer {
+        retained.append(array)
+        return array.withUnsafeBytes { UnsafeMutableRawPointer(mutating: $0.baseAddress!) }
     }
 
     /// Binds an input: reordered into a scratch buffer when the layouts differ.
@@ -81,7 +90,7 @@ struct DNNLExecution {
     private mutating func release() {
         for memory in memories { dnnl_memory_destroy(memory) }
         for buffer in buffers { buffer.deallocate() }
-        memories = []; buffers = []
+        memories = []; buffers = []; retained = []
     }
 }
 
@@ -92,10 +101,17 @@ enum DNNLArgument {
     static let weights: Int32 = 33
     static let bias: Int32 = 41
     static let mean: Int32 = 49, variance: Int32 = 50
+    static let scale: Int32 = 51, shift: Int32 = 52
+    static let diffScale: Int32 = 255, diffShift: Int32 = 256
     static let workspace: Int32 = 64
     static let scratchpad: Int32 = 80
     static let diffSrc: Int32 = 129
     static let diffDst: Int32 = 145
     static let diffWeights: Int32 = 161
     static let diffBias: Int32 = 169
+}
+
+/// An output array whose every element the kernel writes: skips the zero fill.
+func uninitializedScalars(_ count: Int) -> [Float] {
+    [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
 }

@@ -14,11 +14,14 @@ public final class DNNLKernels: Kernels, @unchecked Sendable {
     public var name: String { "oneDNN" }
     let engine: dnnl_engine_t?
     let stream: dnnl_stream_t?
-    private let lock = NSLock()
+    let lock = NSLock()
+    /// Primitives on plain layouts (batch norm, eltwise, pooling), by a key naming op and shape.
+    var plainPrimitives: [String: DNNLPrimitive] = [:]
+    var refusedPlainKeys: Set<String> = []
     private var convolutions: [ConvolutionKey: DNNLConvolution] = [:]
     private var refusedKeys: Set<ConvolutionKey> = []
-    private var refusalLog: [String] = []
-    private let reference = ReferenceKernels()
+    var refusalLog: [String] = []
+    let reference = ReferenceKernels()
 
     /// Every fallback so far, for tests and logs.
     public var refusals: [String] { lock.withLock { refusalLog } }
@@ -43,6 +46,8 @@ public final class DNNLKernels: Kernels, @unchecked Sendable {
 
     struct ConvolutionKey: Hashable {
         var input: [Int], weight: [Int], geometry: Conv2DGeometry
+        /// A fused activation (inference-only primitive), or nil for the trainable convolution.
+        var activation: Activation? = nil
     }
 
     private func convolution(_ key: ConvolutionKey) throws -> DNNLConvolution? {
@@ -56,8 +61,7 @@ public final class DNNLKernels: Kernels, @unchecked Sendable {
                 return made
             } catch let refusal as DNNLRefusal {
                 refusedKeys.insert(key)
-                refusalLog.append(refusal.description)
-                FileHandle.standardError.write(Data(("warning: " + refusal.description + "\n").utf8))
+                note(refusal)
                 return nil
             }
         }
@@ -68,10 +72,7 @@ public final class DNNLKernels: Kernels, @unchecked Sendable {
         do {
             return try lock.withLock { try body() }
         } catch let refusal as DNNLRefusal {
-            lock.withLock {
-                refusalLog.append(refusal.description)
-                FileHandle.standardError.write(Data(("warning: " + refusal.description + "\n").utf8))
-            }
+            lock.withLock { note(refusal) }
             return nil
         }
     }
@@ -81,6 +82,14 @@ public final class DNNLKernels: Kernels, @unchecked Sendable {
         guard let conv = try convolution(key), let stream,
               let out = try run({ try conv.forward(input: input, weight: weight, bias: bias, stream: stream) })
         else { return try reference.conv2dForward(input: input, weight: weight, bias: bias, geometry: geometry) }
+        return out
+    }
+
+    public func conv2dForward(input: Tensor, weight: Tensor, bias: Tensor?, geometry: Conv2DGeometry, activation: Activation) throws -> Tensor {
+        let key = ConvolutionKey(input: input.shape, weight: weight.shape, geometry: geometry, activation: activation)
+        guard DNNLKernels.eltwise(activation) != nil, let conv = try convolution(key), let stream,
+              let out = try run({ try conv.forward(input: input, weight: weight, bias: bias, stream: stream) })
+        else { return try reference.conv2dForward(input: input, weight: weight, bias: bias, geometry: geometry, activation: activation) }
         return out
     }
 
@@ -98,6 +107,13 @@ public final class DNNLKernels: Kernels, @unchecked Sendable {
               let out = try run({ try conv.backwardWeights(input: input, gradOutput: gradOutput, stream: stream) })
         else { return try reference.conv2dBackwardWeights(input: input, gradOutput: gradOutput, weightShape: weightShape, geometry: geometry) }
         return out
+    }
+
+    /// Records a refusal and warns once per case; call with the lock held.
+    func note(_ refusal: DNNLRefusal) {
+        guard !refusalLog.contains(refusal.description) else { return }
+        refusalLog.append(refusal.description)
+        FileHandle.standardError.write(Data(("warning: " + refusal.description + "\n").utf8))
     }
 
     /// oneDNN's sgemm (row-major), which dispatches to its JIT GEMM. Serialised with the other

@@ -36,10 +36,18 @@ final class DNNLPrimitive {
     let scratchpad: dnnl_memory_desc_t
 
     /// Creates the primitive from an op descriptor.
-    convenience init(op: String, opDesc: const_dnnl_op_desc_t, engine: dnnl_engine_t, hint: dnnl_primitive_desc_t?) throws {
+    /// `postOp` appends an eltwise (algorithm, alpha, beta) that runs on the output in the same pass.
+    convenience init(op: String, opDesc: const_dnnl_op_desc_t, engine: dnnl_engine_t, hint: dnnl_primitive_desc_t?, postOp: (dnnl_alg_kind_t, Float, Float)? = nil) throws {
         var pd: dnnl_primitive_desc_t?
         let attr = try dnnlUserScratchpadAttributes(op: op)
         defer { dnnl_primitive_attr_destroy(attr) }
+        if let (algorithm, alpha, beta) = postOp {
+            var postOps: dnnl_post_ops_t?
+            try dnnlCheck(dnnl_post_ops_create(&postOps), op, "dnnl_post_ops_create")
+            defer { dnnl_post_ops_destroy(postOps) }
+            try dnnlCheck(dnnl_post_ops_append_eltwise(postOps, 1, algorithm, alpha, beta), op, "dnnl_post_ops_append_eltwise")
+            try dnnlCheck(dnnl_primitive_attr_set_post_ops(attr, postOps), op, "dnnl_primitive_attr_set_post_ops")
+        }
         try dnnlCheck(dnnl_primitive_desc_create(&pd, opDesc, attr, engine, hint), op, "dnnl_primitive_desc_create")
         try self.init(owning: pd!, op: op, refuseReference: true)
     }

@@ -28,27 +28,22 @@ struct EvaluateCommand: AsyncParsableCommand {
             let catalog = DatasetCatalog(project: project)
             let version = try await catalog.resolve(dataset)
             let manifest = try catalog.manifest(of: version)
-            let (classes, probabilities) = try await scores(manifest, project: project)
-            let evaluation = try ModelEvaluation(manifest: manifest, classes: classes, probabilities: probabilities, topK: topK)
+            let evaluation = try await evaluation(manifest, project: project)
             if let out { try write(evaluation, to: URL(fileURLWithPath: out, isDirectory: true), blobs: project.blobs) }
             if json { try JSONOutput.print(evaluation.report); return }
             print(Self.summary(evaluation, dataset: version.reference))
         }
     }
 
-    /// The predictions to score: read from --predictions, or made by running --model over the images.
-    func scores(_ manifest: DatasetManifest, project: Project) async throws -> (classes: [String], probabilities: [BlobID: [Float]]) {
+    func evaluation(_ manifest: DatasetManifest, project: Project) async throws -> ModelEvaluation {
         switch (predictions, model) {
         case (let file?, nil):
             let read = try PredictionsFile.read(URL(fileURLWithPath: file))
-            return (read.classes, read.probabilities)
+            return try ModelEvaluation(manifest: manifest, classes: read.classes, probabilities: read.probabilities, topK: topK)
         case (nil, let reference?):
-            let (_, artifact) = try await ClassifierArtifacts.resolve(reference, project: project)
-            let images = Array(Set(manifest.items.map(\.image))).sorted()
-            let source = DatasetImageSource(blobs: project.blobs, images: images, labels: images.map { _ in 0 })
-            let (rows, failures) = try ClassifierPredictor(artifact: artifact, blobs: project.blobs).probabilities(source)
+            let (evaluation, failures) = try await ModelEvaluation.run(model: reference, on: manifest, project: project, topK: topK)
             for failure in failures { FileHandle.standardError.write(Data("warning: \(failure): left out\n".utf8)) }
-            return (artifact.classes, Dictionary(uniqueKeysWithValues: rows.map { (images[$0.key], $0.value.map(Float.init)) }))
+            return evaluation
         default:
             throw ValidationError("give exactly one of --predictions FILE and --model MODEL")
         }

@@ -98,7 +98,7 @@ import Testing
               slow:
                 kind: script
                 command: "sleep 300 & echo $! >> \(pids.path); wait"
-                timeout: 300ms
+                timeout: 1s
                 retry: {on: [timeout], max_attempts: 1, interval: 0}
               after: {kind: script, command: "true", depends_on: [slow]}
             """
@@ -110,7 +110,7 @@ import Testing
         let slow = try #require(steps["slow"])
         #expect(slow.attempts == 2)
         #expect(slow.errorClass == .timeout)
-        #expect(slow.error == "ran past its timeout of 300ms and was stopped")
+        #expect(slow.error == "ran past its timeout of 1s and was stopped")
         #expect(steps["after"] == nil)
         // The grandchild `sleep 300` of each attempt died with its group.
         let sleepers = try String(contentsOf: pids, encoding: .utf8).split(separator: "\n").compactMap { Int32($0) }
@@ -155,14 +155,14 @@ import Testing
         #expect(lowered.message == nil)
     }
 
-    @Test func engineStepsFailWithATypedUnsupportedError() async throws {
+    @Test func transformStepsFailWithATypedUnsupportedError() async throws {
         let fixture = try PipelineFixture()
-        let run = try await fixture.run("steps:\n  fit: {kind: train, epochs: 2}\n", id: "engine")
+        let run = try await fixture.run("steps:\n  predict: {kind: transform, dataset: x}\n", id: "engine")
         #expect(run.status == .failed)
-        let step = try #require(try await fixture.steps(run)["fit"])
+        let step = try #require(try await fixture.steps(run)["predict"])
         #expect(step.errorClass == .unsupported)
-        #expect(step.error == StepFailure.unsupported(step: "fit", kind: .train).message)
-        #expect(step.error?.hasPrefix("step 'fit' is a train step, which cannot run yet") == true)
+        #expect(step.error == StepFailure.unsupported(step: "predict", kind: .transform).message)
+        #expect(step.error?.hasPrefix("step 'predict' is a transform step, which cannot run yet") == true)
     }
 
     @Test func parametersAreTypedAndChecked() throws {

@@ -183,3 +183,16 @@ import Testing
         #expect(DurationText.format(0.25) == "250ms")
     }
 }
+
+/// The normalised form is a pipeline file in its own right.
+@Suite struct PipelineNormalizedTests {
+    @Test func theNormalisedDefinitionValidatesToTheSameDefinition() throws {
+        let definition = try #require(PipelineValidator.validate(PipelineValidatorTests.valid, file: "seeds.yaml", defaultName: "x").definition)
+        let text = definition.normalized.indented()
+        let again = PipelineValidator.validate(text, file: "normalized.json", defaultName: "other")
+        #expect(again.problems == [])
+        #expect(again.definition == definition)
+        #expect(text.hasPrefix("{\n  \"name\": \"seeds\",\n  \"max_parallel\": 4,\n  \"cache\": {\n    \"enabled\": true,\n    \"expire_after\": \"7d\"\n  },"))
+        #expect(text.contains("\"train\": {\n      \"kind\": \"script\",\n      \"depends_on\": [\"split\"],\n      \"timeout\": \"10m\",\n"))
+    }
+}

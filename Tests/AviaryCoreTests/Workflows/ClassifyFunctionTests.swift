@@ -1,4 +1,5 @@
 import AviaryJSON
+import AviaryNN
 import AviaryStore
 import AviaryTestSupport
 import Foundation
@@ -66,7 +67,7 @@ import Testing
         let cases: [(String, String)] = [
             (#"{"image": "\#(text)", "endpoint": "http://127.0.0.1:9"}"#, "aviary.classify: blob \(text) is not a JPEG or PNG image"),
             (#"{"image": "\#(text)", "endpoint": "ftp://models"}"#, #"aviary.classify: "endpoint" must be an http(s) URL, not ftp://models"#),
-            (#"{"image": "\#(text)", "model": "birds:3"}"#, #"aviary.classify needs {"image": "sha256:…", "endpoint": "http://…"}: classifying with a project model inside the workflow comes with the neural engine; serve the model and give its "endpoint""#),
+            (#"{"image": "\#(text)"}"#, #"aviary.classify needs {"image": "sha256:…"} and a "model" (an artifact id or GROUP/NUMBER) or an "endpoint" (a URL that serves POST /invocations)"#),
             (#"{"endpoint": "http://127.0.0.1:9"}"#, #"aviary.classify needs the image's blob id as "image" (what aviary.blob.write returns)"#),
         ]
         for (index, (parameters, cause)) in cases.enumerated() {
@@ -74,6 +75,31 @@ import Testing
             #expect(finished.error == "Aviary.InvalidEvent")
             #expect(finished.cause == cause)
         }
+    }
+
+    @Test func aRegisteredModelClassifiesInProcessAsPredictDoes() async throws {
+        let fixture = try WorkflowFixture()
+        let (blob, _) = try storedImage(fixture)
+        let model = try SmallCNN(classes: 3, seed: 11)
+        let saved = try ClassifierArtifacts.save(model, architecture: "small-cnn", classes: ["robin", "wren", "finch"],
+                                                 preprocessing: PreprocessingSpec(resize: .stretch, resizeTo: 16, inputSize: 16, filter: .bilinear),
+                                                 metrics: [:], lineage: .init(), blobs: fixture.project.blobs)
+        var registration = ModelRegistry.Registration(group: "birds", by: "test")
+        registration.artifact = saved.id
+        _ = try await ModelRegistry(metadata: fixture.project.metadata).register(registration)
+
+        let finished = try await fixture.execute("local", classifyDefinition(#"{"image": "\#(blob)", "model": "birds/1", "topK": 3}"#))
+        #expect(finished.status == .succeeded, "\(finished.cause ?? "")")
+        let output = AviaryJSON.JSONValue.parse(try #require(finished.output))
+        let predictor = try ClassifierPredictor(artifact: saved.artifact, blobs: fixture.project.blobs)
+        let direct = try #require(try predictor.probabilities(DatasetImageSource(blobs: fixture.project.blobs, images: [BlobID(parsing: blob)], labels: [0])).probabilities[0])
+        let best = direct.indices.max { direct[$0] < direct[$1] }!
+        #expect(output["label"]?.stringValue == ["robin", "wren", "finch"][best])
+        #expect(abs((output["confidence"]?.doubleValue ?? 0) - direct[best]) < 1e-12)
+        #expect(output["top"]?.arrayValue?.count == 3)
+
+        let missing = try await fixture.execute("gone", classifyDefinition(#"{"image": "\#(blob)", "model": "birds/9"}"#), execution: "gone")
+        #expect(missing.error == "Aviary.ModelNotFound")
     }
 
     @Test func endpointAnswersInTheShapesServersUse() throws {

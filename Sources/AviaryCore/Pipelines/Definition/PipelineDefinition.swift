@@ -94,8 +94,11 @@ public struct PipelineRetryRule: Codable, Sendable, Hashable {
         interval * pow(backoffRate, Double(retry - 1))
     }
 
+    /// Whether this rule retries `errorClass`. A `fail` step and an unsupported kind would only fail
+    /// again, so no rule retries them.
     public func matches(_ errorClass: StepErrorClass) -> Bool {
-        errors.contains(errorClass) || (errors.contains(.all) && errorClass.isRetriableByAll)
+        guard errorClass != .failed, errorClass != .unsupported else { return false }
+        return errors.contains(errorClass) || (errors.contains(.all) && errorClass.isRetriableByAll)
     }
 }
 

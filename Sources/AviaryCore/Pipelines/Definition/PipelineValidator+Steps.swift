@@ -132,20 +132,19 @@ extension PipelineValidator {
                 break
             }
             guard let entries = mappingEntries(node, field, allowed: nil, what: "\(field)") else { break }
-            let itemType: StepSchema.FieldType = type == .stringMap ? .string : type == .numberMap ? .number : .any
             for entry in entries {
                 let key = entry.key.text ?? ""
                 if type != .scalarMap, !PipelineValidator.isIdentifier(key) {
                     report(entry.key, "\(field).\(key)", "'\(key)' is not a name: use letters, digits, '_' or '-'")
                 }
-                if itemType == .any {
+                if type == .scalarMap {
                     guard entry.value.text != nil else {
                         report(entry.value, "\(field).\(key)", "expected a string, number or boolean, found \(entry.value.kindName)")
                         continue
                     }
                     checkReferences(entry.value, "\(field).\(key)", step: step)
                 } else {
-                    checkScalar(entry.value, "\(field).\(key)", itemType, step: step)
+                    checkScalar(entry.value, "\(field).\(key)", type == .stringMap ? .string : .number, step: step)
                 }
             }
         case .stepList:
@@ -270,9 +269,4 @@ extension PipelineValidator {
             report(node, field, "\(expression) is a \(type), not a condition; compare it, as in \(expression) >= …")
         }
     }
-}
-
-extension StepSchema.FieldType {
-    /// Internal: a map's values may be any scalar.
-    static let any = StepSchema.FieldType.scalarMap
 }

@@ -39,13 +39,13 @@ public struct PipelineValidator {
         }
     }
 
-    /// Reads and validates a file.
-    public static func validate(fileAt url: URL) throws -> Result {
+    /// Reads and validates a file; problems name it `displayName` (the path as the user typed it), else its path.
+    public static func validate(fileAt url: URL, displayName: String? = nil) throws -> Result {
         let text: String
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw PipelineError.unreadableFile(path: url.path, reason: error.localizedDescription)
+            throw PipelineError.unreadableFile(path: displayName ?? url.path, reason: error.localizedDescription)
         }
-        return validate(text, file: url.path, defaultName: url.deletingPathExtension().lastPathComponent)
+        return validate(text, file: displayName ?? url.path, defaultName: url.deletingPathExtension().lastPathComponent)
     }
 
     mutating func report(_ node: SourceNode, _ field: String, _ message: String) {
@@ -80,7 +80,9 @@ public struct PipelineValidator {
         guard let entries = mappingEntries(root, "", allowed: Self.rootKeys, what: "a pipeline") else { return nil }
         let top = Dictionary(entries.map { ($0.key.text ?? "", $0) }, uniquingKeysWith: { a, _ in a })
 
-        var name = defaultName
+        // A file stem may hold characters a name may not: those become '-'.
+        var name = String(defaultName.map { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) ? $0 : "-" })
+        if !ResourceName.isValid(name) { name = "pipeline" }
         if let node = top["name"]?.value {
             if let text = string(node, "name") {
                 if ResourceName.isValid(text) { name = text } else {

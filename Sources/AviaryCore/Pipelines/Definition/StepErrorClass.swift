@@ -8,7 +8,7 @@ public enum StepErrorClass: String, Codable, Sendable, Hashable, CaseIterable {
     case io
     /// The step's inputs are wrong: a missing output, a bad reference, a value of the wrong type.
     case input
-    /// The step kind cannot run yet (`train`, `evaluate`, `transform` until the engine lands).
+    /// The step kind cannot run yet (`evaluate` and `transform` until they are wired to the engine).
     case unsupported
     /// A `fail` step, on purpose.
     case failed

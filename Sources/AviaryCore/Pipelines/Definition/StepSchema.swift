@@ -66,10 +66,20 @@ enum StepSchema {
         case .fail:
             return ["message": Field(type: .string, required: true, help: "why the run fails")]
         case .train:
-            return ["dataset": Field(type: .string, help: "training data"), "validation": Field(type: .string, help: "validation data"),
-                    "model": Field(type: .string, help: "architecture or starting model"), "epochs": Field(type: .int, help: "epochs"),
-                    "batch_size": Field(type: .int, help: "batch size"), "learning_rate": Field(type: .number, help: "learning rate")]
-        case .evaluate, .transform:
+            return ["dataset": Field(type: .string, required: true, help: "the training dataset version"),
+                    "validation": Field(type: .string, help: "the validation dataset version"),
+                    "mode": Field(type: .string, help: "scratch (default), head or finetune"),
+                    "architecture": Field(type: .string, help: "small-cnn, resnet18, mobilenet-v2 or efficientnet-lite0"),
+                    "epochs": Field(type: .int, help: "epochs"), "batch_size": Field(type: .int, help: "batch size"),
+                    "learning_rate": Field(type: .number, help: "learning rate"), "image_size": Field(type: .int, help: "image side"),
+                    "augment": Field(type: .bool, help: "augment the training images"),
+                    "patience": Field(type: .int, help: "epochs without improvement before stopping early"),
+                    "seed": Field(type: .int, help: "seed of the weights and the shuffles")]
+        case .evaluate:
+            return ["model": Field(type: .string, required: true, help: "the model: an artifact blob id such as ${steps.train.outputs.model}, or GROUP/VERSION"),
+                    "dataset": Field(type: .string, required: true, help: "the dataset version to score it on"),
+                    "top_k": Field(type: .int, help: "the k of the top-k accuracy output (default 5)")]
+        case .transform:
             return ["model": Field(type: .string, help: "the model"), "dataset": Field(type: .string, help: "the dataset version")]
         }
     }

@@ -19,6 +19,8 @@ public struct PipelineRun: Codable, Sendable, Equatable {
     public var noCache: Bool
     public var startedAt: Date
     public var endedAt: Date?
+    /// Seconds from start to end (the stored dates keep whole seconds only).
+    public var duration: Double?
     /// Why it failed, or what a false condition skipped.
     public var message: String?
     /// The process running it, so `resume` can tell a crashed run from a live one.

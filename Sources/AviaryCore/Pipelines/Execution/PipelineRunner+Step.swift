@@ -58,11 +58,18 @@ extension PipelineRunner {
             progress("step \(step.name) started" + (record.attempts > 1 ? " (attempt \(record.attempts))" : ""))
             let attemptBegan = clock.now
             let attemptContext = context
-            do {
-                let result = try await Self.withTimeout(step.timeout) { try await executor.run(attemptContext) }
+            let outcome: Result<StepResult, any Error>
+            do { outcome = .success(try await Self.withTimeout(step.timeout) { try await executor.run(attemptContext) }) } catch {
+                outcome = .failure(error)
+            }
+            // Recording the outcome is outside the attempt: a store failure there is not the step's.
+            switch outcome {
+            case .success(let result):
                 record.duration = (clock.now - attemptBegan).seconds
                 return try await succeed(&record, result, context: context, policy: policy)
-            } catch {
+            case .failure(let error):
+                // The run itself is being torn down (another step's store write failed): not this step's failure.
+                if Task.isCancelled { throw error }
                 let failure = Self.failure(error)
                 context.log("attempt \(record.attempts) failed: \(failure)")
                 if let index = step.retry.indices.first(where: { step.retry[$0].matches(failure.errorClass) }),
@@ -135,6 +142,9 @@ extension PipelineRunner {
         case let failure as StepFailure: failure
         case let error as DatasetError: StepFailure(.input, "\(error)")
         case let error as RegistryError: StepFailure(.input, "\(error)")
+        case let error as TrainingError:
+            if case .busy = error { StepFailure(.io, "\(error)") } else { StepFailure(.input, "\(error)") }
+        case let error as EvaluationError: StepFailure(.input, "\(error)")
         case let error as StoreError: StepFailure(.io, "\(error)")
         case let error as CocoaError: StepFailure(.io, error.localizedDescription)
         default: StepFailure(.internal, "\(error)")

@@ -25,7 +25,7 @@ public struct PipelineRunner: Sendable {
 
     public static let standardExecutors: [PipelineStepKind: any StepExecutor] = [
         .split: SplitStep(), .script: ScriptStep(), .condition: ConditionStep(), .register: RegisterStep(), .fail: FailStep(),
-        .train: UnsupportedStep(), .evaluate: UnsupportedStep(), .transform: UnsupportedStep(),
+        .train: TrainStep(), .evaluate: EvaluateStep(), .transform: UnsupportedStep(),
     ]
 
     var store: PipelineStore { PipelineStore(metadata: project.metadata) }
@@ -38,29 +38,43 @@ public struct PipelineRunner: Sendable {
                       noCache: Bool = false) async throws -> PipelineRun {
         let parameters = try Self.parameters(definition, given: given)
         let id = name ?? Self.newRunID(definition.name, at: now())
-        guard ResourceName.isValid(id, maximumLength: 120) else {
-            throw PipelineError.invalidParameter(name: "name", value: id, expected: .string)
-        }
+        guard ResourceName.isValid(id, maximumLength: 120) else { throw PipelineError.invalidRunName(id) }
         let run = PipelineRun(id: id, pipeline: definition.name, file: file, definition: definition, parameters: parameters,
-                              status: .running, noCache: noCache, startedAt: now(), endedAt: nil, message: nil,
+                              status: .running, noCache: noCache, startedAt: now(), endedAt: nil, duration: nil, message: nil,
                               runner: .current, resumes: 0)
         try await store.create(run)
         progress("run \(id) of pipeline \(definition.name) started")
         return run
     }
 
-    /// Continues a run whose process died, keeping every finished step.
+    /// Continues a run whose process died, keeping every finished step. Taking the run over is one
+    /// conditional write, so of two processes resuming the same run at once, one wins and the other is
+    /// told who runs it.
     public func resume(_ id: String) async throws -> PipelineRun {
-        var run = try await store.run(id)
-        guard run.status == .running else { throw PipelineError.notResumable(run: id, status: run.status) }
-        if let runner = run.runner, runner != .current, !runner.isGone {
-            throw PipelineError.runnerAlive(run: id, pid: runner.pid, host: runner.host)
+        for _ in 0..<16 {
+            let claimed = try await store.claim(id, event: "pipeline.run.resumed") { run in
+                guard run.status == .running else { throw PipelineError.notResumable(run: id, status: run.status) }
+                if let runner = run.runner, runner != .current, !runner.isGone {
+                    throw PipelineError.runnerAlive(run: id, pid: runner.pid, host: runner.host)
+                }
+                run.runner = .current
+                run.resumes += 1
+            }
+            // Lost the race: read again, which now names the winner (or the run's end).
+            guard let run = claimed else { continue }
+            progress("run \(id) resumed")
+            return try await self.run(run)
         }
-        run.runner = .current
-        run.resumes += 1
-        try await store.save(run, event: "pipeline.run.resumed")
-        progress("run \(id) resumed")
-        return try await self.run(run)
+        throw PipelineError.runnerAlive(run: id, pid: 0, host: "another process")
+    }
+
+    /// Resumes every running run whose process is gone (what a worker does when it starts), one by one.
+    public func resumeAbandoned() async throws -> [PipelineRun] {
+        var resumed: [PipelineRun] = []
+        for run in try await store.runs() where run.status == .running && (run.runner?.isGone ?? true) {
+            resumed.append(try await resume(run.id))
+        }
+        return resumed
     }
 
     /// Drives a running run to its end and returns it as finally stored.
@@ -96,6 +110,7 @@ public struct PipelineRunner: Sendable {
         var final = run
         final.status = try PipelineRunStatus.transition(from: .running, to: state.failure == nil ? .succeeded : .failed)
         final.endedAt = now()
+        final.duration = final.endedAt!.timeIntervalSince(run.startedAt)
         final.message = state.failure ?? state.conditionSummary(definition)
         try await store.save(final, event: "pipeline.run.\(final.status.rawValue)")
         progress("run \(run.id) \(final.status.rawValue)" + (final.message.map { ": \($0)" } ?? ""))

@@ -43,6 +43,21 @@ public struct PipelineStore: Sendable {
         ]))
     }
 
+    /// Changes a run only if no one else wrote it since it was read (optimistic concurrency, the store's
+    /// `unchanged` precondition), with the event in the same write. Returns nil when another writer got
+    /// there first; `change` sees the run as stored and may throw to refuse.
+    public func claim(_ id: String, event type: String, _ change: (inout PipelineRun) throws -> Void) async throws -> PipelineRun? {
+        guard let stored = try await metadata.record(kind: PipelineRun.recordKind, id: id) else { throw PipelineError.runNotFound(id) }
+        var run = try stored.decode(PipelineRun.self)
+        try change(&run)
+        do {
+            try await metadata.write(WriteBatch(preconditions: [.unchanged(stored)], records: [try record(run)], events: [try event(type, run)]))
+        } catch StoreError.conflict {
+            return nil
+        }
+        return run
+    }
+
     public func run(_ id: String) async throws -> PipelineRun {
         guard let record = try await metadata.record(kind: PipelineRun.recordKind, id: id) else { throw PipelineError.runNotFound(id) }
         return try record.decode(PipelineRun.self)

@@ -34,6 +34,19 @@ public struct StepContext: Sendable {
     public var baseFolder: URL
     public var attempt: Int
 
+    public init(run: PipelineRun, step: PipelineStep, inputs: [String: JSONValue], outputs: [String: [String: JSONValue]],
+                project: Project, workFolder: URL, logFile: URL, baseFolder: URL, attempt: Int) {
+        self.run = run
+        self.step = step
+        self.inputs = inputs
+        self.outputs = outputs
+        self.project = project
+        self.workFolder = workFolder
+        self.logFile = logFile
+        self.baseFolder = baseFolder
+        self.attempt = attempt
+    }
+
     /// Appends a line to the step's log.
     public func log(_ line: String) {
         guard let handle = FileHandle(forWritingAtPath: logFile.path) else { return }

@@ -10,9 +10,10 @@ public struct StepFailure: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { "\(errorClass.rawValue): \(message)" }
 
-    /// The engine-bound kinds until the engine lands: a typed failure that names the step and the way out.
+    /// `evaluate` and `transform` until they are wired to the engine: a typed failure that names the
+    /// step and the way out.
     public static func unsupported(step: String, kind: PipelineStepKind) -> StepFailure {
-        StepFailure(.unsupported, "step '\(step)' is a \(kind.rawValue) step, which cannot run yet: the training engine is still being built. "
+        StepFailure(.unsupported, "step '\(step)' is a \(kind.rawValue) step, which cannot run yet: pipelines are not wired to the engine's \(kind.rawValue) yet. "
             + "Use a script step for now (kind: script, command: [python3, \(kind.rawValue).py]); it gets its data as channels and "
             + "reports metrics through metrics.json")
     }

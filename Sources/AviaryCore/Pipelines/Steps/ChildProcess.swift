@@ -15,6 +15,8 @@ struct ChildProcess {
     /// Runs to the end and returns the exit status (128 + the signal for a killed command).
     func run() async throws -> Int32 {
         let pid = try spawn()
+        RunningCommands.insert(pid)
+        defer { RunningCommands.remove(pid) }
         while true {
             var status: Int32 = 0
             let waited = waitpid(pid, &status, WNOHANG)

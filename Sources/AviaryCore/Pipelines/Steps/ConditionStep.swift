@@ -53,7 +53,7 @@ public struct FailStep: StepExecutor {
     }
 }
 
-/// `train`, `evaluate` and `transform` until the engine lands: a typed failure saying to use a script.
+/// `evaluate` and `transform` until they are wired to the engine: a typed failure saying to use a script.
 public struct UnsupportedStep: StepExecutor {
     public init() {}
 

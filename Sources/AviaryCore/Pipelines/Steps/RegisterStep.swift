@@ -72,8 +72,6 @@ public struct RegisterStep: StepExecutor {
 
     static func dataset(_ context: StepContext) async throws -> DatasetVersion? {
         guard let reference = context.string("dataset") else { return nil }
-        do { return try await DatasetCatalog(project: context.project).resolve(reference) } catch let error as DatasetError {
-            throw StepFailure(.input, "\(error)")
-        }
+        return try await context.datasetVersion(reference)
     }
 }

@@ -40,6 +40,9 @@ public struct ScriptStep: StepExecutor {
         let output = work.appendingPathComponent("output", isDirectory: true)
         let inputs = work.appendingPathComponent("input", isDirectory: true)
         for folder in [model, output, inputs] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
+        // Channels are copies of stored content and the model and output folders end up as blobs: only
+        // the log and params.json stay in the working folder once the attempt is over.
+        defer { for folder in [model, output, inputs] { try? FileManager.default.removeItem(at: folder) } }
 
         var environment = ProcessInfo.processInfo.environment
         let channels = context.inputs["channels"]?.objectValue ?? JSONObject()
@@ -48,7 +51,7 @@ public struct ScriptStep: StepExecutor {
             try await Self.materialize(value, into: folder, context)
             environment["AVIARY_CHANNEL_\(Self.variableName(name))"] = folder.path
         }
-        environment["AVIARY_CHANNELS"] = channels.map(\.key).joined(separator: ",")
+        environment["AVIARY_CHANNELS"] = channels.map(\.key).sorted().joined(separator: ",")
         let params = context.inputs["params"]?.objectValue ?? JSONObject()
         for (name, value) in params { environment["AVIARY_PARAM_\(Self.variableName(name))"] = value.stringValue ?? value.serialized() }
         let paramsFile = work.appendingPathComponent("params.json")
@@ -126,8 +129,7 @@ public struct ScriptStep: StepExecutor {
         var listing = ""
         for path in paths {
             var nested: ObjCBool = false
-            FileManager.default.fileExists(atPath: url.appendingPathComponent(path).path, isDirectory: &nested)
-            if !nested.boolValue { listing += "\(path)\t\(BlobID.digest(of: try Data(contentsOf: url.appendingPathComponent(path))).hex)\n" }
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent(path).path, isDirectory: &nested), !nested.boolValue { listing += "\(path)\t\(BlobID.digest(of: try Data(contentsOf: url.appendingPathComponent(path))).hex)\n" }
         }
         return BlobID.digest(of: Data(listing.utf8)).hex
     }
@@ -137,9 +139,9 @@ public struct ScriptStep: StepExecutor {
         guard let text = value.stringValue else { throw StepFailure(.input, "a channel must name a dataset version or a folder blob, not \(value.serialized())") }
         if let blob = try? BlobID(parsing: text) { return blob.description }
         do {
-            return "dataset:" + (try await DatasetCatalog(project: context.project).resolve(text)).id
-        } catch let error as DatasetError {
-            throw StepFailure(.input, "channel '\(text)': \(error)")
+            return "dataset:" + (try await context.datasetVersion(text)).id
+        } catch let failure as StepFailure {
+            throw StepFailure(.input, "channel '\(text)': \(failure.message)")
         }
     }
 
@@ -147,7 +149,7 @@ public struct ScriptStep: StepExecutor {
         let content = try await channelContent(value, context)
         if content.hasPrefix("dataset:") {
             let catalog = DatasetCatalog(project: context.project)
-            let version = try await catalog.resolve(value.stringValue!)
+            let version = try await context.datasetVersion(value.stringValue!)
             try DatasetExporter(blobs: context.project.blobs).export(try catalog.manifest(of: version), version: version, as: .folder, to: folder)
         } else {
             try FolderArchive.extract(try BlobID(parsing: content), from: context.project.blobs, to: folder)

@@ -40,9 +40,7 @@ public struct SplitStep: StepExecutor {
 
     func resolve(_ context: StepContext) async throws -> DatasetVersion {
         guard let reference = context.string("dataset") else { throw StepFailure(.input, "`dataset` must be a dataset version reference") }
-        do { return try await DatasetCatalog(project: context.project).resolve(reference) } catch let error as DatasetError {
-            throw StepFailure(.input, "\(error)")
-        }
+        return try await context.datasetVersion(reference)
     }
 
     /// The parts in a fixed order (train, validation, test, then the rest by name), so that a run and

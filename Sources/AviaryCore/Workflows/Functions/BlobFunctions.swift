@@ -12,6 +12,7 @@ public enum BuiltinErrorName {
     public static let notifyFailed = "Aviary.NotifyFailed"
     public static let endpointFailed = "Aviary.EndpointFailed"
     public static let invalidPrediction = "Aviary.InvalidPrediction"
+    public static let modelNotFound = "Aviary.ModelNotFound"
 }
 
 /// `aviary.blob.write`: how an image enters a workflow by reference. The event is one of

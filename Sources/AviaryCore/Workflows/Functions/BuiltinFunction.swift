@@ -2,16 +2,19 @@ import AviaryStore
 import AviaryWorkflow
 import Foundation
 
-/// What a built-in function may use. Grows with the platform: classifying with a project model in
-/// process will take the model from here once the neural engine exists.
+/// What a built-in function may use: the project's stores, when the workflow runs in a project.
 public struct BuiltinContext: Sendable {
     /// The project's blob store; nil when a workflow runs outside a project.
     public var blobs: (any BlobStore)?
+    /// The project's metadata, where registered model versions are found.
+    public var metadata: (any MetadataStore)?
     /// Where relative paths in events are resolved.
     public var workingDirectory: URL
 
-    public init(blobs: (any BlobStore)?, workingDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) {
+    public init(blobs: (any BlobStore)?, metadata: (any MetadataStore)? = nil,
+                workingDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) {
         self.blobs = blobs
+        self.metadata = metadata
         self.workingDirectory = workingDirectory
     }
 }
@@ -24,8 +27,7 @@ public struct BuiltinFunction: Sendable {
     /// Makes the callable, or nil when the context lacks what it needs (blob functions outside a project).
     public var make: @Sendable (BuiltinContext) -> (any WorkflowFunction)?
 
-    /// Every built-in. `aviary.classify` asks a model endpoint today; classifying with a project model
-    /// in process comes with the neural engine, through `BuiltinContext`.
+    /// Every built-in.
     public static let all: [BuiltinFunction] = [
         BuiltinFunction(name: "aviary.blob.write", summary: "store a file, text or JSON in the blob store; returns {blob, size}") { context in
             context.blobs.map { BlobWriteFunction(blobs: $0, workingDirectory: context.workingDirectory) }
@@ -33,8 +35,8 @@ public struct BuiltinFunction: Sendable {
         BuiltinFunction(name: "aviary.blob.read", summary: "read a blob's size and image header, text or JSON by id") { context in
             context.blobs.map { BlobReadFunction(blobs: $0) }
         },
-        BuiltinFunction(name: "aviary.classify", summary: "POST an image blob to a model endpoint's /invocations; returns {label, confidence, top}") { context in
-            context.blobs.map { ClassifyFunction(blobs: $0) }
+        BuiltinFunction(name: "aviary.classify", summary: "classify an image blob with a project model or an endpoint's /invocations; returns {label, confidence, top}") { context in
+            context.blobs.map { ClassifyFunction(blobs: $0, metadata: context.metadata) }
         },
         BuiltinFunction(name: "aviary.notify", summary: "POST a JSON payload to a webhook URL; returns {statusCode}") { _ in
             NotifyFunction()

@@ -9,6 +9,15 @@ struct RankedClass: Equatable, Sendable {
     var confidence: Double
 }
 
+extension RankedClass {
+    /// Classes best first; ties keep the model's order. Without labels a class is named by its index.
+    static func ranking(_ probabilities: [Double], labels: [String]?) -> [RankedClass] {
+        probabilities.enumerated()
+            .map { RankedClass(label: labels?[$0.offset] ?? String($0.offset), index: $0.offset, confidence: $0.element) }
+            .sorted { $0.confidence != $1.confidence ? $0.confidence > $1.confidence : $0.index! < $1.index! }
+    }
+}
+
 /// Reads what a model endpoint answered. Endpoints that follow the SageMaker contract answer in a few
 /// shapes, and a workflow should not care which: a bare array of class probabilities (SageMaker's
 /// built-in image classifier), `{"probabilities": […], "labels": […]}` (labels also as `classes`),
@@ -37,9 +46,7 @@ enum EndpointPrediction {
         if let labels, labels.count != probabilities.count {
             throw Unreadable(description: "the endpoint answered \(probabilities.count) probabilities but there are \(labels.count) labels")
         }
-        return probabilities.enumerated()
-            .map { RankedClass(label: labels?[$0.offset] ?? String($0.offset), index: $0.offset, confidence: $0.element) }
-            .sorted { $0.confidence != $1.confidence ? $0.confidence > $1.confidence : $0.index! < $1.index! }
+        return RankedClass.ranking(probabilities, labels: labels)
     }
 
     private static func probabilities(in answer: JSONValue) throws(Unreadable) -> [Double] {

@@ -4,7 +4,7 @@ import ArgumentParser
 struct PipelineCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pipeline",
-        abstract: "Validate, run, resume and inspect pipelines: split, script, condition, register.",
+        abstract: "Validate, run, resume and inspect pipelines: split, train, evaluate, condition, register, script.",
         discussion: """
             A pipeline is a YAML or JSON file of typed parameters and steps. Steps run in dependency order, \
             independent ones in parallel; every step's inputs, outputs, log, duration and status are stored \

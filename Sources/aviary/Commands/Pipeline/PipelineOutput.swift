@@ -7,7 +7,7 @@ import Foundation
 enum PipelineOutput {
     /// Validates a file, failing with every problem.
     static func load(_ file: String) throws -> PipelineDefinition {
-        let result = try PipelineValidator.validate(fileAt: URL(fileURLWithPath: file))
+        let result = try PipelineValidator.validate(fileAt: URL(fileURLWithPath: file), displayName: file)
         guard let definition = result.definition else { throw PipelineError.invalidDefinition(problems: result.problems) }
         return definition
     }
@@ -24,7 +24,7 @@ enum PipelineOutput {
 
     /// A run without its definition, for lists.
     struct Summary: Encodable {
-        var id: String, pipeline: String, status: String, startedAt: Date, endedAt: Date?, message: String?
+        var id: String, pipeline: String, status: String, startedAt: Date, endedAt: Date?, duration: Double?, message: String?
         var parameters: [String: JSONValue]
 
         init(_ run: PipelineRun) {
@@ -33,6 +33,7 @@ enum PipelineOutput {
             status = run.status.rawValue
             startedAt = run.startedAt
             endedAt = run.endedAt
+            duration = run.duration
             message = run.message
             parameters = run.parameters
         }
@@ -51,7 +52,7 @@ enum PipelineOutput {
             "pipeline:   \(run.pipeline)" + (run.file.map { " (\($0))" } ?? ""),
             "status:     \(run.status.rawValue)",
             "started:    \(DisplayTime.seconds(run.startedAt))" + (run.resumes > 0 ? " (resumed \(run.resumes)×)" : ""),
-            "ended:      \(run.endedAt.map(DisplayTime.seconds) ?? "-")",
+            "ended:      \(run.endedAt.map(DisplayTime.seconds) ?? "-")" + (run.duration.map { " (\(seconds($0)))" } ?? ""),
         ]
         if !run.parameters.isEmpty {
             lines.append("parameters: " + run.parameters.keys.sorted().map { "\($0)=\(run.parameters[$0]!.stringValue ?? run.parameters[$0]!.serialized())" }.joined(separator: " "))

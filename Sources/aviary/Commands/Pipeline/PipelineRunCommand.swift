@@ -27,6 +27,7 @@ struct PipelineRunCommand: AsyncParsableCommand {
                 guard parts.count == 2 else { throw ValidationError("--param takes NAME=VALUE, not '\(parameter)'") }
                 given[String(parts[0])] = String(parts[1])
             }
+            InterruptHandler.install()
             let runner = PipelineRunner(project: project, progress: PipelineOutput.progress)
             let path = URL(fileURLWithPath: file).standardizedFileURL.path
             let started = try await runner.start(definition, file: path, parameters: given, name: name, noCache: noCache)
@@ -40,15 +41,33 @@ struct PipelineRunCommand: AsyncParsableCommand {
 struct PipelineResumeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resume", abstract: "Continue a run whose process died, from its last finished step.",
-        discussion: "Finished steps keep their results; a step that was running when the process died runs again.")
+        discussion: """
+            Finished steps keep their results; a step that was running when the process died runs again. \
+            `--all` resumes every run whose process is gone, as a worker does when it starts.
+            """)
 
     @OptionGroup var options: GlobalOptions
-    @Argument(help: "The run's id.") var run: String
+    @Argument(help: "The run's id.") var run: String?
+    @Flag(help: "Resume every run whose process is gone.") var all = false
     @Flag(help: "Print the finished run as JSON.") var json = false
+
+    func validate() throws {
+        guard (run == nil) == all else { throw ValidationError("name one run, or pass --all") }
+    }
 
     func run() async throws {
         try await CommandRunner.run(options) { project, _ in
-            let finished = try await PipelineRunner(project: project, progress: PipelineOutput.progress).resume(run)
+            InterruptHandler.install()
+            let runner = PipelineRunner(project: project, progress: PipelineOutput.progress)
+            guard let run else {
+                let finished = try await runner.resumeAbandoned()
+                if json { try JSONOutput.print(finished.map(PipelineOutput.Summary.init)); return }
+                for run in finished { print("\(run.id) \(run.status.rawValue)") }
+                if finished.isEmpty { print("no interrupted runs") }
+                if finished.contains(where: { $0.status != .succeeded }) { throw ExitCode(1) }
+                return
+            }
+            let finished = try await runner.resume(run)
             try await PipelineOutput.printRun(finished, project: project, json: json)
             if finished.status != .succeeded { throw ExitCode(1) }
         }

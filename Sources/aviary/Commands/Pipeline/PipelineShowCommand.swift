@@ -14,7 +14,7 @@ struct PipelineListCommand: AsyncParsableCommand {
             if json { try JSONOutput.print(runs.map(PipelineOutput.Summary.init)); return }
             print(TextTable(header: ["RUN", "PIPELINE", "STATUS", "STARTED", "DURATION"], rows: runs.map { run in
                 [run.id, run.pipeline, run.status.rawValue, DisplayTime.seconds(run.startedAt),
-                 run.endedAt.map { PipelineOutput.seconds($0.timeIntervalSince(run.startedAt)) } ?? "-"]
+                 run.duration.map(PipelineOutput.seconds) ?? "-"]
             }).text)
         }
     }

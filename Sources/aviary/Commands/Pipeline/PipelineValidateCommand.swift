@@ -13,7 +13,7 @@ struct PipelineValidateCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner.runWithoutProject(options) { _ in
-            let result = try PipelineValidator.validate(fileAt: URL(fileURLWithPath: file))
+            let result = try PipelineValidator.validate(fileAt: URL(fileURLWithPath: file), displayName: file)
             if json {
                 struct Report: Encodable { var file: String; var valid: Bool; var problems: [PipelineProblem] }
                 try JSONOutput.print(Report(file: file, valid: result.problems.isEmpty, problems: result.problems))
@@ -31,7 +31,7 @@ struct PipelineValidateCommand: AsyncParsableCommand {
 struct PipelineDefinitionCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "definition", abstract: "Print the normalised definition: defaults filled in, every dependency explicit.",
-        discussion: "This is what a run stores and executes. Needs no project.")
+        discussion: "With --json, in the file format itself: validating that output gives the same pipeline. Needs no project.")
 
     @OptionGroup var options: GlobalOptions
     @Argument(help: "The pipeline (YAML or JSON).") var file: String
@@ -40,7 +40,7 @@ struct PipelineDefinitionCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.runWithoutProject(options) { _ in
             let definition = try PipelineOutput.load(file)
-            if json { try JSONOutput.print(definition); return }
+            if json { print(definition.normalized.indented()); return }
             print("pipeline \(definition.name)" + (definition.description.map { ": \($0)" } ?? ""))
             for parameter in definition.parameters {
                 print("  param \(parameter.name): \(parameter.type.rawValue)" + (parameter.default.map { " = \($0.serialized())" } ?? " (required)"))

@@ -1,0 +1,84 @@
+import CDNNL
+
+extension DNNLKernels {
+    private func poolingForwardPrimitive(_ algorithm: dnnl_alg_kind_t, input: [Int], geometry g: Conv2DGeometry, engine: dnnl_engine_t) throws -> DNNLPrimitive {
+        let key = "pooling forward \(algorithm.rawValue) \(input) \(g)"
+        return try cached(key, engine: engine) { engine in
+            var src = try dnnlDesc(input, dnnl_nchw, op: key)
+            var dst = try dnnlDesc([input[0], input[1], g.outputH, g.outputW], dnnl_nchw, op: key)
+            var desc = dnnl_pooling_v2_desc_t()
+            let (strides, kernel, dilation, padL, padR) = DNNLKernels.poolingWindow(g)
+            try dnnlCheck(dnnl_pooling_v2_forward_desc_init(&desc, dnnl_forward_training, algorithm, &src, &dst, strides, kernel, dilation, padL, padR), key, "dnnl_pooling_v2_forward_desc_init")
+            return try dnnlPrimitive(&desc, op: key, engine: engine)
+        }
+    }
+
+    private static func poolingWindow(_ g: Conv2DGeometry) -> ([Int64], [Int64], [Int64], [Int64], [Int64]) {
+        ([Int64(g.strideH), Int64(g.strideW)], [Int64(g.kernelH), Int64(g.kernelW)], [Int64(g.dilationH - 1), Int64(g.dilationW - 1)],
+         [Int64(g.padTop), Int64(g.padLeft)], [Int64(g.padBottom), Int64(g.padRight)])
+    }
+
+    private func poolingBackward(_ algorithm: dnnl_alg_kind_t, gradOutput: Tensor, workspace: [UInt8]?, inputShape: [Int], geometry g: Conv2DGeometry) throws -> Tensor? {
+        var dx = [Float](repeating: 0, count: inputShape.reduce(1, *))
+        var ws = workspace ?? []
+        let key = "pooling backward \(algorithm.rawValue) \(inputShape) \(g)"
+        let ran = try runPlain(key, make: { engine in
+            let hint = try poolingForwardPrimitive(algorithm, input: inputShape, geometry: g, engine: engine)
+            var diffSrc = try dnnlDesc(inputShape, dnnl_nchw, op: key), diffDst = try dnnlDesc(gradOutput.shape, dnnl_nchw, op: key)
+            var desc = dnnl_pooling_v2_desc_t()
+            let (strides, kernel, dilation, padL, padR) = DNNLKernels.poolingWindow(g)
+            try dnnlCheck(dnnl_pooling_v2_backward_desc_init(&desc, algorithm, &diffSrc, &diffDst, strides, kernel, dilation, padL, padR), key, "dnnl_pooling_v2_backward_desc_init")
+            return try dnnlPrimitive(&desc, op: key, engine: engine, hint: hint.descriptor)
+        }) { primitive, exec in
+            try exec.plain(DNNLArgument.diffDst, try dnnlDesc(gradOutput.shape, dnnl_nchw, op: key), exec.readOnly(gradOutput.scalars), engine: engine!)
+            try exec.plain(DNNLArgument.diffSrc, try dnnlDesc(inputShape, dnnl_nchw, op: key), &dx, engine: engine!)
+            if workspace != nil { try exec.plain(DNNLArgument.workspace, primitive.desc(dnnl_query_workspace_md), &ws, engine: engine!) }
+        }
+        return ran ? Tensor(uncheckedShape: inputShape, scalars: dx) : nil
+    }
+
+    public func maxPoolForward(input: Tensor, geometry g: Conv2DGeometry) throws -> (output: Tensor, indices: PoolingIndices) {
+        var out = uninitializedScalars(input.shape[0] * input.shape[1] * g.outputH * g.outputW)
+        var workspace: [UInt8] = []
+        let ran = try runPlain("pooling forward \(dnnl_pooling_max.rawValue) \(input.shape) \(g)", make: { engine in
+            try poolingForwardPrimitive(dnnl_pooling_max, input: input.shape, geometry: g, engine: engine)
+        }) { primitive, exec in
+            var wsDesc = primitive.desc(dnnl_query_workspace_md)
+            workspace = [UInt8](repeating: 0, count: dnnl_memory_desc_get_size(&wsDesc))
+            try exec.plain(DNNLArgument.src, try dnnlDesc(input.shape, dnnl_nchw, op: "maxpool"), exec.readOnly(input.scalars), engine: engine!)
+            try exec.plain(DNNLArgument.dst, try dnnlDesc([input.shape[0], input.shape[1], g.outputH, g.outputW], dnnl_nchw, op: "maxpool"), &out, engine: engine!)
+            try exec.plain(DNNLArgument.workspace, wsDesc, &workspace, engine: engine!)
+        }
+        guard ran else { return try reference.maxPoolForward(input: input, geometry: g) }
+        return (Tensor(uncheckedShape: [input.shape[0], input.shape[1], g.outputH, g.outputW], scalars: out), PoolingIndices(workspace: workspace))
+    }
+
+    public func maxPoolBackward(gradOutput: Tensor, indices: PoolingIndices, inputShape: [Int], geometry: Conv2DGeometry) throws -> Tensor {
+        guard let workspace = indices.workspace,
+              let grad = try poolingBackward(dnnl_pooling_max, gradOutput: gradOutput, workspace: workspace, inputShape: inputShape, geometry: geometry)
+        else { return try reference.maxPoolBackward(gradOutput: gradOutput, indices: indices, inputShape: inputShape, geometry: geometry) }
+        return grad
+    }
+
+    private static func averaging(_ countIncludePad: Bool) -> dnnl_alg_kind_t {
+        countIncludePad ? dnnl_pooling_avg_include_padding : dnnl_pooling_avg_exclude_padding
+    }
+
+    public func avgPoolForward(input: Tensor, geometry g: Conv2DGeometry, countIncludePad: Bool) throws -> Tensor {
+        let algorithm = DNNLKernels.averaging(countIncludePad)
+        let outShape = [input.shape[0], input.shape[1], g.outputH, g.outputW]
+        var out = uninitializedScalars(outShape.reduce(1, *))
+        let ran = try runPlain("pooling forward \(algorithm.rawValue) \(input.shape) \(g)", make: { engine in
+            try poolingForwardPrimitive(algorithm, input: input.shape, geometry: g, engine: engine)
+        }) { _, exec in
+            try exec.plain(DNNLArgument.src, try dnnlDesc(input.shape, dnnl_nchw, op: "avgpool"), exec.readOnly(input.scalars), engine: engine!)
+            try exec.plain(DNNLArgument.dst, try dnnlDesc(outShape, dnnl_nchw, op: "avgpool"), &out, engine: engine!)
+        }
+        return ran ? Tensor(uncheckedShape: outShape, scalars: out) : try reference.avgPoolForward(input: input, geometry: g, countIncludePad: countIncludePad)
+    }
+
+    public func avgPoolBackward(gradOutput: Tensor, inputShape: [Int], geometry: Conv2DGeometry, countIncludePad: Bool) throws -> Tensor {
+        try poolingBackward(DNNLKernels.averaging(countIncludePad), gradOutput: gradOutput, workspace: nil, inputShape: inputShape, geometry: geometry)
+            ?? reference.avgPoolBackward(gradOutput: gradOutput, inputShape: inputShape, geometry: geometry, countIncludePad: countIncludePad)
+    }
+}
