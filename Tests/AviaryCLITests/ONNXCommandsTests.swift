@@ -57,3 +57,32 @@ import Testing
         #expect(broken.standardError == "error: \(empty.path): invalid ONNX model: the model has no graph (an empty or truncated file parses as an empty ModelProto)\n")
     }
 }
+
+extension ONNXCommandsTests {
+    static let fixtures = tiny.deletingLastPathComponent()
+
+    /// The reference model on ONNX Runtime's input; the written .npy holds ONNX Runtime's output
+    /// within 1e-5 (compared as raw float32 after the 128-byte .npy header both writers produce).
+    @Test func runWritesOneArrayPerOutput() async throws {
+        let directory = TemporaryDirectory()
+        let model = Self.fixtures.appendingPathComponent("export_reference.onnx").path
+        let input = Self.fixtures.appendingPathComponent("export_reference_x.npy").path
+        let result = try await AviaryProcess.run(["onnx", "run", model, "x=\(input)", "--out", "out"], in: directory.url)
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput == "y  float32 [2, 3]  \(directory.file("out/y.npy").path)\n")
+        let written = try Data(contentsOf: directory.file("out/y.npy"))
+        let expected = try Data(contentsOf: Self.fixtures.appendingPathComponent("export_reference_y.npy"))
+        #expect(written.prefix(128) == expected.prefix(128))
+        let floats = { (data: Data) in data.dropFirst(128).withUnsafeBytes { Array($0.bindMemory(to: Float.self)) } }
+        for (a, b) in zip(floats(written), floats(expected)) { #expect(abs(a - b) <= 1e-5 + 1e-4 * abs(b)) }
+    }
+
+    @Test func runExplainsWhatDoesNotFit() async throws {
+        let directory = TemporaryDirectory()
+        let model = Self.fixtures.appendingPathComponent("export_reference.onnx").path
+        let wrong = Self.fixtures.appendingPathComponent("tensors/float32.npy").path
+        let result = try await AviaryProcess.run(["onnx", "run", model, wrong, "--out", "out"], in: directory.url)
+        #expect(result.status == 65)
+        #expect(result.standardError == "error: \(wrong): input 'x' has shape [N, 1, 4, 4], but the array has shape [2, 3]\n")
+    }
+}

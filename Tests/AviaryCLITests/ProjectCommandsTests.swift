@@ -114,8 +114,7 @@ import Testing
               webhook                 Add, list and remove webhooks; list dead letters.
               rule                    Run a command when an event happens: when a version
                                       of group G is approved, run this.
-              onnx                    Inspect ONNX models: opsets, inputs and outputs,
-                                      operators, parameters.
+              onnx                    Inspect ONNX models and run them on NumPy arrays.
 
               See 'aviary help <subcommand>' for detailed help.
 

@@ -8,8 +8,13 @@ public struct NodeAttributes: Sendable {
     private let byName: [String: Onnx_AttributeProto]
 
     public init(_ node: Onnx_NodeProto, index: Int, opset: Int64) {
+        self.init(node, label: node.label(index: index), opset: opset)
+    }
+
+    /// The same node with rewritten attributes, keeping the original's name in errors.
+    init(_ node: Onnx_NodeProto, label: String, opset: Int64) {
         self.node = node
-        self.label = node.label(index: index)
+        self.label = label
         self.opset = opset
         var byName: [String: Onnx_AttributeProto] = [:]
         for attribute in node.attribute { byName[attribute.name] = attribute }

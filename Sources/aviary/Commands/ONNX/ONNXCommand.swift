@@ -2,12 +2,31 @@ import ArgumentParser
 import AviaryONNX
 import Foundation
 
-/// `aviary onnx`: look at ONNX models without a project; running them comes with the engine.
+/// `aviary onnx`: look at and run ONNX models, without a project.
 struct ONNXCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "onnx",
-        abstract: "Inspect ONNX models: opsets, inputs and outputs, operators, parameters.",
-        subcommands: [Inspect.self])
+        abstract: "Inspect ONNX models and run them on NumPy arrays.",
+        subcommands: [Inspect.self, Run.self])
+
+    /// Prints a reader's error and exits with sysexits.h's status, as the other commands do: 66 for
+    /// a missing file, 74 for an unreadable one, 65 for anything wrong with the input itself.
+    static func guarded<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            switch error {
+            case ONNXError.fileNotFound, NumPyError.fileNotFound: throw ExitCode(66)
+            case ONNXError.unreadable, ONNXError.unwritable, NumPyError.unreadable, NumPyError.unwritable: throw ExitCode(74)
+            default: throw ExitCode(65)
+            }
+        }
+    }
+
+    static func loadModel(_ file: String) throws -> Onnx_ModelProto {
+        try guarded { try ONNXModelFile.load(URL(fileURLWithPath: file)) }
+    }
 
     struct Inspect: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -17,17 +36,7 @@ struct ONNXCommand: AsyncParsableCommand {
         @Flag(help: "Print the summary as JSON.") var json = false
 
         func run() async throws {
-            let url = URL(fileURLWithPath: file)
-            let model: Onnx_ModelProto
-            do {
-                model = try ONNXModelFile.load(url)
-            } catch {
-                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-                // sysexits.h, as the other commands: 66 when the file is missing, 65 when it is not a model.
-                if case .fileNotFound = error { throw ExitCode(66) }
-                if case .unreadable = error { throw ExitCode(74) }
-                throw ExitCode(65)
-            }
+            let model = try ONNXCommand.loadModel(file)
             let summary = ONNXModelSummary(model)
             if json { try JSONOutput.print(summary); return }
             print(Self.text(summary, file: file), terminator: "")

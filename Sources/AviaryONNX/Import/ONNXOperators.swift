@@ -1,0 +1,120 @@
+import AviaryTensor
+
+/// The operators the importer runs, each checking its attributes and refusing what it does not
+/// implement (by node, operator, opset and attribute) rather than computing something else.
+enum ONNXOperators {
+    static let supported = Set<String>([
+        "Identity", "Dropout", "Constant", "Relu", "Sigmoid", "Clip", "HardSigmoid", "HardSwish", "Add", "Sub", "Mul", "Div",
+        "Conv", "MaxPool", "AveragePool", "GlobalAveragePool", "BatchNormalization", "Flatten", "Reshape", "Gemm", "MatMul",
+        "Concat", "Softmax", "ReduceMean",
+    ]).union(ShapeFolding.operators)
+
+    static func apply(_ node: NodeAttributes, _ inputs: [ImportedValue?]) throws -> [ImportedValue] {
+        func input(_ index: Int) throws(ONNXImportError) -> ImportedValue {
+            guard index < inputs.count, let value = inputs[index] else {
+                throw node.unsupported("input \(index)", "is missing")
+            }
+            return value
+        }
+        func x(_ index: Int = 0) throws -> Variable { try input(index).variable(node, input: node.node.input[index]) }
+        func one(_ variable: Variable) -> [ImportedValue] { [.variable(variable)] }
+        switch node.node.opType {
+        case "Identity":
+            try node.rejectUnknown(except: [])
+            return [try input(0)]
+        case "Dropout":
+            // Inference: identity, and a mask that keeps everything. Training mode is refused.
+            try node.rejectUnknown(except: ["ratio", "seed"])
+            if inputs.count > 2, let training = inputs[2], try training.currentValue(node, input: "training_mode").floats().first != 0 {
+                throw node.unsupported("training_mode", "= true")
+            }
+            let data = try input(0)
+            let mask = try HostArray(shape: data.shape, values: [Bool](repeating: true, count: data.shape.reduce(1, *)))
+            return [data, .constant(mask)]
+        case "Relu":
+            return one(try x().relu())
+        case "Sigmoid":
+            return one(try x().sigmoid())
+        case "HardSwish":
+            return one(try x().hardSwish())
+        case "HardSigmoid":
+            try node.rejectUnknown(except: ["alpha", "beta"])
+            let alpha = try node.float("alpha") ?? 0.2, beta = try node.float("beta") ?? 0.5
+            let shifted = try x().scaled(by: alpha) + Variable(Tensor(scalar: beta))
+            return one(shifted.clip(min: 0, max: 1))
+        case "Clip":
+            return one(try clip(node, inputs, x()))
+        case "Add", "Sub", "Mul", "Div":
+            return [try ElementwiseImport.binary(node, input(0), input(1))]
+        case "Conv", "MaxPool", "AveragePool":
+            return one(try WindowImport.apply(node, x(), weight: node.node.opType == "Conv" ? try x(1) : nil,
+                                              bias: inputs.count > 2 && inputs[2] != nil ? try x(2) : nil))
+        case "GlobalAveragePool":
+            return one(try x().globalAvgPool2d())
+        case "BatchNormalization":
+            return one(try batchNorm(node, inputs, x()))
+        case "Flatten", "Reshape":
+            return one(try ShapeImport.apply(node, x(), inputs))
+        case "ReduceMean":
+            return one(try ReduceMeanImport.apply(node, x(), inputs))
+        case "Gemm", "MatMul":
+            return one(try ElementwiseImport.gemm(node, inputs))
+        case "Cast" where inputs.first??.isVariable == true:
+            // Float activations stay Float32; casting them elsewhere is refused.
+            guard try node.int("to") == 1 else { throw node.unsupported("to", "≠ FLOAT on computed data") }
+            return [try input(0)]
+        case let op where ShapeFolding.operators.contains(op):
+            return [.constant(try ShapeFolding.apply(node, inputs))]
+        case "Concat" where inputs.allSatisfy({ $0?.isVariable == false }):
+            return [.constant(try ConcatFolding.apply(node, inputs))]
+        case "Concat":
+            try node.rejectUnknown(except: ["axis"])
+            let parts = try inputs.indices.map { index throws in try x(index) }
+            let rank = parts.first?.shape.count ?? 0
+            let axis = try node.required("axis", node.int)
+            return one(try Variable.concat(parts, axis: Int(axis) < 0 ? Int(axis) + rank : Int(axis)))
+        case "Softmax":
+            try node.rejectUnknown(except: ["axis"])
+            let input = try x()
+            let rank = input.shape.count
+            let axis = Int(try node.int("axis") ?? (node.opset >= 13 ? -1 : 1))
+            let resolved = axis < 0 ? axis + rank : axis
+            // Before opset 13 Softmax flattened everything from `axis` on; the same only on the last axis.
+            guard node.opset >= 13 || resolved == rank - 1 else { throw node.unsupported("axis", "= \(axis) before opset 13 (only the last axis)") }
+            return one(try input.softmax(axis: resolved))
+        default:
+            throw ONNXImportError.unsupportedOperator(node: node.label, op: node.node.opType, domain: node.node.domain, opset: node.opset)
+        }
+    }
+
+    /// Bounds are attributes before opset 11 and optional constant inputs from then on.
+    static func clip(_ node: NodeAttributes, _ inputs: [ImportedValue?], _ x: Variable) throws -> Variable {
+        var low = -Float.infinity, high = Float.infinity
+        if node.opset < 11 {
+            try node.rejectUnknown(except: ["min", "max"])
+            low = try node.float("min") ?? low
+            high = try node.float("max") ?? high
+        } else {
+            try node.rejectUnknown(except: [])
+            if inputs.count > 1, let bound = inputs[1] { low = try bound.currentValue(node, input: "min").floats().first ?? low }
+            if inputs.count > 2, let bound = inputs[2] { high = try bound.currentValue(node, input: "max").floats().first ?? high }
+        }
+        return x.clip(min: low, max: high)
+    }
+
+    /// Inference mode with constant statistics; training mode and the extra outputs are refused.
+    static func batchNorm(_ node: NodeAttributes, _ inputs: [ImportedValue?], _ x: Variable) throws -> Variable {
+        try node.rejectUnknown(except: ["epsilon", "momentum", "spatial", "training_mode"])
+        if try node.int("training_mode") == 1 { throw node.unsupported("training_mode", "= 1") }
+        if try node.int("spatial") == 0 { throw node.unsupported("spatial", "= 0") }
+        guard node.node.output.dropFirst().allSatisfy(\.isEmpty) else { throw node.unsupported("outputs", "beyond Y (inference only)") }
+        guard inputs.count == 5, let scale = inputs[1], let bias = inputs[2], let mean = inputs[3], let variance = inputs[4] else {
+            throw node.unsupported("inputs", "(X, scale, B, mean, var are all required)")
+        }
+        var runningMean = try Tensor(shape: mean.shape, scalars: mean.currentValue(node, input: "mean").floats())
+        var runningVar = try Tensor(shape: variance.shape, scalars: variance.currentValue(node, input: "var").floats())
+        return try x.batchNorm(gamma: scale.variable(node, input: "scale"), beta: bias.variable(node, input: "B"),
+                               runningMean: &runningMean, runningVar: &runningVar, training: false,
+                               epsilon: try node.float("epsilon") ?? 1e-5)
+    }
+}

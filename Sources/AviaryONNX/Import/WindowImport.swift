@@ -1,0 +1,66 @@
+import AviaryTensor
+
+/// Conv, MaxPool and AveragePool over 2-D images ([N, C, H, W]) and 1-D signals ([N, C, L]).
+enum WindowImport {
+    /// A 1-D node's window attributes as the 2-D ones of a height-1 image.
+    static func oneDimensional(_ node: NodeAttributes) throws -> NodeAttributes {
+        var copy = node.node
+        for index in copy.attribute.indices {
+            let name = copy.attribute[index].name
+            let ints = copy.attribute[index].ints
+            switch name {
+            case "kernel_shape", "dilations", "strides": copy.attribute[index].ints = [1] + ints
+            case "pads" where ints.count == 2: copy.attribute[index].ints = [0, ints[0], 0, ints[1]]
+            default: break
+            }
+        }
+        return NodeAttributes(copy, label: node.label, opset: node.opset)
+    }
+
+    static func apply(_ node: NodeAttributes, _ x: Variable, weight: Variable?, bias: Variable?) throws -> Variable {
+        let op = node.node.opType
+        var known: Set<String> = ["auto_pad", "kernel_shape", "pads", "strides", "dilations"]
+        if op == "Conv" { known.insert("group") }
+        if op == "MaxPool" { known.formUnion(["ceil_mode", "storage_order"]) }
+        if op == "AveragePool" { known.formUnion(["ceil_mode", "count_include_pad"]) }
+        try node.rejectUnknown(except: known)
+        // 1-D windows ([N, C, L]) run as 2-D ones over [N, C, 1, L].
+        if x.shape.count == 3 {
+            let image = try apply(oneDimensional(node), x.reshaped(to: [x.shape[0], x.shape[1], 1, x.shape[2]]),
+                                  weight: try weight.map { try $0.reshaped(to: [$0.shape[0], $0.shape[1], 1, $0.shape[2]]) }, bias: bias)
+            return try image.reshaped(to: [image.shape[0], image.shape[1], image.shape[3]])
+        }
+        guard x.shape.count == 4 else { throw node.unsupported("input", "of rank \(x.shape.count) (1-D and 2-D windows only)") }
+        if try node.int("ceil_mode") == 1 { throw node.unsupported("ceil_mode", "= 1") }
+        if try node.int("storage_order") == 1 { throw node.unsupported("storage_order", "= 1") }
+        guard node.node.output.dropFirst().allSatisfy(\.isEmpty) else { throw node.unsupported("output Indices", "(not implemented)") }
+        let kernel = try node.ints("kernel_shape") ?? weight.map { $0.shape.suffix(2).map(Int64.init) } ?? []
+        guard kernel.count == 2 else { throw node.unsupported("kernel_shape", "= \(kernel) (2-D only)") }
+        let strides = try node.ints("strides") ?? [1, 1]
+        let dilations = try node.ints("dilations") ?? [1, 1]
+        guard strides.count == 2, dilations.count == 2 else { throw node.unsupported("strides", "/dilations not 2-D") }
+        if op != "Conv" && dilations != [1, 1] { throw node.unsupported("dilations", "= \(dilations)") }
+        let padding: Conv2DPadding
+        switch try node.string("auto_pad") ?? "NOTSET" {
+        case "NOTSET":
+            let pads = try node.ints("pads") ?? [0, 0, 0, 0]
+            guard pads.count == 4 else { throw node.unsupported("pads", "= \(pads)") }
+            padding = .explicit(top: Int(pads[0]), left: Int(pads[1]), bottom: Int(pads[2]), right: Int(pads[3]))
+        case "VALID": padding = .explicit(top: 0, left: 0, bottom: 0, right: 0)
+        case "SAME_UPPER": padding = .same
+        case let other: throw node.unsupported("auto_pad", "= \(other)")
+        }
+        let options = Conv2DOptions(strideH: Int(strides[0]), strideW: Int(strides[1]), padding: padding,
+                                    dilationH: Int(dilations[0]), dilationW: Int(dilations[1]), groups: Int(try node.int("group") ?? 1))
+        let window = (Int(kernel[0]), Int(kernel[1]))
+        switch op {
+        case "Conv":
+            guard let weight else { throw node.unsupported("W", "is missing") }
+            return try x.conv2d(weight: weight, bias: bias, options: options)
+        case "MaxPool":
+            return try x.maxPool2d(kernel: window, options: options)
+        default:
+            return try x.avgPool2d(kernel: window, options: options, countIncludePad: try node.int("count_include_pad") == 1)
+        }
+    }
+}
