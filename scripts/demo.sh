@@ -35,6 +35,22 @@ head -n 1 "$work/export/fashion.validation.manifest"
   --prefix-map "s3://birds-bucket/fashion=$work/export" 2>/dev/null
 "$aviary" data ls
 
+step "Train, evaluate and register with the seeds' pipeline on Aviary's engine (split → train → evaluate → condition → register)"
+"$aviary" pipeline run "$here/examples/seeds-pipeline/pipeline-engine.yaml" --name demo-engine --param epochs=1
+
+step "Run it again unchanged: every step is a cache hit"
+"$aviary" pipeline run "$here/examples/seeds-pipeline/pipeline-engine.yaml" --name demo-engine-again --param epochs=1 \
+  | grep -E '^(STEP|split|train|evaluate|check|register) '
+
+step "Approve the registered version, then ask it about test images it has never seen"
+"$aviary" model approve fashion-engine/1 --reason "passed the pipeline's accuracy gate in make demo"
+"$aviary" data export fashion.test --format folder --to "$work/test-images" >/dev/null
+samples=()
+for class in Sneaker Trouser Bag; do samples+=("$(find "$work/test-images" -path "*/$class/*" -name '*.png' | sort | head -n 1)"); done
+"$aviary" predict fashion-engine/1 "${samples[@]}"
+"$aviary" evaluate fashion.test --model fashion-engine/1 --out "$work/report" | head -n 6
+echo "report: $work/report/{report.json,confusion-matrix.svg,reliability.svg,misclassified.png}"
+
 step "Store a few other files as plain blobs and read them back byte for byte"
 while IFS= read -r -d '' photo; do
   id="$("$aviary" blob put "$photo")"

@@ -124,7 +124,7 @@ import Testing
         #expect(try await AviaryProcess.run(["function", "add", "hello", "--python", file.path], in: directory.url).status == 0)
         let listed = try await AviaryProcess.run(["function", "ls", "--json"], in: directory.url)
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(listed.standardOutput.utf8)) as? [[String: String]])
-        #expect(rows.map { "\($0["name"]!) \($0["kind"]!)" } == ["aviary.blob.write builtin", "aviary.blob.read builtin", "aviary.classify builtin", "aviary.notify builtin", "hello python"])
+        #expect(rows.map { "\($0["name"]!) \($0["kind"]!)" } == ["aviary.blob.write builtin", "aviary.blob.read builtin", "aviary.classify builtin", "aviary.pipeline.start builtin", "aviary.notify builtin", "hello python"])
         let task = try directory.write("t.json", Data(#"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "hello", "End": true}}}"#.utf8))
         #expect(try await AviaryProcess.run(["workflow", "run", task.path, "--input", #"{"name": "seed"}"#, "--json"], in: directory.url).standardOutput
             == #"{"status":"SUCCEEDED","output":{"hello":"seed"}}"# + "\n")

@@ -13,6 +13,7 @@ public enum BuiltinErrorName {
     public static let endpointFailed = "Aviary.EndpointFailed"
     public static let invalidPrediction = "Aviary.InvalidPrediction"
     public static let modelNotFound = "Aviary.ModelNotFound"
+    public static let pipelineFailed = "Aviary.PipelineFailed"
 }
 
 /// `aviary.blob.write`: how an image enters a workflow by reference. The event is one of

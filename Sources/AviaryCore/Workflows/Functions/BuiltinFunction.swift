@@ -8,13 +8,16 @@ public struct BuiltinContext: Sendable {
     public var blobs: (any BlobStore)?
     /// The project's metadata, where registered model versions are found.
     public var metadata: (any MetadataStore)?
+    /// The project itself, for built-ins that run its pipelines.
+    public var project: Project?
     /// Where relative paths in events are resolved.
     public var workingDirectory: URL
 
-    public init(blobs: (any BlobStore)?, metadata: (any MetadataStore)? = nil,
+    public init(blobs: (any BlobStore)?, metadata: (any MetadataStore)? = nil, project: Project? = nil,
                 workingDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) {
         self.blobs = blobs
         self.metadata = metadata
+        self.project = project
         self.workingDirectory = workingDirectory
     }
 }
@@ -37,6 +40,9 @@ public struct BuiltinFunction: Sendable {
         },
         BuiltinFunction(name: "aviary.classify", summary: "classify an image blob with a project model or an endpoint's /invocations; returns {label, confidence, top}") { context in
             context.blobs.map { ClassifyFunction(blobs: $0, metadata: context.metadata) }
+        },
+        BuiltinFunction(name: "aviary.pipeline.start", summary: "run a pipeline file to its end; returns {run, status, outputs}") { context in
+            context.project.map { PipelineStartFunction(project: $0, workingDirectory: context.workingDirectory) }
         },
         BuiltinFunction(name: "aviary.notify", summary: "POST a JSON payload to a webhook URL; returns {statusCode}") { _ in
             NotifyFunction()

@@ -10,7 +10,7 @@ public enum ProjectFunctions {
     ///     `AVIARY_PROJECT`) so a function can read a blob with `$AVIARY_EXECUTABLE blob get ID`.
     public static func registry(project: Project?, executable: String? = nil) async throws -> FunctionRegistry {
         let registry = FunctionRegistry()
-        let context = BuiltinContext(blobs: project?.blobs, metadata: project?.metadata)
+        let context = BuiltinContext(blobs: project?.blobs, metadata: project?.metadata, project: project)
         for builtin in BuiltinFunction.all {
             if let function = builtin.make(context) { registry.register(builtin.name, function) }
         }
