@@ -155,9 +155,12 @@ import Testing
         #expect(lowered.message == nil)
     }
 
-    @Test func transformStepsFailWithATypedUnsupportedError() async throws {
+    @Test func aKindWithoutAnExecutorFailsWithATypedUnsupportedError() async throws {
         let fixture = try PipelineFixture()
-        let run = try await fixture.run("steps:\n  predict: {kind: transform, dataset: x}\n", id: "engine")
+        let (definition, file) = try fixture.definition("steps:\n  predict: {kind: transform, model: m, dataset: x}\n")
+        var runner = fixture.runner()
+        runner.executors[.transform] = UnsupportedStep()
+        let run = try await runner.run(try await runner.start(definition, file: file.path, parameters: [:], name: "engine"))
         #expect(run.status == .failed)
         let step = try #require(try await fixture.steps(run)["predict"])
         #expect(step.errorClass == .unsupported)

@@ -6,8 +6,8 @@ import AviaryVision
 import Foundation
 import Testing
 
-/// The train and evaluate steps drive the engine on real Fashion-MNIST images: split → train → evaluate
-/// → condition → register, then the same pipeline again, all from the cache.
+/// The train, evaluate and transform steps drive the engine on real Fashion-MNIST images: split → train
+/// → evaluate and transform → condition → register, then the same pipeline again, all from the cache.
 @Suite(.serialized) struct TrainStepTests {
     /// Trousers and bags, `perClass` of each, imported as the dataset `clothes`.
     static func clothes(_ fixture: PipelineFixture, perClass: Int = 24) async throws {
@@ -43,6 +43,7 @@ import Testing
             learning_rate: 0.003
             seed: 3
           evaluate: {kind: evaluate, model: "${steps.train.outputs.model}", dataset: "${steps.split.outputs.test}", top_k: 1}
+          predict: {kind: transform, model: "${steps.train.outputs.model}", dataset: "${steps.split.outputs.test}"}
           check: {kind: condition, if: "steps.evaluate.outputs.accuracy >= params.threshold", then: [register]}
           register: {kind: register, group: clothes, model: "${steps.train.outputs.model}", metrics: "${steps.evaluate.outputs}",
                      dataset: "${steps.split.outputs.train}"}
@@ -74,6 +75,20 @@ import Testing
         let report = try JSONDecoder().decode(ClassificationReport.self, from: Data(contentsOf: reportFolder.file("report.json")))
         #expect(report.accuracy == tested)
         #expect(report.classes == ["Bag", "Trouser"])
+
+        // The transform step's predictions are a file `aviary evaluate --predictions` reads, and score the same.
+        let predict = try #require(steps["predict"])
+        #expect(predict.outputs["images"] == .int(12))
+        #expect(predict.outputs["left_out"] == .int(0))
+        let predictions = try fixture.directory.write("predictions.jsonl", try fixture.project.blobs.data(
+            try BlobID(parsing: try #require(predict.outputs["predictions"]?.stringValue))))
+        let read = try PredictionsFile.read(predictions)
+        #expect(read.classes == ["Bag", "Trouser"])
+        #expect(read.probabilities.count == 12)
+        let test = try await DatasetCatalog(project: fixture.project).resolve(try #require(steps["split"]?.outputs["test"]?.stringValue))
+        let rescored = try ModelEvaluation(manifest: try DatasetCatalog(project: fixture.project).manifest(of: test),
+                                           classes: read.classes, probabilities: read.probabilities)
+        #expect(abs(rescored.report.accuracy - tested) < 1e-9)
 
         let version = try await ModelRegistry(metadata: fixture.project.metadata).version("clothes", 1)
         #expect(version.artifact?.description == train.outputs["model"]?.stringValue)

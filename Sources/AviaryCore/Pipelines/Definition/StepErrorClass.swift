@@ -8,7 +8,7 @@ public enum StepErrorClass: String, Codable, Sendable, Hashable, CaseIterable {
     case io
     /// The step's inputs are wrong: a missing output, a bad reference, a value of the wrong type.
     case input
-    /// The step kind cannot run yet (`evaluate` and `transform` until they are wired to the engine).
+    /// The runner has no executor for the step's kind.
     case unsupported
     /// A `fail` step, on purpose.
     case failed

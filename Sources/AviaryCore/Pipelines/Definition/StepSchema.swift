@@ -80,7 +80,8 @@ enum StepSchema {
                     "dataset": Field(type: .string, required: true, help: "the dataset version to score it on"),
                     "top_k": Field(type: .int, help: "the k of the top-k accuracy output (default 5)")]
         case .transform:
-            return ["model": Field(type: .string, help: "the model"), "dataset": Field(type: .string, help: "the dataset version")]
+            return ["model": Field(type: .string, required: true, help: "the model: an artifact blob id such as ${steps.train.outputs.model}, or GROUP/VERSION"),
+                    "dataset": Field(type: .string, required: true, help: "the dataset version whose images it predicts")]
         }
     }
 }

@@ -25,7 +25,7 @@ public struct PipelineRunner: Sendable {
 
     public static let standardExecutors: [PipelineStepKind: any StepExecutor] = [
         .split: SplitStep(), .script: ScriptStep(), .condition: ConditionStep(), .register: RegisterStep(), .fail: FailStep(),
-        .train: TrainStep(), .evaluate: EvaluateStep(), .transform: UnsupportedStep(),
+        .train: TrainStep(), .evaluate: EvaluateStep(), .transform: BatchTransformStep(),
     ]
 
     var store: PipelineStore { PipelineStore(metadata: project.metadata) }

@@ -10,10 +10,10 @@ public struct StepFailure: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { "\(errorClass.rawValue): \(message)" }
 
-    /// `evaluate` and `transform` until they are wired to the engine: a typed failure that names the
-    /// step and the way out.
+    /// A kind the runner has no executor for (a runner built without the engine, say): a typed failure
+    /// that names the step and the way out.
     public static func unsupported(step: String, kind: PipelineStepKind) -> StepFailure {
-        StepFailure(.unsupported, "step '\(step)' is a \(kind.rawValue) step, which cannot run yet: pipelines are not wired to the engine's \(kind.rawValue) yet. "
+        StepFailure(.unsupported, "step '\(step)' is a \(kind.rawValue) step, which cannot run yet: this runner has no \(kind.rawValue) executor. "
             + "Use a script step for now (kind: script, command: [python3, \(kind.rawValue).py]); it gets its data as channels and "
             + "reports metrics through metrics.json")
     }

@@ -53,7 +53,7 @@ public struct FailStep: StepExecutor {
     }
 }
 
-/// `evaluate` and `transform` until they are wired to the engine: a typed failure saying to use a script.
+/// Stands in for a kind the runner has no executor for: a typed failure saying to use a script.
 public struct UnsupportedStep: StepExecutor {
     public init() {}
 
