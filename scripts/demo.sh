@@ -46,10 +46,20 @@ step "Approve the registered version, then ask it about test images it has never
 "$aviary" model approve fashion-engine/1 --reason "passed the pipeline's accuracy gate in make demo"
 "$aviary" data export fashion.test --format folder --to "$work/test-images" >/dev/null
 samples=()
-for class in Sneaker Trouser Bag; do samples+=("$(find "$work/test-images" -path "*/$class/*" -name '*.png' | sort | head -n 1)"); done
+for class in Sneaker Trouser Bag Sandal; do
+  folder="$(find "$work/test-images" -type d -name "$class" -print -quit)"
+  files=("$folder"/*.png)
+  samples+=("${files[0]}")
+done
 "$aviary" predict fashion-engine/1 "${samples[@]}"
-"$aviary" evaluate fashion.test --model fashion-engine/1 --out "$work/report" | head -n 6
+"$aviary" evaluate fashion.test --model fashion-engine/1 --out "$work/report" > "$work/evaluation.txt"
+head -n 6 "$work/evaluation.txt"
 echo "report: $work/report/{report.json,confusion-matrix.svg,reliability.svg,misclassified.png}"
+
+step "The seeds' workflow with that model: serialize → aviary.classify → keep confident results, a Map over the images"
+list=$(for f in "${samples[@]}"; do printf '"%s",' "$f"; done)
+"$aviary" workflow run "$here/examples/seeds-workflow/definition-model.json" \
+  --input "{\"images\": [${list%,}], \"threshold\": 0.7, \"model\": \"fashion-engine/1\"}"
 
 step "Store a few other files as plain blobs and read them back byte for byte"
 while IFS= read -r -d '' photo; do

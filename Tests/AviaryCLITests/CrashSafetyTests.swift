@@ -85,7 +85,9 @@ import Testing
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         #expect(process.terminationReason == .uncaughtSignal, "the writer ended before it was killed")
-        #expect(acknowledged.count == count)
+        // One read can hold several lines, so a busy machine may deliver more acknowledgements than
+        // asked for before the kill: every one of them must survive all the same.
+        #expect(acknowledged.count >= count)
         return acknowledged
     }
 }

@@ -58,6 +58,19 @@ import Testing
         let correct = answers.filter { ($0["image"] as! String).contains(($0["label"] as! String).lowercased()) }.count
         #expect(correct >= 3, "\(answers.map { "\($0["image"]!) \($0["label"]!)" })")
 
+        // The seeds' workflow with the real model: serialize → aviary.classify → filter, a Map over the images.
+        let definition = PackagePaths.root.appendingPathComponent("examples/seeds-workflow/definition-model.json").path
+        let paths = loose.map { "\"" + directory.url.appendingPathComponent("loose/" + $0).path + "\"" }.joined(separator: ", ")
+        let flowed = try await AviaryProcess.run(["workflow", "run", definition, "--json", "--input",
+                                                  #"{"images": [\#(paths)], "threshold": 0.5, "model": "clothes/1"}"#], in: directory.url)
+        #expect(flowed.status == 0, "\(flowed.standardOutput) \(flowed.standardError)")
+        let flow = try JSONSerialization.jsonObject(with: Data(flowed.standardOutput.utf8)) as? [String: Any] ?? [:]
+        let result = flow["output"] as? [String: Any] ?? [:]
+        let sorted = ((result["kept"] as? [[String: Any]]) ?? []) + ((result["dropped"] as? [[String: Any]]) ?? [])
+        #expect(sorted.count == 4, "\(flowed.standardOutput)")
+        #expect(sorted.allSatisfy { ["Trouser", "Bag"].contains($0["label"] as? String ?? "") })
+        #expect(sorted.allSatisfy { ($0["blob"] as? String ?? "").hasPrefix("sha256:") })
+
         let evaluated = try await AviaryProcess.run(["evaluate", "clothes.validation", "--model", "clothes/1", "--json"], in: directory.url)
         #expect(evaluated.status == 0, "\(evaluated.standardError)")
         let report = try JSONSerialization.jsonObject(with: Data(evaluated.standardOutput.utf8)) as! [String: Any]
