@@ -43,6 +43,14 @@ public final class ClassifierPredictor {
         return (result, failures)
     }
 
+    /// Class probabilities for each distinct image of a dataset version, by image id; images that
+    /// cannot be decoded come back as failures.
+    public func probabilities(of manifest: DatasetManifest, blobs: any BlobStore) throws -> (byImage: [BlobID: [Double]], failures: [SampleFailure]) {
+        let images = Array(Set(manifest.items.map(\.image))).sorted()
+        let (rows, failures) = try probabilities(DatasetImageSource(blobs: blobs, images: images, labels: images.map { _ in 0 }))
+        return (Dictionary(uniqueKeysWithValues: rows.map { (images[$0.key], $0.value) }), failures)
+    }
+
     /// Predictions for image files, in the order given; files that cannot be read or decoded are
     /// reported, not fatal.
     public func predict(files: [String], topK: Int = 3) throws -> (predictions: [Prediction], failures: [SampleFailure]) {

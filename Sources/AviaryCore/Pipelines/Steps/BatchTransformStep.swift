@@ -22,15 +22,13 @@ public struct BatchTransformStep: StepExecutor {
         let (_, artifact) = try await EvaluateStep.model(context)
         let version = try await context.datasetVersion(try EvaluateStep.string(context, "dataset"))
         let manifest = try DatasetCatalog(project: context.project).manifest(of: version)
-        let images = Array(Set(manifest.items.map(\.image))).sorted()
-        let source = DatasetImageSource(blobs: context.project.blobs, images: images, labels: images.map { _ in 0 })
-        let (rows, failures) = try ClassifierPredictor(artifact: artifact, blobs: context.project.blobs).probabilities(source)
+        let (rows, failures) = try ClassifierPredictor(artifact: artifact, blobs: context.project.blobs).probabilities(of: manifest, blobs: context.project.blobs)
         for failure in failures { context.log("left out: \(failure)") }
 
         var lines = [JSONValue.object(JSONObject([("classes", .array(artifact.classes.map(JSONValue.string)))])).serialized()]
-        for index in rows.keys.sorted() {
-            let probabilities = JSONValue.array(rows[index]!.map(JSONValue.double))
-            lines.append(JSONValue.object(JSONObject([("image", .string(images[index].description)), ("probabilities", probabilities)])).serialized())
+        for image in rows.keys.sorted() {
+            let probabilities = JSONValue.array(rows[image]!.map(JSONValue.double))
+            lines.append(JSONValue.object(JSONObject([("image", .string(image.description)), ("probabilities", probabilities)])).serialized())
         }
         let stored = try context.project.blobs.put(Data((lines.joined(separator: "\n") + "\n").utf8)).id
         let summary = "predicted \(rows.count) images of \(version.reference)" + (failures.isEmpty ? "" : ", left out \(failures.count)")
