@@ -17,6 +17,20 @@ import Testing
         #expect(try store.temporaryFiles().isEmpty)
     }
 
+    @Test func aBatchOfAlreadyStoredBlobsLinksNothingAndLeavesNothing() throws {
+        let directory = TemporaryDirectory()
+        let store = try FileSystemBlobStore(root: directory.file("blobs"))
+        let sources = ["a", "b", "c"].map { DataBlobSource(Data($0.utf8)) }
+        let first = try store.put(batch: sources)
+        let modified = try first.map { try FileManager.default.attributesOfItem(atPath: store.path(of: $0.id).path)[.modificationDate] as? Date }
+        let again = try store.put(batch: sources + [DataBlobSource(Data("d".utf8))])
+        #expect(Array(again.prefix(3)) == first)
+        #expect(try store.data(again[3].id) == Data("d".utf8))
+        let after = try first.map { try FileManager.default.attributesOfItem(atPath: store.path(of: $0.id).path)[.modificationDate] as? Date }
+        #expect(after == modified, "a stored blob is never rewritten")
+        #expect(try store.temporaryFiles().isEmpty)
+    }
+
     @Test func detectsAFlippedByte() throws {
         let directory = TemporaryDirectory()
         let store = try FileSystemBlobStore(root: directory.file("blobs"))
