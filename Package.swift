@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "AviaryNN", dependencies: ["AviaryTensor"]),
 
         // MARK: Engine: ONNX files, NumPy arrays and PyTorch weights (generated protobuf code is committed)
-        .target(name: "AviaryONNX", dependencies: ["AviaryTensor", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        .target(name: "AviaryONNX", dependencies: ["AviaryTensor", "AviaryNN", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
 
         // MARK: JSON that keeps key order and number spelling, shared by workflows and manifests
         .target(name: "AviaryJSON"),
