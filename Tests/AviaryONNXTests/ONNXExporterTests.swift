@@ -54,6 +54,18 @@ import Testing
         #expect(result.difference <= 1e-4)
     }
 
+    @Test func mobileNetsRoundTripThroughONNX() throws {
+        let mobileNet = try MobileNetV2(classes: 6, seed: 5)
+        Self.randomizeNorms(mobileNet, seed: 13)
+        let lite0 = try EfficientNetLite0(classes: 6, seed: 6)
+        Self.randomizeNorms(lite0, seed: 14)
+        for model in [mobileNet, lite0] as [any Module] {
+            let result = try Self.roundTrip(model, shape: [1, 3, 32, 32])
+            #expect(result.outputShape == [1, 6])
+            #expect(result.difference <= 1e-4, "\(type(of: model))")
+        }
+    }
+
     /// The graph declares a symbolic batch, initializers carry state-dict names, opset 13.
     @Test func graphHasDynamicBatchAndStateDictNames() throws {
         let model = try SmallCNN(inChannels: 3, classes: 4, width: 4, seed: 1)
