@@ -91,6 +91,13 @@ import Testing
         }
     }
 
+    /// A model that passes its input through still has a node producing the named output.
+    @Test func passThroughModelGetsAnIdentityNode() throws {
+        let proto = try ONNXExporter.model(Sequential([Dropout(0.1), Identity()]), inputShape: [1, 5], inputName: "x", outputName: "y")
+        #expect(proto.graph.node.map(\.opType) == ["Identity"])
+        #expect(proto.graph.node.first?.input == ["x"] && proto.graph.node.first?.output == ["y"])
+    }
+
     /// A module the exporter does not know is an error naming its path and type.
     @Test func unknownModuleIsNamed() throws {
         final class Custom: Module {
