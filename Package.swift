@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "AviaryNN", dependencies: ["AviaryTensor"]),
 
         // MARK: Engine: ONNX files, NumPy arrays and PyTorch weights (generated protobuf code is committed)
-        .target(name: "AviaryONNX", dependencies: ["AviaryTensor", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        .target(name: "AviaryONNX", dependencies: ["AviaryTensor", "AviaryNN", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
 
         // MARK: JSON that keeps key order and number spelling, shared by workflows and manifests
         .target(name: "AviaryJSON"),
@@ -77,6 +77,7 @@ let package = Package(
                 "AviaryVision",
                 "AviaryTensor",
                 "AviaryNN",
+                "AviaryONNX",
                 "AviaryWorkflow",
                 "AviaryJSON",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -114,7 +115,7 @@ let package = Package(
         .testTarget(name: "AviaryWorkflowTests", dependencies: ["AviaryWorkflow", "AviaryJSON"]),
         .testTarget(name: "AviaryVisionTests", dependencies: ["AviaryVision"], exclude: ["Fixtures"]),
         .testTarget(name: "AviaryStoreTests", dependencies: ["AviaryStore", "AviaryTestSupport"]),
-        .testTarget(name: "AviaryCoreTests", dependencies: ["AviaryCore", "AviaryNN", "AviaryTestSupport"], exclude: ["Evaluation/Fixtures"]),
+        .testTarget(name: "AviaryCoreTests", dependencies: ["AviaryCore", "AviaryNN", "AviaryONNX", "AviaryTestSupport"], exclude: ["Evaluation/Fixtures"]),
         .testTarget(name: "AviaryONNXTests", dependencies: ["AviaryONNX", "AviaryNN", "AviaryTensor", "AviaryVision"], exclude: ["Fixtures"]),
         .testTarget(name: "AviaryTensorTests", dependencies: ["AviaryTensor"], exclude: ["Fixtures"]),
         .testTarget(name: "AviaryNNTests", dependencies: ["AviaryNN", "AviaryTensor"], exclude: ["Fixtures"]),

@@ -1,16 +1,32 @@
 import AviaryNN
+import AviaryONNX
 import AviaryStore
 import Foundation
 
 /// Trained engine networks in and out of model artifacts.
 public enum ClassifierArtifacts {
-    /// Stores the model's state dict and the artifact that describes it; answers the artifact's id.
+    /// Stores the model's state dict, its ONNX export (when the exporter knows the architecture, so
+    /// the artifact runs in ONNX Runtime and elsewhere without Aviary) and the artifact that describes
+    /// both; answers the artifact's id.
     public static func save(_ model: any Module, architecture: String, classes: [String], preprocessing: PreprocessingSpec,
                             metrics: [String: Double], lineage: ModelArtifact.Lineage, blobs: any BlobStore) throws -> (id: BlobID, artifact: ModelArtifact) {
         let weights = try blobs.put(model.stateDict().encoded()).id
-        let artifact = ModelArtifact(weights: .init(architecture: architecture, stateDict: weights), classes: classes,
-                                     preprocessing: preprocessing, metrics: metrics, lineage: lineage)
+        let signature = ModelArtifact.Signature(input: "input", output: "logits", outputIsProbabilities: false)
+        let onnx = try exportONNX(model, preprocessing: preprocessing, signature: signature).map { try blobs.put($0).id }
+        let artifact = ModelArtifact(onnx: onnx, weights: .init(architecture: architecture, stateDict: weights), classes: classes,
+                                     preprocessing: preprocessing, signature: signature, metrics: metrics, lineage: lineage)
         return try ModelArtifactStore(blobs: blobs).save(artifact)
+    }
+
+    /// The model as ONNX for [N, channels, size, size] input, or nil for an architecture the exporter
+    /// does not cover yet (the engine weights still serve Aviary itself).
+    static func exportONNX(_ model: any Module, preprocessing: PreprocessingSpec, signature: ModelArtifact.Signature) throws -> Data? {
+        let shape = [1, preprocessing.channels, preprocessing.inputSize, preprocessing.inputSize]
+        do {
+            return try ONNXExporter.model(model, inputShape: shape, inputName: signature.input, outputName: signature.output).serializedData()
+        } catch is ONNXExportError {
+            return nil
+        }
     }
 
     /// The artifact's network, built and loaded, in evaluation mode.
