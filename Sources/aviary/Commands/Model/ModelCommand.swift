@@ -13,7 +13,7 @@ struct ModelCommand: AsyncParsableCommand {
             and appends model.registered, model.approved or model.rejected to the event log.
             """,
         subcommands: [ModelRegisterCommand.self, ModelListCommand.self, ModelShowCommand.self,
-                      ModelApproveCommand.self, ModelRejectCommand.self])
+                      ModelApproveCommand.self, ModelRejectCommand.self, ModelExportCommand.self])
 
     /// Who is acting: the flag, else the environment, else "unknown".
     static func actor(_ flag: String?) -> String {
