@@ -24,9 +24,11 @@ test: deps
 # Test-only and benchmark-only Python peers live in a private virtual environment, never at run time.
 # The stamp is remade when this Makefile changes, so a new peer package reaches an existing venv.
 PEER_PYTHON ?= .venv/bin/python
+$(PEER_PYTHON):
+	python3 -m venv .venv
+
 PEER_PACKAGES = pillow numpy scikit-image
-.venv/.peers: Makefile
-	[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/.peers: Makefile $(PEER_PYTHON)
 	.venv/bin/pip install -q $(PEER_PACKAGES) && touch $@
 
 bench-data: deps .venv/.peers
