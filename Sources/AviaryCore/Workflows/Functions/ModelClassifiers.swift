@@ -24,9 +24,9 @@ final class ModelClassifiers: @unchecked Sendable {
         } else {
             let (_, artifact) = try await ClassifierArtifacts.resolve(reference, metadata: metadata, blobs: blobs)
             let made = try ClassifierPredictor(artifact: artifact, blobs: blobs)
+            made.workers = 1  // one image per call: a second loader thread would only wait
             predictor = lock.withLock { loaded[reference] ?? { loaded[reference] = made; return made }() }
         }
-        predictor.workers = 1
         let source = DatasetImageSource(blobs: blobs, images: [image], labels: [0])
         let (rows, failures) = try lock.withLock { try predictor.probabilities(source) }
         guard let row = rows[0] else {
