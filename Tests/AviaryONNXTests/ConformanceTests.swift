@@ -96,8 +96,8 @@ import Testing
         late.addInput("x", .float32, shape: [1])
         late.addOutput("x", .float32, shape: [1])
         var model = late.build()
-        model.opsetImport[0].version = 25
-        #expect(throws: ONNXImportError.unsupportedOpset(version: 25)) { try ONNXGraph(model) }
+        model.opsetImport[0].version = 26
+        #expect(throws: ONNXImportError.unsupportedOpset(version: 26)) { try ONNXGraph(model) }
     }
 }
 
