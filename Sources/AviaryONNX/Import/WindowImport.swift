@@ -31,6 +31,7 @@ enum WindowImport {
                                   weight: try weight.map { try $0.reshaped(to: [$0.shape[0], $0.shape[1], 1, $0.shape[2]]) }, bias: bias)
             return try image.reshaped(to: [image.shape[0], image.shape[1], image.shape[3]])
         }
+        if try PoolingNDImport.handles(node, x) { return try PoolingNDImport.apply(node, x) }
         let (options, window) = try resolve(node, x, weight: weight)
         switch op {
         case "Conv":
