@@ -44,3 +44,42 @@ import Testing
         }
     }
 }
+
+@Suite struct PoolingNDTests {
+    static let windows: [PoolingWindow] = [
+        PoolingWindow(kernel: [2, 2, 2]),
+        PoolingWindow(kernel: [2, 3, 2], strides: [2, 2, 1], dilations: [1, 1, 2], padBegin: [1, 0, 1], padEnd: [0, 1, 1], ceilMode: true),
+    ]
+
+    @Test(arguments: [0, 1])
+    func gradientsMatchFiniteDifferences(_ index: Int) throws {
+        let window = Self.windows[index]
+        // Distinct values a step apart, so no finite difference straddles a tie between maxima.
+        var x = randomTensor([1, 2, 4, 5, 4], seed: 41)
+        for i in 0..<x.count { x.scalars[i] = Float((i * 37) % x.count) * 0.05 }
+        try checkGradients([x]) { v in try v[0].maxPool(window: window) }
+        for includePad in [false, true] {
+            try checkGradients([x]) { v in try v[0].avgPool(window: window, countIncludePad: includePad) }
+        }
+    }
+
+    /// In 2-D, without the N-D-only features, it agrees with the 2-D reference.
+    @Test func agreesWithTheTwoDimensionalReference() throws {
+        let x = randomTensor([2, 3, 7, 6], seed: 42)
+        let options = Conv2DOptions(strideH: 2, strideW: 2, padding: .explicit(top: 1, left: 0, bottom: 1, right: 1))
+        let window = PoolingWindow(kernel: [3, 3], strides: [2, 2], padBegin: [1, 0], padEnd: [1, 1])
+        try Engine.$kernels.withValue(ReferenceKernels()) {
+            #expect(try Variable(x).maxPool(window: window).value == Variable(x).maxPool2d(kernel: (3, 3), options: options).value)
+            for includePad in [false, true] {
+                let nd = try Variable(x).avgPool(window: window, countIncludePad: includePad).value
+                #expect(nd.isClose(to: try Variable(x).avgPool2d(kernel: (3, 3), options: options, countIncludePad: includePad).value, atol: 1e-6, rtol: 1e-6))
+            }
+        }
+    }
+
+    @Test func ceilModeNeverStartsAWindowPastTheInput() throws {
+        // ONNX's maxpool_2d_ceil_output_size_reduce_by_one: 2 cells, kernel 1, stride 2 → 1 output.
+        #expect(try PoolingWindow(kernel: [1], strides: [2], ceilMode: true).outputSize("t", input: [2]) == [1])
+        #expect(try PoolingWindow(kernel: [3], strides: [2], ceilMode: true).outputSize("t", input: [4]) == [2])
+    }
+}

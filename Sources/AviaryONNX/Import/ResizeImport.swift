@@ -15,7 +15,8 @@ enum ResizeImport {
 
         func floats(_ index: Int) throws -> [Double]? {
             guard index < inputs.count, let value = inputs[index] else { return nil }
-            let array = try value.constant(node, input: node.node.input[index])
+            // Scales and roi carry no gradient; computed ones are read as they are now (the graph runs eagerly).
+            let array = try value.currentValue(node, input: node.node.input[index])
             guard array.count > 0 else { return nil }
             guard [.float32, .float64, .float16].contains(array.elementType) else { throw node.unsupported("input '\(node.node.input[index])'", "of element type \(array.elementType)") }
             return array.floats().map(Double.init)
