@@ -92,6 +92,11 @@ import Testing
         }
     }
 
+    @Test func theClassifierInputIsFoundWithoutAName() throws {
+        #expect(try ImportedBackbone(onnx: try Data(contentsOf: ImportedModuleTests.onnx)).featureOutput == "features")
+        #expect(throws: ImportedModuleError.self) { try ImportedBackbone(onnx: Data([1, 2, 3])) }
+    }
+
     @Test func aHeadThatDoesNotFitIsRefused() throws {
         let backbone = try Self.backbone()
         #expect(throws: ImportedModuleError.self) {

@@ -18,6 +18,16 @@ extension PaddleClassifierModelTests {
     }
 }
 
+extension PaddleTransferTests {
+    /// Without a feature name, the backbone is cut where the old classifier (MatMul by fc_0.w_0) reads.
+    @Test(.enabled(if: PaddleClassifierModelTests.file != nil, "rapidocr-onnxruntime is not installed in .venv"))
+    func findsTheClassifierInputByItself() throws {
+        let backbone = try ImportedBackbone(contentsOf: try #require(PaddleClassifierModelTests.file))
+        #expect(backbone.featureOutput == "reshape2_0.tmp_0")
+        #expect(try backbone.featureCount(inputShape: [1, 3, 48, 192]) == 200)
+    }
+}
+
 /// Issue 4's transfer-learning case end to end on the real PaddleOCR classifier (Constant-node
 /// weights): cut before its classifier, a new 3-class head, a few fine-tuning steps, export, and
 /// the export computes what the engine computed. With AVIARY_PADDLE_EXPORT_DIR set, the test also

@@ -11,15 +11,26 @@ public final class ImportedBackbone: Module, ONNXExportable {
     public let graph: ImportedModule
     public let featureOutput: String
 
-    /// `featureOutput` names the value to cut at; nil keeps the graph's first output.
+    /// `featureOutput` names the value to cut at; nil finds the classifier's input
+    /// (`detectFeatureOutput`), or keeps the graph's output when there is no classifier.
     public init(onnx: Data, featureOutput: String? = nil, seed: UInt64 = 0) throws {
-        graph = try ImportedModule(onnx: onnx, outputs: featureOutput.map { [$0] }, seed: seed)
+        let model = try ImportedModule.decode(onnx)
+        let cut = featureOutput ?? Self.detectFeatureOutput(model)
+        graph = try ImportedModule(model, outputs: cut.map { [$0] }, seed: seed)
         self.featureOutput = graph.outputNames[0]
         guard graph.inputNames.count == 1 else { throw ImportedModuleError.inputCount(names: graph.inputNames) }
     }
 
     public convenience init(contentsOf url: URL, featureOutput: String? = nil, seed: UInt64 = 0) throws {
         try self.init(onnx: try ONNXModelFile.readBytes(url), featureOutput: featureOutput, seed: seed)
+    }
+
+    /// The features a classifier's last layer reads: the data input of the last Gemm or MatMul
+    /// whose weight is a constant (PyTorch's `fc`, PaddlePaddle's `fc_0`). Nil when there is none.
+    public static func detectFeatureOutput(_ model: Onnx_ModelProto) -> String? {
+        let weights = Set(model.graph.initializer.map(\.name) + model.graph.node.filter { $0.opType == "Constant" }.flatMap(\.output))
+        let last = model.graph.node.last { ["Gemm", "MatMul"].contains($0.opType) && $0.input.count > 1 && weights.contains($0.input[1]) }
+        return last?.input.first
     }
 
     /// The graph input images feed, e.g. "x" or "input".

@@ -67,14 +67,18 @@ public final class ImportedModule: Module {
 
     /// From the bytes of a `.onnx` file.
     public convenience init(onnx data: Data, outputs: [String]? = nil, seed: UInt64 = 0) throws {
+        try self.init(try Self.decode(data), outputs: outputs, seed: seed)
+    }
+
+    static func decode(_ data: Data) throws(ImportedModuleError) -> Onnx_ModelProto {
         let model: Onnx_ModelProto
         do {
             model = try Onnx_ModelProto(serializedBytes: data)
         } catch {
-            throw ImportedModuleError.notAModel(reason: "\(error)")
+            throw .notAModel(reason: "\(error)")
         }
-        guard model.hasGraph else { throw ImportedModuleError.notAModel(reason: "it has no graph (empty or truncated bytes)") }
-        try self.init(model, outputs: outputs, seed: seed)
+        guard model.hasGraph else { throw .notAModel(reason: "it has no graph (empty or truncated bytes)") }
+        return model
     }
 
     public var localParameters: [(String, Variable)] { parameters }
