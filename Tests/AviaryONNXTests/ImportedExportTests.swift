@@ -64,11 +64,7 @@ import Testing
         let (x, targets) = try ImportedModuleTests.batch(reference)
         module.train()
         let optimizer = SGD(module.parameters(), learningRate: 0.1, momentum: 0.9)
-        for _ in 0..<2 {
-            optimizer.zeroGrad()
-            try module(x).crossEntropy(targets: targets).backward()
-            try optimizer.step()
-        }
+        _ = try ImportedModuleTests.fit(module, x, targets, optimizer, steps: 2)
         module.eval()
         let data = try ONNXExporter.export(module, inputShape: [1, 3, 8, 8], inputName: "input", outputName: "logits")
         let reimported = try ImportedModule(onnx: data)

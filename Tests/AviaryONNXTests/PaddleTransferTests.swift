@@ -61,14 +61,7 @@ extension PaddleTransferTests {
         // The backbone at a tenth of the head's rate.
         let optimizer = SGD([ParameterGroup(backbone.parameters(), learningRateScale: 0.1), ParameterGroup(head.parameters())],
                             learningRate: 0.05, momentum: 0.9)
-        var losses: [Float] = []
-        for _ in 0..<4 {
-            optimizer.zeroGrad()
-            let loss = try classifier(x).crossEntropy(targets: targets)
-            try loss.backward()
-            try optimizer.step()
-            losses.append(loss.value.scalars[0])
-        }
+        let losses = try ImportedModuleTests.fit(classifier, x, targets, optimizer, steps: 4)
         print("PaddleOCR classifier with a new head, fine-tuning losses: \(losses)")
         #expect(losses.last! < losses.first!, "losses \(losses)")
         classifier.eval()

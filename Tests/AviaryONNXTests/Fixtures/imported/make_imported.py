@@ -10,6 +10,8 @@ own node, weights as initializers named like the state dict, the Flatten output 
   after.<name>                  parameters and running statistics after those steps
   frozen_loss [3]               the same steps with only fc trained (the rest frozen)
   frozen_after.fc.weight        fc's weight after them
+  adamw_loss [3]                losses of 3 AdamW steps (lr 0.01, weight decay 0.01), all parameters
+  adamw_after.<name>            parameters after them
 Run from the repository root:  .venv/bin/python Tests/AviaryONNXTests/Fixtures/imported/make_imported.py
 """
 import os
@@ -73,12 +75,12 @@ def make():
     for name, parameter in model.named_parameters():
         reference[f"grad.{name}"] = parameter.grad.clone()
 
-    def steps(trained):
+    def steps(trained, optimizer=None):
         model.load_state_dict(state)
         model.train()
         for parameter in model.parameters():
             parameter.requires_grad_(any(parameter is p for p in trained))
-        optimizer = torch.optim.SGD(trained, lr=0.1, momentum=0.9)
+        optimizer = optimizer(trained) if optimizer else torch.optim.SGD(trained, lr=0.1, momentum=0.9)
         losses = []
         for _ in range(3):
             optimizer.zero_grad()
@@ -94,6 +96,9 @@ def make():
             reference[f"after.{name}"] = value.clone()
     reference["frozen_loss"] = steps(list(model.fc.parameters()))
     reference["frozen_after.fc.weight"] = model.fc.weight.detach().clone()
+    reference["adamw_loss"] = steps(list(model.parameters()), lambda p: torch.optim.AdamW(p, lr=0.01, weight_decay=0.01))
+    for name, parameter in model.named_parameters():
+        reference[f"adamw_after.{name}"] = parameter.detach().clone()
     torch.save({k: v.detach().float().contiguous() for k, v in reference.items()}, os.path.join(HERE, "reference.pth"))
     print("initializers:", [i.name for i in graph.graph.initializer])
     print("sgd losses", reference["sgd_loss"].tolist(), "frozen", reference["frozen_loss"].tolist())
