@@ -37,9 +37,15 @@ public struct TrainingJob: Sendable {
     }
 
     /// Trains to the end (or resumes the run of the same name) and records the outcome; a failure is
-    /// recorded on the run before it is thrown.
+    /// recorded on the run before it is thrown. Runs on a compute thread of its own, so that a training
+    /// never holds one of the few cooperative threads that timeouts and servers need.
     public func run(_ request: Request, onEpoch: @escaping (EpochMetrics, Double) -> Void = { _, _ in },
                     onFeatures: @escaping (FeatureExtractionProgress) -> Void = { _ in }) async throws -> TrainingRun {
+        try await ComputeThread.run("training") { try await train(request, onEpoch: onEpoch, onFeatures: onFeatures) }
+    }
+
+    private func train(_ request: Request, onEpoch: @escaping (EpochMetrics, Double) -> Void,
+                       onFeatures: @escaping (FeatureExtractionProgress) -> Void) async throws -> TrainingRun {
         try request.configuration.validate()
         if let group = request.register { try ModelRegistry.validate(group: group) }
         var backbone: TrainingBackbone?

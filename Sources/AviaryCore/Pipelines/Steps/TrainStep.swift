@@ -10,7 +10,8 @@ import Foundation
 /// epoch's `train_accuracy`, `train_loss`, `validation_accuracy`, `validation_loss`, and `accuracy`
 /// (validation accuracy when there is validation data, else training accuracy).
 ///
-/// The trainer runs synchronously to its end, so a `timeout` cannot cut a train step short.
+/// The trainer runs on a compute thread of its own (not the cooperative pool) and checks for
+/// cancellation between batches, which is how a `timeout` stops it.
 public struct TrainStep: StepExecutor {
     public init() {}
 
