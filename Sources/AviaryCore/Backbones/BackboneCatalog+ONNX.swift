@@ -25,6 +25,7 @@ extension BackboneCatalog {
     /// dimension, then stores the file and registers it under `name`. Any problem names the file.
     public func addONNX(_ file: URL, name: String, options: ONNXOptions = ONNXOptions()) async throws -> (backbone: Backbone, isNew: Bool) {
         try Self.validate(name: name)
+        if ZooBackbone.named(name) != nil { throw BackboneError.nameTaken(name: name) }
         func bad(_ reason: String) -> BackboneError { .badONNX(path: file.path, reason: reason) }
         let model: Onnx_ModelProto
         do { model = try ONNXModelFile.load(file) } catch { throw bad("\(error)") }
