@@ -150,7 +150,7 @@ import Testing
     @Test func addsAnONNXBackboneAndListsIt() async throws {
         let project = try await AviaryProcess.initializedProject(), cache = TemporaryDirectory()
         let model = PackagePaths.root.appendingPathComponent("Tests/AviaryONNXTests/Fixtures/export/resnet_tiny.onnx")
-        let added = try await Self.run(["backbone", "add", model.path, "--name", "tiny", "--features", "flatten/Flatten", "--mean", "0.5,0.5,0.5", "--std", "0.25,0.25,0.25"],
+        let added = try await Self.run(["backbone", "add", model.path, "--name", "tiny", "--mean", "0.5,0.5,0.5", "--std", "0.25,0.25,0.25"],
                                        in: project, cache: cache)
         #expect(added.status == 0, "\(added.standardError)")
         let sha = BlobID.digest(of: try Data(contentsOf: model)).hex

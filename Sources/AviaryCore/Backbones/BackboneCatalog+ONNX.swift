@@ -10,7 +10,8 @@ extension BackboneCatalog {
         public var inputSize: Int?
         public var mean: [Float]?
         public var std: [Float]?
-        /// The value taken as features; the graph's first output when nil.
+        /// The value taken as features; when nil, the input of the classifier's last Gemm/MatMul
+        /// (`ImportedBackbone.detectFeatureOutput`), else the graph's first output.
         public var featureOutput: String?
 
         public init(inputSize: Int? = nil, mean: [Float]? = nil, std: [Float]? = nil, featureOutput: String? = nil) {
@@ -21,8 +22,9 @@ extension BackboneCatalog {
         }
     }
 
-    /// Imports `file` (every operator checked), runs one blank image through it to learn the feature
-    /// dimension, then stores the file and registers it under `name`. Any problem names the file.
+    /// Imports `file` (every operator checked), cuts it at the feature value, runs one blank image
+    /// through it to learn the feature dimension, then stores the file and registers it under
+    /// `name`. Any problem names the file.
     public func addONNX(_ file: URL, name: String, options: ONNXOptions = ONNXOptions()) async throws -> (backbone: Backbone, isNew: Bool) {
         try Self.validate(name: name)
         if ZooBackbone.named(name) != nil { throw BackboneError.nameTaken(name: name) }
@@ -47,25 +49,18 @@ extension BackboneCatalog {
         if let mean = options.mean { preprocessing.mean = mean }
         if let std = options.std { preprocessing.std = std }
         do { try preprocessing.validate() } catch { throw bad("\(error)") }
-        guard let featureOutput = options.featureOutput ?? summary.outputs.first?.name else { throw bad("the graph has no outputs") }
-        let dimension: Int
+        let cut = options.featureOutput ?? ImportedBackbone.detectFeatureOutput(model) ?? summary.outputs.first?.name
+        guard let cut else { throw bad("the graph has no outputs") }
+        let backbone: ImportedBackbone, dimension: Int
         do {
-            let graph = try ONNXFeatureExtractor.graph(model, featureOutput: featureOutput)
-            let blank = try HostArray(shape: [1, 3, size, size], values: [Float](repeating: 0, count: 3 * size * size))
-            let outputs = try GradientMode.withoutGradients { try graph.run([input.name: blank]) }
-            switch outputs[featureOutput] {
-            case .variable(let variable)?: dimension = variable.value.count
-            case .constant(let array)?: dimension = array.count
-            case nil: throw bad("it computes no value named '\(featureOutput)' (--features); outputs: \(summary.outputs.map(\.name).joined(separator: ", "))")
-            }
-        } catch let error as BackboneError {
-            throw error
+            backbone = try ImportedBackbone(onnx: try Data(contentsOf: file), featureOutput: cut)
+            dimension = try backbone.featureCount(inputShape: [1, 3, size, size])
         } catch {
             throw bad("\(error)")
         }
         let blob = try blobs.put(contentsOf: file)
         return try await register(Backbone(name: name, source: .onnx, weights: blob.id, size: blob.size, preprocessing: preprocessing,
-                                           featureDimension: dimension, inputName: input.name, featureOutput: featureOutput,
+                                           featureDimension: dimension, inputName: input.name, featureOutput: backbone.featureOutput,
                                            origin: file.lastPathComponent))
     }
 }
