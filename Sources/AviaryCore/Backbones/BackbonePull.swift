@@ -54,7 +54,7 @@ public struct BackbonePull: Sendable {
             }
             origin = zoo.requirement
         }
-        cache.write(weights, sha256: zoo.sha256)
+        if outcome != .fromCache { cache.write(weights, sha256: zoo.sha256) }
         let blob = try catalog.blobs.put(weights)
         let backbone = Backbone(name: zoo.name, source: .zoo, architecture: zoo.architecture, weights: blob.id, size: blob.size,
                                 preprocessing: zoo.preprocessing, featureDimension: zoo.featureDimension, origin: origin)
