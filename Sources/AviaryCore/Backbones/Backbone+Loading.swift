@@ -15,20 +15,20 @@ extension Backbone {
             try model.load(stateDict: try pretrainedState(blobs: blobs), strict: true)
             return ZooFeatureExtractor(zoo: zoo, model: model)
         case .onnx:
-            guard let inputName, let featureOutput else {
-                throw BackboneError.unsupported(name: name, operation: "run: its record names no input or feature output")
-            }
-            let graph = try ONNXFeatureExtractor.graph(try Self.onnxModel(weights, blobs: blobs, name: name), featureOutput: featureOutput)
-            return ONNXFeatureExtractor(graph: graph, inputName: inputName, featureOutput: featureOutput, dimension: featureDimension)
+            let backbone = try importedBackbone(blobs: blobs, seed: 0)
+            return ONNXFeatureExtractor(backbone: backbone, dimension: featureDimension)
         }
     }
 
-    /// Zoo only, for fine-tuning: the whole network with every pretrained weight loaded and a fresh
-    /// classifier layer of `classes` outputs (drawn from `seed`). With the pretrained class count the
-    /// pretrained classifier is kept, which is what `aviary predict --backbone` runs.
+    /// For fine-tuning: the whole network with every pretrained weight loaded and a fresh classifier
+    /// layer of `classes` outputs (drawn from `seed`). Zoo: the AviaryNN model, whose pretrained
+    /// classifier is kept when `classes` is the pretrained count (what `aviary predict --backbone`
+    /// runs). ONNX: an `ImportedClassifier`, the graph cut at `featureOutput` with a new `Linear` head.
     public func pretrainedClassifier(classes: Int, seed: UInt64, blobs: any BlobStore) throws -> any Module {
         guard source == .zoo else {
-            throw BackboneError.unsupported(name: name, operation: "be fine-tuned as a whole (ONNX backbones train a head on their features)")
+            var rng = PCG32(seed: seed)
+            let backbone = try importedBackbone(blobs: blobs, seed: seed)
+            return ImportedClassifier(backbone: backbone, head: Linear(featureDimension, classes, rng: &rng), probabilities: false)
         }
         let zoo = try zooEntry()
         let model = try zoo.makeModel(classes: classes, seed: seed)
@@ -39,6 +39,15 @@ extension Backbone {
         }
         try model.load(stateDict: state, strict: true)
         return model
+    }
+
+    /// ONNX only: the stored graph cut at `featureOutput`, its weights trainable parameters.
+    public func importedBackbone(blobs: any BlobStore, seed: UInt64 = 0) throws -> ImportedBackbone {
+        guard source == .onnx, let featureOutput else {
+            throw BackboneError.unsupported(name: name, operation: "be imported as an ONNX graph (it is a \(source.rawValue) backbone)")
+        }
+        guard try blobs.contains(weights) else { throw BackboneError.weightsMissing(name: name, blob: weights.description) }
+        return try ImportedBackbone(onnx: try blobs.data(weights), featureOutput: featureOutput, seed: seed)
     }
 
     private func zooEntry() throws -> ZooBackbone {
@@ -52,15 +61,6 @@ extension Backbone {
     private func pretrainedState(blobs: any BlobStore) throws -> TensorArchive {
         guard try blobs.contains(weights) else { throw BackboneError.weightsMissing(name: name, blob: weights.description) }
         return try TorchCheckpoint.decode([UInt8](try blobs.data(weights)), path: "\(name) weights (\(weights))").tensorArchive()
-    }
-
-    static func onnxModel(_ id: BlobID, blobs: any BlobStore, name: String) throws -> Onnx_ModelProto {
-        guard try blobs.contains(id) else { throw BackboneError.weightsMissing(name: name, blob: id.description) }
-        if let files = blobs as? FileSystemBlobStore { return try ONNXModelFile.load(files.path(of: id)) }
-        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("aviary-backbone-\(UUID().uuidString).onnx")
-        defer { try? FileManager.default.removeItem(at: temporary) }
-        try blobs.data(id).write(to: temporary)
-        return try ONNXModelFile.load(temporary)
     }
 }
 

@@ -10,8 +10,8 @@ import Foundation
 /// Either way the weights live in the blob store, so a backbone is as reproducible as a dataset.
 ///
 /// Use it through `BackboneCatalog.resolve(_:)`, then `featureExtractor(blobs:)` (frozen features,
-/// N×3×H×W → N×`featureDimension`) or `pretrainedClassifier(classes:seed:blobs:)` (zoo only: the whole
-/// network with a fresh classifier layer, for fine-tuning). Feed it images prepared by `preprocessing`.
+/// N×3×H×W → N×`featureDimension`) or `pretrainedClassifier(classes:seed:blobs:)` (the whole network
+/// with a fresh classifier layer, for fine-tuning). Feed it images prepared by `preprocessing`.
 public struct Backbone: Codable, Sendable, Hashable {
     public enum Source: String, Codable, Sendable, CaseIterable {
         case zoo, onnx

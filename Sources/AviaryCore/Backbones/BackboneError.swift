@@ -51,7 +51,9 @@ public enum BackboneError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .badONNX(path, reason):
             return "\(path) cannot be used as a backbone: \(reason)"
         case let .nameTaken(name):
-            return "a backbone named '\(name)' is already registered with other weights; choose another --name"
+            return ZooBackbone.named(name) != nil
+                ? "'\(name)' is the name of a zoo backbone (`aviary backbone pull \(name)`); choose another --name"
+                : "a backbone named '\(name)' is already registered with other weights; choose another --name"
         case let .invalidName(name, reason):
             return "'\(name)' is not a valid backbone name: \(reason)"
         case let .unsupported(name, operation):
