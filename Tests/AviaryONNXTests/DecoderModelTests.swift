@@ -1,5 +1,5 @@
 @testable import AviaryONNX
-import AviaryTensor
+@testable import AviaryTensor
 import Testing
 
 /// A small image decoder exported by torch.onnx (Fixtures/make_decoder_fixture.py): bilinear,
@@ -22,5 +22,21 @@ import Testing
         let backward = ArrayComparison(actual: try HostArray(shape: gradient.shape, values: gradient.scalars),
                                        expected: try NumPyFile.read(Fixture.url("decoder/grad_x.npy")), rtol: 1e-3, atol: 1e-4)
         #expect(backward.isClose, "\(backward)")
+    }
+
+    /// The resizes exporters emit most (bilinear without align_corners, whole-number nearest
+    /// upsampling) take oneDNN's resampling; align_corners stays on the reference.
+    @Test func commonResizesTakeTheOneDNNPath() throws {
+        func map(_ kernel: ResizeKernel, _ input: Int, _ output: Int) throws -> ResampleAxis {
+            let taps = kernel.taps(inputSize: input, outputSize: output, scale: Double(output) / Double(input), roi: nil)
+            return try ResampleAxis(axis: 3, inputSize: input, indices: taps.indices, weights: taps.weights)
+        }
+        let bilinear = ResizeKernel(mode: .linear, coordinates: "half_pixel", antialias: false, excludeOutside: false)
+        let nearest = ResizeKernel(mode: .nearest("floor"), coordinates: "asymmetric", antialias: false, excludeOutside: false)
+        let corners = ResizeKernel(mode: .linear, coordinates: "align_corners", antialias: false, excludeOutside: false)
+        #expect(DNNLKernels.resamplingAlgorithm([1, 2, 3, 7], [try map(bilinear, 7, 14)]) != nil)
+        #expect(DNNLKernels.resamplingAlgorithm([1, 2, 3, 7], [try map(bilinear, 7, 5)]) != nil)
+        #expect(DNNLKernels.resamplingAlgorithm([1, 2, 3, 7], [try map(nearest, 7, 21)]) != nil)
+        #expect(DNNLKernels.resamplingAlgorithm([1, 2, 3, 7], [try map(corners, 7, 14)]) == nil)
     }
 }
