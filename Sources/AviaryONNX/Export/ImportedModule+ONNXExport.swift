@@ -1,4 +1,5 @@
 import AviaryNN
+import Foundation
 
 /// An imported graph written back: its kept nodes as they were, its weights with their current
 /// (possibly fine-tuned) values, so a backbone can sit inside any exported module tree.
@@ -43,6 +44,13 @@ extension ImportedModule: ONNXExportable {
             throw .unsupportedSetting(path: path, type: type, detail: "output '\(outputNames[0])' is not computed from the input")
         }
         return ONNXExportValue(name: output, shape: shape)
+    }
+
+    /// The graph as cut, with its current weights, as ONNX bytes: input and output keep their names,
+    /// the batch becomes symbolic ("N") and the other input dimensions are `inputShape`'s.
+    public func exportONNX(inputShape: [Int]) throws -> Data {
+        guard inputNames.count == 1 else { throw ImportedModuleError.inputCount(names: inputNames) }
+        return try ONNXExporter.export(self, inputShape: inputShape, inputName: inputNames[0], outputName: outputNames[0], graphName: "aviary_imported")
     }
 
     /// The output shape for `inputShape`, found by running the graph once in inference mode (the
