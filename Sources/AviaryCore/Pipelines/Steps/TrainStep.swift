@@ -61,12 +61,19 @@ public struct TrainStep: StepExecutor {
         guard let mode = TrainingConfiguration.Mode(rawValue: inputs["mode"]?.stringValue ?? "scratch") else {
             throw StepFailure(.input, "`mode` must be one of \(TrainingConfiguration.Mode.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        let resize = try inputs["resize"]?.stringValue.map { text in
+            guard let resize = PreprocessingSpec.Resize(rawValue: text) else {
+                throw StepFailure(.input, "`resize` must be one of \(PreprocessingSpec.Resize.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return resize
+        }
         let configuration = TrainingConfiguration(
             mode: mode, architecture: inputs["architecture"]?.stringValue, epochs: inputs["epochs"]?.integerValue,
             batchSize: inputs["batch_size"]?.integerValue ?? 32, learningRate: inputs["learning_rate"]?.doubleValue,
             augment: inputs["augment"].flatMap { if case .bool(let flag) = $0 { flag } else { nil } },
             imageSize: inputs["image_size"]?.integerValue, patience: inputs["patience"]?.integerValue ?? 3,
-            seed: UInt64(max(0, inputs["seed"]?.integerValue ?? 0)))
+            seed: UInt64(max(0, inputs["seed"]?.integerValue ?? 0)), backbone: inputs["backbone"]?.stringValue,
+            resize: resize)
         do { try configuration.validate() } catch { throw StepFailure(.input, "\(error)") }
         return configuration
     }
