@@ -70,8 +70,9 @@ public struct TrainingBackbone: Sendable {
 }
 
 /// EfficientNet-Lite0's pooled 1,280 features.
-struct PooledFeatures: FeatureExtractor {
+final class PooledFeatures: FeatureExtractor {
     let network: EfficientNetLite0
+    init(network: EfficientNetLite0) { self.network = network }
     var dimension: Int { 1280 }
 
     func features(_ images: Tensor) throws -> Tensor {
