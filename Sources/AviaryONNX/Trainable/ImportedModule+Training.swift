@@ -20,7 +20,9 @@ extension ImportedModule {
         let y = try operand(0).batchNorm(gamma: operand(1), beta: operand(2), runningMean: &mean.value, runningVar: &variance.value,
                                        training: isTraining, momentum: 1 - (try node.float("momentum") ?? 0.9),
                                        epsilon: try node.float("epsilon") ?? 1e-5)
-        return [.variable(y)]
+        // Graphs exported in training mode also output the moved statistics.
+        guard node.node.output.dropFirst().contains(where: { !$0.isEmpty }) else { return [.variable(y)] }
+        return [.variable(y)] + (try [mean, variance].map { .constant(try HostArray(shape: $0.value.shape, values: $0.value.scalars)) })
     }
 
     /// Inverted dropout with the module's generator; the mask output is true where kept.
