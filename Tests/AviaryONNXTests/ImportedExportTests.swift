@@ -94,6 +94,18 @@ import Testing
         #expect(throws: ImportedModuleError.self) { try ImportedBackbone(onnx: Data([1, 2, 3])) }
     }
 
+    @Test func frozenFeaturesRunInEvalModeWithoutTouchingStatistics() throws {
+        let backbone = try Self.backbone()
+        let (x, _) = try ImportedModuleTests.batch(try ImportedModuleTests.reference())
+        let before = backbone.stateDict()
+        let eval = try backbone.features(x).value
+        backbone.train()
+        #expect(try backbone.features(x.value) == eval)
+        #expect(backbone.isTraining)
+        #expect(backbone.stateDict() == before)
+        #expect(try backbone.features(x).value != eval)
+    }
+
     @Test func aHeadThatDoesNotFitIsRefused() throws {
         let backbone = try Self.backbone()
         #expect(throws: ImportedModuleError.self) {
