@@ -12,7 +12,8 @@ own node, weights as initializers named like the state dict, the Flatten output 
   frozen_after.fc.weight        fc's weight after them
   adamw_loss [3]                losses of 3 AdamW steps (lr 0.01, weight decay 0.01), all parameters
   adamw_after.<name>            parameters after them
-Run from the repository root:  .venv/bin/python Tests/AviaryONNXTests/Fixtures/imported/make_imported.py
+Made with torch 2.13.0 (CPU) and onnx 1.22.0. Run from the repository root (or `make onnx-fixtures`):
+    .venv/bin/python Tests/AviaryONNXTests/Fixtures/imported/make_imported.py
 """
 import os
 
