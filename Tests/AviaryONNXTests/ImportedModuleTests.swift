@@ -141,6 +141,23 @@ import Testing
         }
     }
 
+    @Test func badInputsAreClearErrors() throws {
+        let module = try Self.module()
+        #expect(throws: ImportedModuleError.missingInput(name: "input", expected: ["input"])) { try module.run(["image": Variable(Tensor(zeros: [1, 3, 8, 8]))]) }
+        #expect(throws: ImportedModuleError.self) { try ImportedModule(onnx: Data("not a model".utf8)) }
+        // A weight is not computed from the input, so it cannot be an output.
+        #expect(throws: ImportedModuleError.noGraphInput(outputs: ["fc.weight"])) { try Self.module(outputs: ["fc.weight"]) }
+        var builder = ONNXModelBuilder(graphName: "two", opset: 13)
+        builder.addInput("a", .float32, shape: ["N", 2])
+        builder.addInput("b", .float32, shape: ["N", 2])
+        builder.addNode("Add", inputs: ["a", "b"], outputs: ["y"])
+        builder.addOutput("y", .float32, shape: ["N", 2])
+        let two = try ImportedModule(builder.build())
+        #expect(throws: ImportedModuleError.inputCount(names: ["a", "b"])) { try two(Variable(Tensor(zeros: [1, 2]))) }
+        let sum = try two.run(["a": Variable(Tensor(shape: [1, 2], repeating: 1)), "b": Variable(Tensor(shape: [1, 2], repeating: 2))])
+        #expect(sum["y"]?.value.scalars == [3, 3])
+    }
+
     /// Dropout is the identity in eval mode; in training a seeded mask of zeros and 1/(1 − p)
     /// scales, through which the gradient flows.
     @Test func dropoutIsActiveOnlyInTraining() throws {
