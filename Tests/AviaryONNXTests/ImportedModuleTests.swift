@@ -164,7 +164,9 @@ import Testing
         var builder = ONNXModelBuilder(graphName: "dropout", opset: 13)
         builder.addInput("x", .float32, shape: ["N", 64])
         builder.addInitializer("ratio", try HostArray(shape: [], values: [Float(0.25)]))
-        builder.addNode("Dropout", inputs: ["x", "ratio"], outputs: ["y"])
+        // As PyTorch exports in training mode: training_mode true; the module's mode still decides.
+        builder.addInitializer("training_mode", try HostArray(shape: [], values: [true]))
+        builder.addNode("Dropout", inputs: ["x", "ratio", "training_mode"], outputs: ["y"])
         builder.addOutput("y", .float32, shape: ["N", 64])
         let module = try ImportedModule(builder.build(), seed: 3)
         let x = Variable(Tensor(shape: [2, 64], repeating: 1), requiresGrad: true)
@@ -176,5 +178,8 @@ import Testing
         #expect((60...110).contains(kept.count))
         try y.sum().backward()
         #expect(x.grad?.scalars == y.value.scalars)
+        // Exported in inference form: the training_mode input is left out.
+        let exported = try Onnx_ModelProto(serializedBytes: try module.exportONNX(inputShape: [1, 64]))
+        #expect(exported.graph.node.map(\.input) == [["x", "ratio"]])
     }
 }

@@ -16,7 +16,8 @@ extension ImportedModule: ONNXExportable {
         for (index, node) in steps {
             let label = node.label(index: index)
             var inputs: [String] = []
-            for name in node.input {
+            // Inference form: Dropout without training_mode (an exported graph must not drop at inference).
+            for name in node.opType == "Dropout" ? Array(node.input.prefix(2)) : node.input {
                 if name.isEmpty || renamed[name] != nil { inputs.append(renamed[name] ?? ""); continue }
                 // Weights and constants are written where first read, so the file follows the graph.
                 if let tensor = parameterValues[name] {

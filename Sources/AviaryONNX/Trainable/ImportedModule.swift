@@ -104,7 +104,7 @@ public final class ImportedModule: Module {
             let results: [ImportedValue]
             switch node.opType {
             case "BatchNormalization": results = try batchNorm(context, arguments)
-            case "Dropout" where isTraining: results = try dropout(context, arguments)
+            case "Dropout": results = try dropout(context, arguments)
             default: results = try ONNXOperators.apply(context, arguments)
             }
             for (name, result) in zip(node.output, results) where !name.isEmpty { values[name] = result }
