@@ -74,6 +74,34 @@ import Testing
         #expect(try reimported(x).value.scalars == module(x).value.scalars)
     }
 
+    /// PyTorch's training-mode export (batch norm with training_mode=1 and extra outputs, Dropout
+    /// with training_mode true) computes in eval mode what the inference export computes, trains,
+    /// and is written back in inference form.
+    @Test func trainingModeExportTrainsAndWritesBackInInferenceForm() throws {
+        let module = try ImportedModule(onnx: try Data(contentsOf: Fixture.url("imported/small_cnn_training.onnx")))
+        #expect(module.opset == 15)
+        #expect(module.namedParameters().map(\.0).suffix(2) == ["fc.1.weight", "fc.1.bias"])
+        let (x, targets) = try ImportedModuleTests.batch(try ImportedModuleTests.reference())
+        let inference = try ImportedModuleTests.module()(x).value
+        let difference = zip(try module(x).value.scalars, inference.scalars).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(difference <= 1e-6)
+        module.train()
+        let statistics = module.namedBuffers().map(\.1.value)
+        try module(x).crossEntropy(targets: targets).backward()
+        #expect(module.parameters().allSatisfy { $0.grad != nil })
+        #expect(module.namedBuffers().map(\.1.value) != statistics)
+        module.eval()
+        let data = try module.exportONNX(inputShape: [1, 3, 8, 8])
+        let exported = try Onnx_ModelProto(serializedBytes: data)
+        #expect(!exported.graph.node.contains { $0.attribute.contains { $0.name == "training_mode" } })
+        #expect(exported.graph.node.filter { $0.opType == "BatchNormalization" }.allSatisfy { $0.output.count == 1 })
+        #expect(exported.graph.node.first { $0.opType == "Dropout" }?.input.count == 2)
+        #expect(try ImportedModule(exported)(x).value == module(x).value)
+        if let folder = ProcessInfo.processInfo.environment["AVIARY_PADDLE_EXPORT_DIR"] {
+            try data.write(to: URL(fileURLWithPath: folder).appendingPathComponent("training_mode_export.onnx"))
+        }
+    }
+
     /// Export keeps an imported graph's opset, so one older than the exporter's own nodes allow is refused.
     @Test func graphsBelowOpset11AreRefusedWithAHint() throws {
         var builder = ONNXModelBuilder(graphName: "old", opset: 9)
