@@ -141,6 +141,36 @@ import Testing
         }
     }
 
+    /// The conformance operators' graph (Resize, Pad, ConvTranspose, Transpose, MatMul, Div): the
+    /// ConvTranspose kernel is the only parameter (Resize's scales and Pad's pads stay constants),
+    /// and its gradient agrees with central differences (reference kernels, atol = rtol = 1e-2).
+    @Test func convTransposeKernelTrainsThroughResizeAndPad() throws {
+        let module = try ImportedModule(try ImportedGradientTests.model())
+        #expect(module.namedParameters().map(\.0) == ["w"])
+        let kernel = module.namedParameters()[0].1
+        var rng = PCG32(seed: 9)
+        let x = Variable(Tensor.normal([1, 2, 3, 3], using: &rng))
+        let weights = Tensor.uniform([1, 2, 3, 3], low: -1, high: 1, using: &rng)
+        func objective() throws -> Double {
+            zip(try module(x).value.scalars, weights.scalars).reduce(0) { $0 + Double($1.0) * Double($1.1) }
+        }
+        try Engine.$kernels.withValue(ReferenceKernels()) {
+            try module(x).backward(seed: weights)
+            let analytic = try #require(kernel.grad)
+            let eps: Float = 1e-2
+            for element in 0..<kernel.value.count {
+                let original = kernel.value
+                kernel.value.scalars[element] += eps
+                let plus = try objective()
+                kernel.value.scalars[element] -= 2 * eps
+                let minus = try objective()
+                kernel.value = original
+                let numeric = Float((plus - minus) / Double(2 * eps))
+                #expect(abs(analytic.scalars[element] - numeric) <= 1e-2 + 1e-2 * abs(numeric), "w[\(element)]: \(analytic.scalars[element]) vs \(numeric)")
+            }
+        }
+    }
+
     @Test func badInputsAreClearErrors() throws {
         let module = try Self.module()
         #expect(throws: ImportedModuleError.missingInput(name: "input", expected: ["input"])) { try module.run(["image": Variable(Tensor(zeros: [1, 3, 8, 8]))]) }
