@@ -171,6 +171,31 @@ import Testing
         }
     }
 
+    /// Round trip through our own exporter: a tiny ResNet written to ONNX and imported trains as
+    /// the engine's ResNet does — same names, same loss, gradients and running statistics.
+    @Test func importedResNetExportTrainsLikeTheEngineModel() throws {
+        let (model, shape) = try ONNXExportRuntimeTests.model("resnet_tiny")
+        let module = try ImportedModule(onnx: try Data(contentsOf: Fixture.url("export/resnet_tiny.onnx")))
+        #expect(module.namedParameters().map(\.0) == model.namedParameters().map(\.0))
+        #expect(module.namedBuffers().map(\.0) == model.namedBuffers().map(\.0).filter { !$0.hasSuffix("num_batches_tracked") })
+        var rng = PCG32(seed: 5)
+        let x = Variable(Tensor.normal(shape, using: &rng))
+        model.train()
+        module.train()
+        let expected = try model(x).crossEntropy(targets: [0, 2])
+        let actual = try module(x).crossEntropy(targets: [0, 2])
+        #expect(abs(actual.value.scalars[0] - expected.value.scalars[0]) <= 1e-5)
+        try expected.backward()
+        try actual.backward()
+        for ((name, mine), (_, theirs)) in zip(module.namedParameters(), model.namedParameters()) {
+            Self.expectClose(try #require(mine.grad, "\(name)"), try HostArray(shape: theirs.shape, values: theirs.grad!.scalars), "grad.\(name)")
+        }
+        let statistics = Dictionary(uniqueKeysWithValues: model.namedBuffers().map { ($0.0, $0.1.value) })
+        for (name, buffer) in module.namedBuffers() {
+            Self.expectClose(buffer.value, try HostArray(shape: buffer.value.shape, values: statistics[name]!.scalars), name)
+        }
+    }
+
     @Test func badInputsAreClearErrors() throws {
         let module = try Self.module()
         #expect(throws: ImportedModuleError.missingInput(name: "input", expected: ["input"])) { try module.run(["image": Variable(Tensor(zeros: [1, 3, 8, 8]))]) }
