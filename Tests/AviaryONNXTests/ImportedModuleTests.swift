@@ -200,6 +200,7 @@ import Testing
         let module = try Self.module()
         #expect(throws: ImportedModuleError.missingInput(name: "input", expected: ["input"])) { try module.run(["image": Variable(Tensor(zeros: [1, 3, 8, 8]))]) }
         #expect(throws: ImportedModuleError.self) { try ImportedModule(onnx: Data("not a model".utf8)) }
+        #expect(throws: ImportedModuleError.self) { try Self.module(outputs: []) }
         // A weight is not computed from the input, so it cannot be an output.
         #expect(throws: ImportedModuleError.noGraphInput(outputs: ["fc.weight"])) { try Self.module(outputs: ["fc.weight"]) }
         var builder = ONNXModelBuilder(graphName: "two", opset: 13)

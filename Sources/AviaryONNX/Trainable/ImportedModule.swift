@@ -32,6 +32,7 @@ public final class ImportedModule: Module {
     public init(_ model: Onnx_ModelProto, outputs: [String]? = nil, seed: UInt64 = 0) throws {
         let graph = try ONNXGraph(model)
         let wanted = outputs ?? graph.outputNames
+        guard !wanted.isEmpty else { throw ImportedModuleError.unknownValue(name: "", candidates: Self.featureCandidates(model)) }
         let produced = Set(graph.nodes.flatMap(\.output)).union(graph.inputNames).union(graph.constants.keys)
         for name in wanted where !produced.contains(name) {
             throw ImportedModuleError.unknownValue(name: name, candidates: Self.featureCandidates(model))
