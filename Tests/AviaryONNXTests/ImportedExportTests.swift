@@ -27,6 +27,7 @@ import Testing
         #expect(x.shape[0] == 3)
         let y = try GradientMode.withoutGradients { try engine(Variable(try Tensor(shape: x.shape, scalars: x.floats()))) }
         let comparison = ArrayComparison(actual: try HostArray(shape: y.shape, values: y.value.scalars), expected: expected, rtol: 0, atol: 1e-4)
+        print("\(name) against ONNX Runtime: \(comparison)")
         #expect(comparison.isClose, "\(name) against ONNX Runtime: \(comparison)")
     }
 

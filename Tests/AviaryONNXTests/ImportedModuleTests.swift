@@ -39,6 +39,9 @@ import Testing
         guard let expected else { Issue.record("no reference for \(name)", sourceLocation: sourceLocation); return }
         #expect(actual.shape == expected.shape, "\(name)", sourceLocation: sourceLocation)
         let worst = zip(actual.scalars, expected.floats()).map { abs($0 - $1) - 1e-4 * abs($1) }.max() ?? 0
+        if ProcessInfo.processInfo.environment["AVIARY_PRINT_DIFFERENCES"] == "1" {
+            print("\(name): max |difference| \(zip(actual.scalars, expected.floats()).map { abs($0 - $1) }.max() ?? 0)")
+        }
         #expect(worst <= 1e-5, "\(name): off by \(worst) beyond the tolerance", sourceLocation: sourceLocation)
     }
 
