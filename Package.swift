@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "EngineBench", targets: ["EngineBench"]),
         .executable(name: "DataBench", targets: ["DataBench"]),
         .executable(name: "WorkflowBench", targets: ["WorkflowBench"]),
+        .executable(name: "TrainBench", targets: ["TrainBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -107,6 +108,7 @@ let package = Package(
         .executableTarget(name: "WorkflowBench", dependencies: ["AviaryWorkflow", "AviaryJSON", "AviaryCore", "AviaryStore"], path: "Benchmarks/WorkflowBench"),
         .executableTarget(name: "DataBench", dependencies: ["AviaryVision"], path: "Benchmarks/DataBench", exclude: ["pillow_peer.py"]),
 
+        .executableTarget(name: "TrainBench", dependencies: ["AviaryCore", "AviaryNN", "AviaryStore", "AviaryVision"], path: "Benchmarks/TrainBench", exclude: ["torch_reference.py"]),
         .executableTarget(name: "EngineBench", dependencies: ["AviaryNN", "AviaryTensor"], path: "Benchmarks/EngineBench", exclude: ["torch_peer.py"]),
 
         // MARK: Tests

@@ -13,7 +13,7 @@ struct Aviary: AsyncParsableCommand {
             """,
         version: AviaryVersion.current,
         subcommands: [InitCommand.self, StatusCommand.self, BlobCommand.self, FsckCommand.self,
-                      ConfigCommand.self, DataCommand.self, WorkflowCommand.self, FunctionCommand.self, TrainCommand.self, PredictCommand.self, EvaluateCommand.self, PipelineCommand.self, ModelCommand.self, EventsCommand.self, WebhookCommand.self, RuleCommand.self, ONNXCommand.self, DebugCommand.self]
+                      ConfigCommand.self, DataCommand.self, WorkflowCommand.self, FunctionCommand.self, TrainCommand.self, PredictCommand.self, EvaluateCommand.self, PipelineCommand.self, ModelCommand.self, EventsCommand.self, WebhookCommand.self, RuleCommand.self, ONNXCommand.self, BackboneCommand.self, DebugCommand.self]
     )
 
     static func main() async {

@@ -13,7 +13,7 @@ import Testing
         var blob: BlobID
     }
 
-    @Test func aWriterKilledMidWriteLosesNothingItAcknowledged() async throws {
+    @Test(.ownThread) func aWriterKilledMidWriteLosesNothingItAcknowledged() async throws {
         let directory = TemporaryDirectory()
         #expect(try await AviaryProcess.run(["init"], in: directory.url).status == 0)
         var acknowledged: [Acknowledgement] = []

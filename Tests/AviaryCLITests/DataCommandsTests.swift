@@ -14,7 +14,7 @@ import Testing
         return try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
     }
 
-    @Test func anImportKilledMidwayResumesAndEndsWithTheSameVersion() async throws {
+    @Test(.ownThread) func anImportKilledMidwayResumesAndEndsWithTheSameVersion() async throws {
         let reference = try await AviaryProcess.initializedProject()
         let expected = try await importJSON([Self.fashionTest, "--dataset", "fashion"], in: reference)
         let expectedID = try #require((expected["version"] as? [String: Any])?["manifest"] as? String)

@@ -43,7 +43,7 @@ import Testing
         }
     }
 
-    @Test func twoProcessesResumingTheSameRunDoNotBothRunIt() async throws {
+    @Test(.ownThread) func twoProcessesResumingTheSameRunDoNotBothRunIt() async throws {
         let (directory, process) = try await Self.hungRun()
         try await Self.kill(process, in: directory)
         async let first = AviaryProcess.run(["pipeline", "resume", "crash"], in: directory.url)
@@ -59,7 +59,7 @@ import Testing
         #expect(log == ["pipeline.run.started", "pipeline.run.resumed", "pipeline.run.succeeded"])
     }
 
-    @Test func ctrlCStopsTheRunningStepsWithTheRunnerAndLeavesTheRunResumable() async throws {
+    @Test(.ownThread) func ctrlCStopsTheRunningStepsWithTheRunnerAndLeavesTheRunResumable() async throws {
         let (directory, process) = try await Self.hungRun()
         Glibc.kill(process.processIdentifier, SIGINT)
         try await AviaryProcess.offThePool { process.waitUntilExit() }
@@ -74,7 +74,7 @@ import Testing
         #expect(try String(contentsOf: directory.file("ran"), encoding: .utf8) == "first\nslow\nslow\nlast\n")
     }
 
-    @Test func aRunKilledMidStepResumesFromTheLastFinishedStep() async throws {
+    @Test(.ownThread) func aRunKilledMidStepResumesFromTheLastFinishedStep() async throws {
         let (directory, process) = try await Self.hungRun()
         // While it runs, its log is read from its working folder and show says where the run is.
         let live = try await AviaryProcess.run(["pipeline", "logs", "crash", "slow"], in: directory.url)

@@ -115,6 +115,8 @@ import Testing
               rule                    Run a command when an event happens: when a version
                                       of group G is approved, run this.
               onnx                    Inspect ONNX models and run them on NumPy arrays.
+              backbone                Pull pretrained backbones from the zoo, add your own
+                                      ONNX ones, and list them.
 
               See 'aviary help <subcommand>' for detailed help.
 

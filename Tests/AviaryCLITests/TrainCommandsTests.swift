@@ -92,7 +92,7 @@ import Testing
 
     /// SIGKILL after the first epoch's checkpoint; the same command again finishes with the weights an
     /// unbroken run with the same seed ends with, bit for bit.
-    @Test func aKilledRunResumesToTheSameWeights() async throws {
+    @Test(.ownThread) func aKilledRunResumesToTheSameWeights() async throws {
         let directory = try await Self.project(perClass: 16)
         let unbroken = try await AviaryProcess.run(Self.train + ["--epochs", "3", "--name", "unbroken", "--json"], in: directory.url)
         try #require(unbroken.status == 0, "\(unbroken.standardError)")

@@ -17,7 +17,7 @@ import Testing
           "Finish": {"Type": "Pass", "Parameters": {"seed.$": "$.seed", "prepared.$": "$.prep.prepared", "echoed.$": "$.slow.seed"}, "End": true}}}
         """
 
-    @Test func anExecutionKilledMidTaskResumesFromItsPersistedHistory() async throws {
+    @Test(.ownThread) func anExecutionKilledMidTaskResumesFromItsPersistedHistory() async throws {
         let directory = try await AviaryProcess.initializedProject()
         #expect(try await AviaryProcess.run(["function", "add", "slow", "--command", Self.slowFunction], in: directory.url).status == 0)
         let file = try directory.write("flow.json", Data(Self.definition.utf8))
@@ -83,7 +83,7 @@ import Testing
         #expect(resumed.standardOutput == "orphan SUCCEEDED\n")
     }
 
-    @Test func stopAbortsAnExecutionWhoseProcessDied() async throws {
+    @Test(.ownThread) func stopAbortsAnExecutionWhoseProcessDied() async throws {
         let directory = try await AviaryProcess.initializedProject()
         #expect(try await AviaryProcess.run(["function", "add", "slow", "--command", Self.slowFunction], in: directory.url).status == 0)
         let file = try directory.write("flow.json", Data(Self.definition.utf8))
@@ -109,7 +109,7 @@ import Testing
         #expect(log == ["workflow.execution.started", "workflow.execution.aborted"])
     }
 
-    @Test func stopFromAnotherProcessAbortsARunningExecution() async throws {
+    @Test(.ownThread) func stopFromAnotherProcessAbortsARunningExecution() async throws {
         let directory = try await AviaryProcess.initializedProject()
         let file = try directory.write("hold.json", Data(#"{"StartAt": "Hold", "States": {"Hold": {"Type": "Wait", "Seconds": 120, "End": true}}}"#.utf8))
         #expect(try await AviaryProcess.run(["workflow", "create", "hold", file.path], in: directory.url).status == 0)

@@ -18,15 +18,18 @@ public final class LoopbackHTTPServer: Sendable {
     private let answers: Mutex<[Int]>
     private let answer: Int
     private let body: Data
+    /// When set, answers by request path instead: the route's status and body, 404 elsewhere.
+    private let routes: [String: (status: Int, body: Data)]?
 
     public var url: String { "http://127.0.0.1:\(port)" }
     public var requests: [Request] { received.withLock { $0 } }
 
     /// Starts listening on a free port. The first requests are answered with `first`, one status each,
     /// and every later one with `status`: `first: [500, 500]` makes a flaky receiver.
-    public init(status: Int = 200, first: [Int] = [], body: Data = Data()) throws {
+    public init(status: Int = 200, first: [Int] = [], body: Data = Data(), routes: [String: (status: Int, body: Data)]? = nil) throws {
         answer = status
         self.body = body
+        self.routes = routes
         answers = Mutex(first)
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
@@ -65,12 +68,23 @@ public final class LoopbackHTTPServer: Sendable {
         while true {
             let connection = accept(listener, nil, nil)
             guard connection >= 0 else { return }
-            if let request = readRequest(connection) { received.withLock { $0.append(request) } }
-            let answer = answers.withLock { $0.isEmpty ? self.answer : $0.removeFirst() }
+            let request = readRequest(connection)
+            if let request { received.withLock { $0.append(request) } }
+            var (answer, body) = (answers.withLock { $0.isEmpty ? self.answer : $0.removeFirst() }, self.body)
+            if let routes {
+                let path = request.map { String($0.path.prefix { $0 != "?" }) } ?? ""
+                (answer, body) = routes[path] ?? (404, Data())
+            }
             let head = "HTTP/1.1 \(answer) \(answer < 300 ? "OK" : "Error")\r\nContent-Type: application/json\r\n"
                 + "Content-Length: \(body.count)\r\nConnection: close\r\n\r\n"
             let reply = [UInt8](Data(head.utf8) + body)
-            _ = reply.withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            // A large body (a wheel) may take several sends.
+            var sent = 0
+            while sent < reply.count {
+                let n = reply.withUnsafeBytes { send(connection, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
+                if n <= 0 { break }
+                sent += n
+            }
             close(connection)
         }
     }

@@ -8,7 +8,7 @@ extension ModelEvaluation {
     public static func run(model reference: String, on manifest: DatasetManifest, project: Project,
                            topK: [Int] = [5]) async throws -> (evaluation: ModelEvaluation, failures: [SampleFailure]) {
         let (_, artifact) = try await ClassifierArtifacts.resolve(reference, project: project)
-        let (byImage, failures) = try ClassifierPredictor(artifact: artifact, blobs: project.blobs).probabilities(of: manifest, blobs: project.blobs)
+        let (byImage, failures) = try await ClassifierPredictor.probabilities(of: manifest, artifact: artifact, blobs: project.blobs)
         return (try ModelEvaluation(manifest: manifest, classes: artifact.classes, probabilities: byImage.mapValues { $0.map(Float.init) }, topK: topK), failures)
     }
 }

@@ -51,6 +51,15 @@ public final class ClassifierPredictor {
         return (Dictionary(uniqueKeysWithValues: rows.map { (images[$0.key], $0.value) }), failures)
     }
 
+    /// `probabilities(of:blobs:)` for a model artifact, on a compute thread of its own: the pipeline's
+    /// evaluate and transform steps call it from the cooperative pool, which must stay free.
+    public static func probabilities(of manifest: DatasetManifest, artifact: ModelArtifact,
+                                     blobs: any BlobStore) async throws -> (byImage: [BlobID: [Double]], failures: [SampleFailure]) {
+        try await ComputeThread.run("scoring") {
+            try ClassifierPredictor(artifact: artifact, blobs: blobs).probabilities(of: manifest, blobs: blobs)
+        }
+    }
+
     /// Predictions for image files, in the order given; files that cannot be read or decoded are
     /// reported, not fatal.
     public func predict(files: [String], topK: Int = 3) throws -> (predictions: [Prediction], failures: [SampleFailure]) {

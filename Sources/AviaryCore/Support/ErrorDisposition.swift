@@ -98,6 +98,13 @@ public struct ErrorDisposition: Equatable, Sendable {
             case .runnerAlive: category = .temporary
             default: category = .invalidInput
             }
+        case let error as BackboneError:
+            switch error {
+            case .notPulled, .unknown, .notInZoo: category = .notFound
+            case .network: category = .temporary
+            case .weightsMissing: category = .io
+            default: category = .invalidInput
+            }
         default:
             category = .internalFailure
         }

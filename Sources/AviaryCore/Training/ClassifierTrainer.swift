@@ -13,6 +13,12 @@ public final class ClassifierTrainer {
     /// The run folder: checkpoints, `state.json`, `metrics.jsonl`.
     public let directory: URL
     public var workers = 2
+    /// The pretrained network of `configuration.backbone`: finetune starts from its weights, head
+    /// mode keeps it frozen and saves it under the trained head.
+    public var backbone: TrainingBackbone?
+    /// What head mode trains on: the backbone's features of `train` and `validation`, which
+    /// `TrainingJob` computes once and caches.
+    public var headFeatures: HeadFeatures?
     /// Called after every epoch with its metrics and the seconds the run has taken (scaled up after a
     /// resume to cover the epochs run before it).
     public var onEpoch: (EpochMetrics, Double) throws -> Void = { _, _ in }
@@ -49,33 +55,40 @@ public final class ClassifierTrainer {
 
     /// What evaluation and prediction feed the model; recorded in the artifact.
     public var preprocessing: PreprocessingSpec {
-        configuration.mode == .scratch
-            ? PreprocessingSpec(resize: .stretch, resizeTo: configuration.imageSize, inputSize: configuration.imageSize, filter: .bilinear,
-                                mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5])
-            : .imageNet(inputSize: configuration.imageSize)
+        let size = configuration.imageSize
+        var spec: PreprocessingSpec
+        if let backbone {
+            // The backbone's own transform at the configured size, keeping its resize-to-crop ratio.
+            spec = backbone.preprocessing
+            spec.resizeTo = Int((Double(size) * Double(spec.resizeTo) / Double(spec.inputSize)).rounded())
+            spec.inputSize = size
+        } else if configuration.mode == .scratch {
+            spec = PreprocessingSpec(resize: .stretch, resizeTo: size, inputSize: size, filter: .bilinear, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5])
+        } else {
+            spec = .imageNet(inputSize: size)
+        }
+        if let resize = configuration.resize {
+            spec.resize = resize
+            if resize == .stretch { spec.resizeTo = size }
+        }
+        return spec
     }
 
     public func run() throws -> Outcome {
         try configuration.validate()
-        guard configuration.mode != .head else {
-            throw TrainingError.unsupported("head mode needs a pretrained backbone, which comes with `aviary backbone pull`; train with --mode scratch or finetune for now")
-        }
         guard classes.count >= 2 else {
             throw TrainingError.unusableData("a classifier needs at least two classes; the training data has \(classes.count) (\(classes.joined(separator: ", ")))")
         }
         guard train.count > 0 else { throw TrainingError.unusableData("the training data holds no usable labelled image") }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        if configuration.mode == .head { return try runHead() }
 
-        let model = try ClassifierModels.make(configuration.architecture, classes: classes.count, seed: configuration.seed)
+        let model = try makeModel()
         let optimizer = makeOptimizer(model)
         let loader = DataLoader(source: train, pipeline: trainingPipeline,
                                 configuration: .init(batchSize: configuration.batchSize, workers: workers, shuffle: true, seed: configuration.seed))
         let schedule = makeSchedule(totalSteps: configuration.epochs * loader.batchCount)
-        var state = try TrainingState.load(from: directory)
-            ?? TrainingState(earlyStopping: EarlyStopping(goal: .maximize, patience: max(configuration.patience, 1)))
-        if let checkpoint = state.checkpoint {
-            try Checkpoint.load(model: model, optimizer: optimizer, from: directory.appendingPathComponent(checkpoint))
-        }
+        var state = try resumeState(model: model, optimizer: optimizer)
         let began = Date(), firstEpoch = state.completedEpochs
         while state.completedEpochs < configuration.epochs && !state.stoppedEarly {
             let epoch = state.completedEpochs
@@ -107,17 +120,12 @@ public final class ClassifierTrainer {
             let elapsed = Date().timeIntervalSince(began) * Double(metrics.epoch) / Double(metrics.epoch - firstEpoch)
             try onEpoch(metrics, elapsed)
         }
-        if let best = state.bestCheckpoint, best != state.checkpoint {
-            try Checkpoint.load(model: model, optimizer: nil, from: directory.appendingPathComponent(best))
-        }
-        model.eval()
-        let kept = state.earlyStopping.bestEpoch ?? state.completedEpochs
-        return Outcome(model: model, history: state.history, keptEpoch: kept, stoppedEarly: state.stoppedEarly, skippedSamples: state.skippedSamples)
+        return try finish(model, state: state)
     }
 
     /// Checkpoint first, then the state that names it, then the metrics line: a kill between any two
     /// leaves a state whose checkpoint is whole, and the epoch simply runs again.
-    private func record(_ metrics: EpochMetrics, model: any Module, optimizer: any Optimizer, state: inout TrainingState) throws {
+    func record(_ metrics: EpochMetrics, model: any Module, optimizer: any Optimizer, state: inout TrainingState) throws {
         let name = "epoch-\(metrics.epoch).ckpt"
         try Checkpoint.save(model: model, optimizer: optimizer, step: state.step, to: directory.appendingPathComponent(name))
         let previous = state.checkpoint
@@ -152,19 +160,59 @@ public final class ClassifierTrainer {
         }
     }
 
-    private func makeOptimizer(_ model: any Module) -> any Optimizer {
+    /// The state of an interrupted run, its last checkpoint loaded into `model` and `optimizer`, or a fresh one.
+    func resumeState(model: any Module, optimizer: any Optimizer) throws -> TrainingState {
+        let state = try TrainingState.load(from: directory)
+            ?? TrainingState(earlyStopping: EarlyStopping(goal: .maximize, patience: max(configuration.patience, 1)))
+        if let checkpoint = state.checkpoint {
+            try Checkpoint.load(model: model, optimizer: optimizer, from: directory.appendingPathComponent(checkpoint))
+        }
+        return state
+    }
+
+    /// The end of a run: the best epoch's weights, in evaluation mode.
+    func finish(_ model: any Module, state: TrainingState) throws -> Outcome {
+        if let best = state.bestCheckpoint, best != state.checkpoint {
+            try Checkpoint.load(model: model, optimizer: nil, from: directory.appendingPathComponent(best))
+        }
+        model.eval()
+        let kept = state.earlyStopping.bestEpoch ?? state.completedEpochs
+        return Outcome(model: model, history: state.history, keptEpoch: kept, stoppedEarly: state.stoppedEarly, skippedSamples: state.skippedSamples)
+    }
+
+    /// The network finetune and scratch train: the backbone's pretrained classifier with a fresh
+    /// head, or the architecture from random weights.
+    func makeModel() throws -> any Module {
+        if let backbone, configuration.backbone != nil {
+            guard backbone.architecture == configuration.architecture else {
+                throw TrainingError.invalidConfiguration(field: "architecture", detail: "the backbone \(backbone.name) is a \(backbone.architecture) network, not \(configuration.architecture); leave --architecture out")
+            }
+            return try backbone.pretrainedClassifier(classes: classes.count, seed: configuration.seed)
+        }
+        return try ClassifierModels.make(configuration.architecture, classes: classes.count, seed: configuration.seed)
+    }
+
+    func makeOptimizer(_ model: any Module) -> any Optimizer {
         let rate = Float(configuration.learningRate), decay = Float(configuration.weightDecay)
-        // No weight decay on biases and normalisation parameters, as the best recipes do.
-        let named = model.namedParameters()
-        let decayed = named.filter { $0.1.shape.count > 1 }.map(\.1), plain = named.filter { $0.1.shape.count <= 1 }.map(\.1)
-        let groups = [ParameterGroup(decayed), ParameterGroup(plain, weightDecay: 0)]
+        // No weight decay on biases and normalisation parameters, as the best recipes do; a finetuned
+        // backbone may learn more slowly than its fresh head.
+        let headPrefix = (backbone?.headName ?? "") + "."
+        let scale = Float(configuration.backboneLearningRateScale ?? 1)
+        var groups: [ParameterGroup] = []
+        for inHead in [false, true] {
+            let named = model.namedParameters().filter { scale == 1 || $0.0.hasPrefix(headPrefix) == inHead }
+            let rateScale: Float = inHead ? 1 : scale
+            groups += [ParameterGroup(named.filter { $0.1.shape.count > 1 }.map(\.1), learningRateScale: rateScale),
+                       ParameterGroup(named.filter { $0.1.shape.count <= 1 }.map(\.1), learningRateScale: rateScale, weightDecay: 0)]
+            if scale == 1 { break }
+        }
         return switch configuration.optimizer {
         case .adamw: AdamW(groups, learningRate: rate, weightDecay: decay)
         case .sgd: SGD(groups, learningRate: rate, momentum: 0.9, nesterov: true, weightDecay: decay)
         }
     }
 
-    private func makeSchedule(totalSteps: Int) -> any LearningRateSchedule {
+    func makeSchedule(totalSteps: Int) -> any LearningRateSchedule {
         let base = Float(configuration.learningRate)
         return switch configuration.schedule {
         case .cosine: CosineSchedule(base: base, totalSteps: totalSteps)

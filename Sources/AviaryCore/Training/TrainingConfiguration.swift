@@ -32,14 +32,25 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
     public var patience: Int
     public var seed: UInt64
     public var maxGradientNorm: Double?
+    /// A pretrained backbone (`aviary backbone pull NAME`): frozen under a trained head in `head` mode,
+    /// the starting weights in `finetune` mode. Nil trains from random weights.
+    public var backbone: String?
+    /// How images become the square input; nil takes the mode's default (the backbone's own
+    /// shorter-side-then-center-crop, or a stretch for scratch). `stretch` suits images already square.
+    public var resize: PreprocessingSpec.Resize?
+    /// Multiplies the learning rate of a finetuned backbone's weights (the fresh head keeps the full rate).
+    public var backboneLearningRateScale: Double?
 
     /// Defaults that suit each mode, as the best trainers choose them.
     public init(mode: Mode, architecture: String? = nil, epochs: Int? = nil, batchSize: Int = 32, learningRate: Double? = nil,
                 optimizer: OptimizerKind = .adamw, schedule: Schedule = .cosine, weightDecay: Double? = nil,
                 labelSmoothing: Double = 0.1, augment: Bool? = nil, imageSize: Int? = nil, patience: Int = 3, seed: UInt64 = 0,
-                maxGradientNorm: Double? = nil) {
+                maxGradientNorm: Double? = nil, backbone: String? = nil, resize: PreprocessingSpec.Resize? = nil,
+                backboneLearningRateScale: Double? = nil) {
         self.mode = mode
-        self.architecture = architecture ?? (mode == .scratch ? "small-cnn" : "efficientnet-lite0")
+        // A zoo backbone is named by its architecture.
+        self.architecture = architecture ?? backbone.flatMap { Self.architectures.contains($0) ? $0 : nil }
+            ?? (mode == .scratch ? "small-cnn" : "efficientnet-lite0")
         self.epochs = epochs ?? (mode == .head ? 20 : 10)
         self.batchSize = batchSize
         self.learningRate = learningRate ?? (mode == .finetune ? 1e-4 : 1e-3)
@@ -52,6 +63,9 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
         self.patience = patience
         self.seed = seed
         self.maxGradientNorm = maxGradientNorm
+        self.backbone = backbone
+        self.resize = resize
+        self.backboneLearningRateScale = backboneLearningRateScale
     }
 
     public static let architectures = ["small-cnn", "resnet18", "mobilenet-v2", "efficientnet-lite0"]
@@ -72,6 +86,15 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
         guard (8...1024).contains(imageSize) else { throw fail("image-size", "must be 8…1024, not \(imageSize)") }
         guard patience >= 0 else { throw fail("patience", "must be 0 or more, not \(patience)") }
         if let norm = maxGradientNorm, !(norm > 0) { throw fail("max-gradient-norm", "must be above 0, not \(norm)") }
+        if mode == .head && backbone == nil {
+            throw fail("backbone", "head mode trains a head on a frozen pretrained backbone: add --backbone efficientnet-lite0 (after aviary backbone pull efficientnet-lite0)")
+        }
+        if mode == .scratch && backbone != nil { throw fail("backbone", "scratch mode starts from random weights; use --mode finetune or head with a backbone") }
+        if let scale = backboneLearningRateScale {
+            guard mode == .finetune, backbone != nil else { throw fail("backbone-lr-scale", "applies to --mode finetune with a --backbone only") }
+            guard scale > 0, scale <= 1 else { throw fail("backbone-lr-scale", "must be above 0 and at most 1, not \(scale)") }
+        }
+        if mode == .head && augment { throw fail("augment", "head mode trains on cached features of the unaugmented images; drop --augment") }
     }
 
     /// The settings as strings, for the registry's lineage and the artifact.
@@ -81,6 +104,9 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
                       "weight-decay": "\(weightDecay)", "label-smoothing": "\(labelSmoothing)", "augment": "\(augment)",
                       "image-size": "\(imageSize)", "patience": "\(patience)", "seed": "\(seed)"]
         if let maxGradientNorm { values["max-gradient-norm"] = "\(maxGradientNorm)" }
+        if let backbone { values["backbone"] = backbone }
+        if let resize { values["resize"] = resize.rawValue }
+        if let backboneLearningRateScale { values["backbone-lr-scale"] = "\(backboneLearningRateScale)" }
         return values
     }
 }

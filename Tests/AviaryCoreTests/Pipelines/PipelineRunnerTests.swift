@@ -90,7 +90,7 @@ import Testing
         #expect(run.message == "step broken failed: the command exited with status 3; the end of its log:\n$ /bin/sh -c echo nope; exit 3\nnope")
     }
 
-    @Test func aTimeoutKillsTheWholeProcessGroupAndCanBeRetried() async throws {
+    @Test(.ownThread) func aTimeoutKillsTheWholeProcessGroupAndCanBeRetried() async throws {
         let fixture = try PipelineFixture()
         let pids = fixture.directory.file("pids")
         let text = """

@@ -182,9 +182,37 @@ def state_dict():
     torch.save(torch.tensor([1.0]), path("pth", "bare_tensor.pth"))
 
 
+class TFSameConv2d(torch.nn.Module):
+    """A Conv2d padded TensorFlow's SAME way (extra pixel bottom/right), as lukemelas's
+    Conv2dStaticSamePadding and AviaryNN's `.same`: how the TF-trained EfficientNet-Lite weights run."""
+
+    def __init__(self, conv):
+        super().__init__()
+        self.conv = conv
+
+    def forward(self, x):
+        import math
+        c = self.conv
+        pads = []
+        for size, k, s in reversed(list(zip(x.shape[-2:], c.kernel_size, c.stride))):
+            total = max((math.ceil(size / s) - 1) * s + k - size, 0)
+            pads += [total // 2, total - total // 2]
+        return torch.nn.functional.conv2d(torch.nn.functional.pad(x, pads), c.weight, c.bias, c.stride, 0, c.dilation, c.groups)
+
+
+def tf_same_padding(module):
+    """Every spatial convolution of `module` (kernel > 1) padded the SAME way, in place."""
+    for name, child in module.named_children():
+        if isinstance(child, torch.nn.Conv2d) and child.kernel_size[0] > 1:
+            setattr(module, name, TFSameConv2d(child))
+        else:
+            tf_same_padding(child)
+
+
 def efficientnet_reference():
     """Logits of EfficientNet-Lite0 with the real ImageNet weights on a fixed input, computed by the
-    PyTorch twin of AviaryNN.EfficientNetLite0 (Benchmarks/EngineBench/torch_peer.py). Needs the
+    PyTorch twin of AviaryNN.EfficientNetLite0 (Benchmarks/EngineBench/torch_peer.py, with its
+    spatial convolutions padded TensorFlow's SAME way as the weights expect). Needs the
     weights package and torchvision; skipped without them. Input pixel (c, y, x) of the 224×224 RGB
     image is (c·50 + y·3 + x·5) mod 256, normalised as (v − 127) / 128."""
     try:
@@ -207,6 +235,7 @@ def efficientnet_reference():
         assert model.state_dict()[name].shape == value.shape, (name, key)
         state[name] = value
     model.load_state_dict(state)
+    tf_same_padding(model)
     model.eval()
     c, y, x = np.meshgrid(np.arange(3), np.arange(224), np.arange(224), indexing="ij")
     image = ((c * 50 + y * 3 + x * 5) % 256).astype(np.float32)

@@ -22,7 +22,7 @@ public struct BatchTransformStep: StepExecutor {
         let (_, artifact) = try await EvaluateStep.model(context)
         let version = try await context.datasetVersion(try EvaluateStep.string(context, "dataset"))
         let manifest = try DatasetCatalog(project: context.project).manifest(of: version)
-        let (rows, failures) = try ClassifierPredictor(artifact: artifact, blobs: context.project.blobs).probabilities(of: manifest, blobs: context.project.blobs)
+        let (rows, failures) = try await ClassifierPredictor.probabilities(of: manifest, artifact: artifact, blobs: context.project.blobs)
         for failure in failures { context.log("left out: \(failure)") }
 
         var lines = [JSONValue.object(JSONObject([("classes", .array(artifact.classes.map(JSONValue.string)))])).serialized()]

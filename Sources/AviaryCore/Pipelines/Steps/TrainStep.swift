@@ -10,7 +10,8 @@ import Foundation
 /// epoch's `train_accuracy`, `train_loss`, `validation_accuracy`, `validation_loss`, and `accuracy`
 /// (validation accuracy when there is validation data, else training accuracy).
 ///
-/// The trainer runs synchronously to its end, so a `timeout` cannot cut a train step short.
+/// The trainer runs on a compute thread of its own (not the cooperative pool) and checks for
+/// cancellation between batches, which is how a `timeout` stops it.
 public struct TrainStep: StepExecutor {
     public init() {}
 
@@ -61,12 +62,19 @@ public struct TrainStep: StepExecutor {
         guard let mode = TrainingConfiguration.Mode(rawValue: inputs["mode"]?.stringValue ?? "scratch") else {
             throw StepFailure(.input, "`mode` must be one of \(TrainingConfiguration.Mode.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        let resize = try inputs["resize"]?.stringValue.map { text in
+            guard let resize = PreprocessingSpec.Resize(rawValue: text) else {
+                throw StepFailure(.input, "`resize` must be one of \(PreprocessingSpec.Resize.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return resize
+        }
         let configuration = TrainingConfiguration(
             mode: mode, architecture: inputs["architecture"]?.stringValue, epochs: inputs["epochs"]?.integerValue,
             batchSize: inputs["batch_size"]?.integerValue ?? 32, learningRate: inputs["learning_rate"]?.doubleValue,
             augment: inputs["augment"].flatMap { if case .bool(let flag) = $0 { flag } else { nil } },
             imageSize: inputs["image_size"]?.integerValue, patience: inputs["patience"]?.integerValue ?? 3,
-            seed: UInt64(max(0, inputs["seed"]?.integerValue ?? 0)))
+            seed: UInt64(max(0, inputs["seed"]?.integerValue ?? 0)), backbone: inputs["backbone"]?.stringValue,
+            resize: resize)
         do { try configuration.validate() } catch { throw StepFailure(.input, "\(error)") }
         return configuration
     }

@@ -9,7 +9,9 @@ struct TrainCommand: AsyncParsableCommand {
         abstract: "Train an image classifier on a dataset version; checkpoints every epoch, resumable.",
         discussion: """
             Modes: scratch (a small CNN from random weights, for tiny images such as Fashion-MNIST), \
-            finetune (the whole network), head (frozen pretrained backbone; needs aviary backbone pull). \
+            finetune (the whole network; from pretrained weights with --backbone), head (a softmax head on \
+            a frozen pretrained --backbone: its features are computed once per image and cached, so a \
+            second run with other head settings skips the backbone). \
             Each epoch prints loss, accuracy, images/s and the time left, and appends a line to \
             .aviary/training/RUN/metrics.jsonl. Run the same command again with the same --name after \
             an interruption: it continues from the last finished epoch and ends as an unbroken run would.
@@ -19,7 +21,10 @@ struct TrainCommand: AsyncParsableCommand {
     @Argument(help: "The training dataset version (NAME, NAME@ID or an id prefix), e.g. fashion.train.") var dataset: String
     @Option(help: "A validation dataset version, for early stopping and the kept weights.") var validation: String?
     @Option(help: "scratch, finetune or head.") var mode: TrainingConfiguration.Mode = .scratch
-    @Option(help: "small-cnn, resnet18, mobilenet-v2 or efficientnet-lite0 (default by mode).") var architecture: String?
+    @Option(help: "small-cnn, resnet18, mobilenet-v2 or efficientnet-lite0 (default by mode, or the backbone's).") var architecture: String?
+    @Option(help: "A pretrained backbone (aviary backbone pull NAME), e.g. efficientnet-lite0: needed by head mode, the starting weights in finetune.") var backbone: String?
+    @Option(help: "shorter-side-then-center-crop or stretch (for images already square); default by mode.") var resize: PreprocessingSpec.Resize?
+    @Option(name: .customLong("backbone-lr-scale"), help: "Finetune: the backbone's learning rate as a fraction of the head's (0…1].") var backboneLearningRateScale: Double?
     @Option(help: "Epochs (default: 10, head 20).") var epochs: Int?
     @Option(name: .customLong("batch-size"), help: "Images per step.") var batchSize = 32
     @Option(name: .customLong("learning-rate"), help: "Peak learning rate (default by mode).") var learningRate: Double?
@@ -41,15 +46,21 @@ struct TrainCommand: AsyncParsableCommand {
             let configuration = TrainingConfiguration(
                 mode: mode, architecture: architecture, epochs: epochs, batchSize: batchSize, learningRate: learningRate,
                 optimizer: optimizer, schedule: schedule, weightDecay: weightDecay, labelSmoothing: labelSmoothing,
-                augment: augment, imageSize: imageSize, patience: patience, seed: seed)
+                augment: augment, imageSize: imageSize, patience: patience, seed: seed, backbone: backbone, resize: resize,
+                backboneLearningRateScale: backboneLearningRateScale)
             let request = TrainingJob.Request(train: dataset, validation: validation, configuration: configuration, name: name,
                                               register: register, by: ModelCommand.actor(by))
             let total = configuration.epochs
             let json = json
-            let run = try await TrainingJob(project: project).run(request) { metrics, elapsed in
-                let line = TrainingProgress.line(metrics, of: total, elapsed: elapsed) + "\n"
-                if json { FileHandle.standardError.write(Data(line.utf8)) } else { FileHandle.standardOutput.write(Data(line.utf8)) }
+            let show: (String) -> Void = { line in
+                FileHandle(fileDescriptor: json ? 2 : 1).write(Data((line + "\n").utf8))
             }
+            let throttle = ProgressThrottle(interval: 2)
+            let run = try await TrainingJob(project: project).run(request, onEpoch: { metrics, elapsed in
+                show(TrainingProgress.line(metrics, of: total, elapsed: elapsed))
+            }, onFeatures: { progress in
+                if throttle.due(final: progress.done == progress.total) { show(progress.line) }
+            })
             try TrainingReport.writeCurves(run, in: project.layout)
             if json { try JSONOutput.print(run); return }
             print(TrainingReport.summary(run, in: project.layout))
@@ -57,6 +68,21 @@ struct TrainCommand: AsyncParsableCommand {
     }
 }
 
+/// Lets a progress line through at most every `interval` seconds, and always the last one.
+final class ProgressThrottle {
+    let interval: Double
+    private var last: Date?
+
+    init(interval: Double) { self.interval = interval }
+
+    func due(final: Bool, now: Date = Date()) -> Bool {
+        guard final || last.map({ now.timeIntervalSince($0) >= interval }) ?? true else { return false }
+        last = now
+        return true
+    }
+}
+
 extension TrainingConfiguration.Mode: ExpressibleByArgument {}
+extension PreprocessingSpec.Resize: ExpressibleByArgument {}
 extension TrainingConfiguration.OptimizerKind: ExpressibleByArgument {}
 extension TrainingConfiguration.Schedule: ExpressibleByArgument {}

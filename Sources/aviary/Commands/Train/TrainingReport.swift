@@ -12,6 +12,9 @@ enum TrainingReport {
             if let accuracy = kept.validationAccuracy { line += String(format: ", validation accuracy %.1f%%", accuracy * 100) }
             lines.append(line)
         }
+        if let features = run.features {
+            lines.append("features: \(features.cached) cached, \(features.computed) computed" + (features.skipped > 0 ? ", \(features.skipped) could not be decoded" : ""))
+        }
         for (reason, count) in run.skipped.sorted(by: { $0.key < $1.key }) { lines.append("left out: \(count) items (\(reason))") }
         if let artifact = run.artifact { lines.append("model artifact \(artifact)") }
         if let registered = run.registered { lines.append("registered as \(registered) (pending approval unless approved)") }
