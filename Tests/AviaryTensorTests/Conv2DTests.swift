@@ -17,6 +17,8 @@ struct ConvCase: Sendable, CustomStringConvertible {
         ConvCase(name: "dilation 2", input: [1, 2, 7, 7], weight: [2, 2, 3, 3], options: Conv2DOptions(stride: 1, padding: 2, dilation: 2)),
         ConvCase(name: "groups 2", input: [2, 4, 5, 5], weight: [6, 2, 3, 3], options: Conv2DOptions(stride: 1, padding: 1, groups: 2)),
         ConvCase(name: "depthwise stride 2", input: [2, 4, 6, 6], weight: [4, 1, 3, 3], options: Conv2DOptions(stride: 2, padding: 1, groups: 4), bias: false),
+        // oneDNN serves its weight gradient on NHWC (its default pick is GEMM-based).
+        ConvCase(name: "depthwise 5x5", input: [2, 32, 7, 7], weight: [32, 1, 5, 5], options: Conv2DOptions(stride: 1, padding: 2, groups: 32), bias: false),
         ConvCase(name: "1x1 no bias", input: [2, 5, 4, 4], weight: [3, 5, 1, 1], options: Conv2DOptions(), bias: false),
     ]
 }

@@ -14,7 +14,19 @@ extension DNNLKernels {
         }
     }
 
+    /// Image-shaped batch norm runs on `PlanarBatchNorm` (oneDNN's NCHW kernel is not vectorised
+    /// in Debian's build); [N, C] and tiny planes stay on oneDNN.
+    static func planar(_ shape: [Int]) -> PlanarBatchNorm.Dims? {
+        guard shape.count >= 3 else { return nil }
+        let inner = shape.dropFirst(2).reduce(1, *)
+        return inner >= 16 ? PlanarBatchNorm.Dims(n: shape[0], c: shape[1], inner: inner) : nil
+    }
+
     public func batchNormTraining(input: Tensor, gamma: Tensor, beta: Tensor, epsilon: Float) throws -> (output: Tensor, mean: [Float], variance: [Float]) {
+        if let dims = DNNLKernels.planar(input.shape) {
+            let (out, mean, variance) = PlanarBatchNorm.training(input.scalars, dims: dims, gamma: gamma.scalars, beta: beta.scalars, epsilon: epsilon)
+            return (Tensor(uncheckedShape: input.shape, scalars: out), mean, variance)
+        }
         guard let tag = DNNLKernels.plainTag(rank: input.rank), input.rank >= 2 else {
             return try reference.batchNormTraining(input: input, gamma: gamma, beta: beta, epsilon: epsilon)
         }
@@ -36,6 +48,9 @@ extension DNNLKernels {
     }
 
     public func batchNormInference(input: Tensor, gamma: Tensor, beta: Tensor, mean: [Float], variance: [Float], epsilon: Float) throws -> Tensor {
+        if let dims = DNNLKernels.planar(input.shape) {
+            return Tensor(uncheckedShape: input.shape, scalars: PlanarBatchNorm.inference(input.scalars, dims: dims, gamma: gamma.scalars, beta: beta.scalars, mean: mean, variance: variance, epsilon: epsilon))
+        }
         guard let tag = DNNLKernels.plainTag(rank: input.rank), input.rank >= 2 else {
             return try reference.batchNormInference(input: input, gamma: gamma, beta: beta, mean: mean, variance: variance, epsilon: epsilon)
         }
@@ -57,6 +72,11 @@ extension DNNLKernels {
     }
 
     public func batchNormBackward(gradOutput: Tensor, input: Tensor, gamma: Tensor, mean: [Float], variance: [Float], epsilon: Float, trainingStatistics: Bool) throws -> (input: Tensor, gamma: Tensor, beta: Tensor) {
+        if let dims = DNNLKernels.planar(input.shape) {
+            let (dx, dg, db) = PlanarBatchNorm.backward(gradOutput: gradOutput.scalars, input: input.scalars, dims: dims, gamma: gamma.scalars, mean: mean, variance: variance, epsilon: epsilon, trainingStatistics: trainingStatistics)
+            let c = input.shape[1]
+            return (Tensor(uncheckedShape: input.shape, scalars: dx), Tensor(uncheckedShape: [c], scalars: dg), Tensor(uncheckedShape: [c], scalars: db))
+        }
         guard let tag = DNNLKernels.plainTag(rank: input.rank), input.rank >= 2 else {
             return try reference.batchNormBackward(gradOutput: gradOutput, input: input, gamma: gamma, mean: mean, variance: variance, epsilon: epsilon, trainingStatistics: trainingStatistics)
         }

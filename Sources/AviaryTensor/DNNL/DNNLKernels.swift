@@ -30,6 +30,7 @@ public final class DNNLKernels: Kernels, @unchecked Sendable {
     public var refusals: [String] { lock.withLock { refusalLog } }
 
     init() {
+        _ = AllocatorTuning.applied
         if let text = ProcessInfo.processInfo.environment["AVIARY_THREADS"], let count = Int(text), count > 0 {
             omp_set_num_threads(Int32(count))
         }
