@@ -128,17 +128,18 @@ public struct TrainingJob: Sendable {
         let cache = FeatureCache(metadata: project.metadata, blobs: project.blobs)
         let key = FeatureCacheKey(backbone: "\(backbone.name)@sha256:\(backbone.sha256)", preprocessing: trainer.preprocessing)
         var counts = TrainingRun.FeatureCounts()
-        func extract(_ source: DatasetImageSource) async throws -> FeatureMatrix {
+        func extract(_ source: DatasetImageSource, _ part: String) async throws -> FeatureMatrix {
             let extraction = try await cache.features(of: source, key: key, pipeline: trainer.preprocessing.pipeline, batchSize: featureBatchSize,
-                                                      workers: trainer.workers, extractor: { try makeExtractor(backbone) }, progress: progress)
+                                                      workers: trainer.workers, extractor: { try makeExtractor(backbone) },
+                                                      progress: { var labelled = $0; labelled.part = part; progress(labelled) })
             counts.cached += extraction.cached
             counts.computed += extraction.computed
             counts.skipped += extraction.skipped.count
             return extraction.matrix
         }
-        let train = try await extract(trainer.train)
+        let train = try await extract(trainer.train, "train")
         var validation: FeatureMatrix?
-        if let source = trainer.validation { validation = try await extract(source) }
+        if let source = trainer.validation { validation = try await extract(source, "validation") }
         return (HeadFeatures(train: train, validation: validation), counts)
     }
 
