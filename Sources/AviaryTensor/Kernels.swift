@@ -5,6 +5,10 @@ public protocol Kernels: Sendable {
     func conv2dForward(input: Tensor, weight: Tensor, bias: Tensor?, geometry: Conv2DGeometry) throws -> Tensor
     /// Convolution followed by an activation in one pass (inference: no backward).
     func conv2dForward(input: Tensor, weight: Tensor, bias: Tensor?, geometry: Conv2DGeometry, activation: Activation) throws -> Tensor
+    /// Inference convolution for chains that keep activations channels-last (NHWC scalars)
+    /// between layers: `input` is [N, H, W, C] when `inputChannelsLast`, else NCHW; `residual`
+    /// ([N, OH, OW, O]) is added before `activation`. Returns [N, OH, OW, O]. No backward.
+    func conv2dChannelsLast(input: Tensor, inputChannelsLast: Bool, weight: Tensor, bias: Tensor?, geometry: Conv2DGeometry, activation: Activation?, residual: Tensor?) throws -> Tensor
     func conv2dBackwardData(gradOutput: Tensor, weight: Tensor, inputShape: [Int], geometry: Conv2DGeometry) throws -> Tensor
     func conv2dBackwardWeights(input: Tensor, gradOutput: Tensor, weightShape: [Int], geometry: Conv2DGeometry) throws -> (weight: Tensor, bias: Tensor)
     /// Row-major C[m×n] = op(A) · op(B).
@@ -36,6 +40,9 @@ extension Kernels {
     public func conv2dForward(input: Tensor, weight: Tensor, bias: Tensor?, geometry: Conv2DGeometry, activation: Activation) throws -> Tensor {
         activation.forward(try conv2dForward(input: input, weight: weight, bias: bias, geometry: geometry))
     }
+    public func conv2dChannelsLast(input: Tensor, inputChannelsLast: Bool, weight: Tensor, bias: Tensor?, geometry: Conv2DGeometry, activation: Activation?, residual: Tensor?) throws -> Tensor {
+        try conv2dChannelsLastByParts(self, input: input, inputChannelsLast: inputChannelsLast, weight: weight, bias: bias, geometry: geometry, activation: activation, residual: residual)
+    }
     public func batchNormTraining(input: Tensor, gamma: Tensor, beta: Tensor, epsilon: Float) throws -> (output: Tensor, mean: [Float], variance: [Float]) {
         let (mean, variance) = BatchNormReference.statistics(input)
         return (BatchNormReference.normalize(input, gamma: gamma, beta: beta, mean: mean, variance: variance, epsilon: epsilon), mean, variance)
@@ -64,6 +71,14 @@ extension Kernels {
     public func avgPoolBackward(gradOutput: Tensor, inputShape: [Int], geometry: Conv2DGeometry, countIncludePad: Bool) throws -> Tensor {
         PoolingReference.averageBackward(gradOutput: gradOutput, inputShape: inputShape, geometry: geometry, countIncludePad: countIncludePad)
     }
+}
+
+/// `conv2dChannelsLast` as its parts, in NCHW: the definition the fused kernels are tested against.
+func conv2dChannelsLastByParts(_ kernels: some Kernels, input: Tensor, inputChannelsLast: Bool, weight: Tensor, bias: Tensor?, geometry: Conv2DGeometry, activation: Activation?, residual: Tensor?) throws -> Tensor {
+    var y = try kernels.conv2dForward(input: inputChannelsLast ? input.nhwcToNCHW() : input, weight: weight, bias: bias, geometry: geometry)
+    if let residual { y = try Broadcasting.apply(y, residual.nhwcToNCHW(), op: "residual add", +) }
+    if let activation { y = activation.forward(y) }
+    return try y.nchwToNHWC()
 }
 
 /// The plain Swift definitions: slow, obvious, always available.

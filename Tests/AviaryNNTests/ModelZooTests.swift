@@ -56,6 +56,12 @@ import Testing
                 let unfused = try model(x).value
                 let fused = try GradientMode.withoutGradients { try model(x) }.value
                 #expect(fused.isClose(to: unfused, atol: 1e-4, rtol: 1e-3), "\(type(of: model)) max diff \(fused.maxAbsDifference(unfused))")
+                // Folded and kernel-layout weights are cached: an in-place change must be seen.
+                for (_, p) in model.namedParameters() { for i in 0..<p.value.count { p.value.scalars[i] *= 0.9 } }
+                let changedUnfused = try model(x).value
+                let changedFused = try GradientMode.withoutGradients { try model(x) }.value
+                #expect(!changedFused.isClose(to: fused, atol: 1e-6, rtol: 0), "\(type(of: model)) ignored a weight change")
+                #expect(changedFused.isClose(to: changedUnfused, atol: 1e-4, rtol: 1e-3), "\(type(of: model)) after a weight change, max diff \(changedFused.maxAbsDifference(changedUnfused))")
             }
         }
     }

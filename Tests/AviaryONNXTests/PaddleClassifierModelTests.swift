@@ -37,15 +37,9 @@ extension PaddleClassifierModelTests {
     @Test(.enabled(if: file != nil, "rapidocr-onnxruntime is not installed in .venv; .venv/bin/pip install --no-deps rapidocr-onnxruntime==1.4.4 to run this test"))
     func matchesONNXRuntimeOnPhotos() throws {
         let graph = try ONNXGraph(try ONNXModelFile.load(try #require(Self.file)))
-        let pixels = try NumPyFile.read(Fixture.url("paddle_cls_pixels.npy"))
-        #expect(pixels.shape == [2, 48, 192, 3])
-        let bytes = try pixels.values(as: UInt8.self)
-        var x = [Float](repeating: 0, count: bytes.count)
-        for n in 0..<2 { for y in 0..<48 { for column in 0..<192 { for c in 0..<3 {
-            let value = Float(bytes[((n * 48 + y) * 192 + column) * 3 + c])
-            x[((n * 3 + c) * 48 + y) * 192 + column] = (value / 255 - 0.5) / 0.5
-        } } } }
-        let outputs = try graph.run(["x": try HostArray(shape: [2, 3, 48, 192], values: x)])
+        let x = try Self.photos()
+        #expect(x.shape == [2, 3, 48, 192])
+        let outputs = try graph.run(["x": x])
         guard case .variable(let y)? = outputs[graph.outputNames[0]] else { Issue.record("no output"); return }
         let comparison = ArrayComparison(actual: try HostArray(shape: y.shape, values: y.value.scalars),
                                          expected: try NumPyFile.read(Fixture.url("paddle_cls_y.npy")), rtol: 0, atol: 1e-4)

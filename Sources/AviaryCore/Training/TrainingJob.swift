@@ -7,8 +7,8 @@ public struct TrainingJob: Sendable {
     public let project: Project
     /// Images per backbone pass when computing head-mode features.
     public var featureBatchSize = 64
-    /// Finds a pretrained backbone by name (tests pass a small one).
-    public var resolveBackbone: @Sendable (String) async throws -> TrainingBackbone = { try TrainingBackbone.resolve($0) }
+    /// Finds a pretrained backbone by name; nil asks the project's `BackboneCatalog` (tests pass a small one).
+    public var resolveBackbone: (@Sendable (String) async throws -> TrainingBackbone)?
     /// Builds the backbone's feature extractor, only when some image's features are not cached yet.
     public var makeExtractor: @Sendable (TrainingBackbone) throws -> any FeatureExtractor = { try $0.featureExtractor() }
 
@@ -43,7 +43,13 @@ public struct TrainingJob: Sendable {
         try request.configuration.validate()
         if let group = request.register { try ModelRegistry.validate(group: group) }
         var backbone: TrainingBackbone?
-        if let name = request.configuration.backbone { backbone = try await resolveBackbone(name) }
+        if let name = request.configuration.backbone {
+            if let resolveBackbone {
+                backbone = try await resolveBackbone(name)
+            } else {
+                backbone = try TrainingBackbone(try await BackboneCatalog(project: project).resolve(name), blobs: project.blobs)
+            }
+        }
         let catalog = DatasetCatalog(project: project)
         let trainVersion = try await catalog.resolve(request.train)
         let trainManifest = try catalog.manifest(of: trainVersion)

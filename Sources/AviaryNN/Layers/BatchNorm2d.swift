@@ -9,6 +9,8 @@ public final class BatchNorm2d: Module {
     public let momentum: Float
     public let epsilon: Float
     public var isTraining = true
+    /// The last fold into a convolution (eval-mode inference), with the arrays it came from.
+    var foldCache: (sources: [[Float]], weight: Tensor, bias: Tensor)?
 
     public init(_ channels: Int, momentum: Float = 0.1, epsilon: Float = 1e-5) {
         weight = Variable(Tensor(shape: [channels], repeating: 1), requiresGrad: true)

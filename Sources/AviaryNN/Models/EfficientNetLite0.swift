@@ -33,8 +33,7 @@ public final class MBConvBlock: Module {
         var x = input
         if let expandConv, let bn0 { x = try convNormActivation(expandConv, bn0, .relu6, x) }
         x = try convNormActivation(depthwiseConv, bn1, .relu6, x)
-        x = try convNormActivation(projectConv, bn2, nil, x)
-        return skip ? try x + input : x
+        return try convNormActivation(projectConv, bn2, nil, x, residual: skip ? input : nil)
     }
 }
 

@@ -31,8 +31,7 @@ public final class InvertedResidual: Module {
     public func forward(_ input: Variable) throws -> Variable {
         var x = input
         for layer in conv.layers.dropLast(2) { x = try layer(x) }
-        x = try projection(x)
-        return residual ? try x + input : x
+        return try projection.forward(x, residual: residual ? input : nil)
     }
 }
 

@@ -20,12 +20,11 @@ public final class BasicBlock: Module {
     }
 
     public func forward(_ input: Variable) throws -> Variable {
-        let out = try convNormActivation(conv2, bn2, nil, convNormActivation(conv1, bn1, .relu, input))
         var shortcut = input
         if let downsample, let conv = downsample.layers[0] as? Conv2d, let norm = downsample.layers[1] as? BatchNorm2d {
             shortcut = try convNormActivation(conv, norm, nil, input)
         }
-        return try (out + shortcut).relu()
+        return try convNormActivation(conv2, bn2, .relu, convNormActivation(conv1, bn1, .relu, input), residual: shortcut)
     }
 }
 

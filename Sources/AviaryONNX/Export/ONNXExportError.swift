@@ -10,7 +10,7 @@ public enum ONNXExportError: Error, Equatable, Sendable, CustomStringConvertible
     public var description: String {
         switch self {
         case let .unsupportedModule(path, type):
-            return "cannot export '\(path.isEmpty ? "(root)" : path)' of type \(type) to ONNX: the exporter knows Sequential, Conv2d, BatchNorm2d, Linear, activations, pools, Flatten, Dropout, ConvNormActivation and the zoo's SmallCNN, ResNet, MobileNetV2 and EfficientNetLite0. Give the model an ONNXExportable conformance or build it from those layers."
+            return "cannot export '\(path.isEmpty ? "(root)" : path)' of type \(type) to ONNX: the exporter knows Sequential, Conv2d, BatchNorm2d, Linear, activations, pools, Flatten, Dropout, ConvNormActivation and the zoo's SmallCNN, ResNet, MobileNetV2 and EfficientNetLite0, and imported ONNX graphs (ImportedModule, ImportedBackbone, ImportedClassifier). Give the model an ONNXExportable conformance or build it from those layers."
         case let .unsupportedSetting(path, type, detail):
             return "cannot export '\(path.isEmpty ? "(root)" : path)' (\(type)) to ONNX: \(detail)"
         case let .shapeMismatch(path, type, detail):

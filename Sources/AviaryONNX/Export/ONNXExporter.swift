@@ -21,8 +21,10 @@ public protocol ONNXExportable: Module {
 public struct ONNXExporter {
     public static let opset: Int64 = 13
     var builder: ONNXModelBuilder
-    private var nodes: [(op: String, inputs: [String], outputs: [String], name: String, attributes: [String: ONNXModelBuilder.Attribute])] = []
-    private var usedNames: Set<String> = []
+    var nodes: [(op: String, inputs: [String], outputs: [String], name: String, attributes: [String: ONNXModelBuilder.Attribute])] = []
+    var usedNames: Set<String> = []
+    /// Set by an imported graph, whose nodes keep their own opset's meaning (see `require(opset:)`).
+    var requiredOpset: Int64?
 
     init(graphName: String) {
         builder = ONNXModelBuilder(graphName: graphName, opset: Self.opset)
@@ -52,7 +54,12 @@ public struct ONNXExporter {
         for node in exporter.nodes {
             exporter.builder.addNode(node.op, inputs: node.inputs, outputs: node.outputs, name: node.name, attributes: node.attributes)
         }
-        return exporter.builder.build()
+        var model = exporter.builder.build()
+        if let opset = exporter.requiredOpset {
+            model.opsetImport[0].version = opset
+            model.irVersion = ONNXModelBuilder.irVersion(forOpset: opset)
+        }
+        return model
     }
 
     /// Emits `module` (and its children) reading `input`; returns the value it produces.
@@ -106,7 +113,7 @@ public struct ONNXExporter {
         return unique
     }
 
-    private mutating func uniqueName(_ base: String) -> String {
+    mutating func uniqueName(_ base: String) -> String {
         var candidate = base, suffix = 1
         while usedNames.contains(candidate) { candidate = "\(base)_\(suffix)"; suffix += 1 }
         usedNames.insert(candidate)

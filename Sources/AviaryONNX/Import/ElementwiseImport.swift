@@ -16,42 +16,38 @@ enum ElementwiseImport {
         case "Add": return try lhs + b.variable(node, input: node.node.input[1])
         case "Sub": return try lhs + b.variable(node, input: node.node.input[1]).scaled(by: -1)
         case "Mul": return try lhs * b.variable(node, input: node.node.input[1])
-        default:
-            // The engine has no reciprocal yet: division by a constant only.
-            let divisor = try b.constant(node, input: node.node.input[1])
-            guard divisor.elementType == .float32 else { throw node.unsupported("input '\(node.node.input[1])'", "of element type \(divisor.elementType)") }
-            return try lhs * Variable(Tensor(shape: divisor.shape, scalars: divisor.floats().map { 1 / $0 }))
+        default: return try lhs / b.variable(node, input: node.node.input[1])
         }
     }
 
-    /// Gemm: alpha·A'·B' + beta·C. A transposed only when constant; B transposed through `linear`.
+    /// Gemm: alpha·A'·B' + beta·C, B transposed through `linear`. MatMul: `numpy.matmul`, vectors
+    /// promoted to matrices and the promoted axis dropped again, batch axes broadcast.
     static func gemm(_ node: NodeAttributes, _ inputs: [ImportedValue?]) throws -> Variable {
         guard inputs.count >= 2, let a = inputs[0], let b = inputs[1] else { throw node.unsupported("inputs", "(A and B are required)") }
         if node.node.opType == "MatMul" {
             try node.rejectUnknown(except: [])
-            guard a.shape.count == 2, b.shape.count == 2 else { throw node.unsupported("inputs", "of ranks \(a.shape.count) and \(b.shape.count) (2-D only)") }
-            return try a.variable(node, input: "A").matmul(b.variable(node, input: "B"))
+            let (left, right) = (try a.variable(node, input: "A"), try b.variable(node, input: "B"))
+            guard left.shape.count >= 1, right.shape.count >= 1 else { throw node.unsupported("inputs", "of rank 0") }
+            if left.shape.count == 2, right.shape.count == 2 { return try left.matmul(right) }
+            let matrixA = left.shape.count == 1 ? try left.reshaped(to: [1, left.shape[0]]) : left
+            let matrixB = right.shape.count == 1 ? try right.reshaped(to: [right.shape[0], 1]) : right
+            guard matrixA.shape.last == matrixB.shape.dropLast().last else { throw node.unsupported("inputs", "of shapes \(left.shape) and \(right.shape)") }
+            let product = try matrixA.batchedMatmul(matrixB)
+            var shape = product.shape
+            if right.shape.count == 1 { shape.removeLast() }
+            if left.shape.count == 1 { shape.remove(at: shape.count - (right.shape.count == 1 ? 1 : 2)) }
+            return shape == product.shape ? product : try product.reshaped(to: shape)
         }
         try node.rejectUnknown(except: ["alpha", "beta", "transA", "transB"])
-        var left = a
-        if try node.int("transA") == 1 {
-            left = .constant(try transposed(a.constant(node, input: "A"), node))
-        }
+        var left = try a.variable(node, input: "A")
+        guard left.shape.count == 2, b.shape.count == 2 else { throw node.unsupported("inputs", "of shapes \(a.shape) and \(b.shape) (matrices only)") }
+        if try node.int("transA") == 1 { left = try left.permuted([1, 0]) }
         let right = try b.variable(node, input: "B")
-        let product = try node.int("transB") == 1
-            ? left.variable(node, input: "A").linear(weight: right)
-            : left.variable(node, input: "A").matmul(right)
+        let product = try node.int("transB") == 1 ? left.linear(weight: right) : left.matmul(right)
         var y = product.scaled(by: try node.float("alpha") ?? 1)
         if inputs.count > 2, let c = inputs[2] {
             y = try y + c.variable(node, input: "C").scaled(by: try node.float("beta") ?? 1)
         }
         return y
-    }
-
-    private static func transposed(_ array: HostArray, _ node: NodeAttributes) throws -> HostArray {
-        guard array.shape.count == 2, array.elementType == .float32 else { throw node.unsupported("transA", "on a \(array)") }
-        let (rows, columns) = (array.shape[0], array.shape[1])
-        let values = array.floats()
-        return try HostArray(shape: [columns, rows], values: (0..<(rows * columns)).map { values[($0 % rows) * columns + $0 / rows] })
     }
 }

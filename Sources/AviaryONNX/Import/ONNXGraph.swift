@@ -12,7 +12,7 @@ public final class ONNXGraph {
 
     public init(_ model: Onnx_ModelProto) throws(ONNXImportError) {
         opset = try model.opsetVersion()
-        guard (7...22).contains(opset) else {
+        guard ONNXOperators.opsets.contains(opset) else {
             throw .unsupportedOpset(version: opset)
         }
         try GraphOrder.validate(model.graph)

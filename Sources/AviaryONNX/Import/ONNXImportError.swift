@@ -32,7 +32,7 @@ public enum ONNXImportError: Error, Equatable, Sendable, CustomStringConvertible
         case let .invalidConstant(node, reason):
             "node \(node) (Constant): \(reason)"
         case let .unsupportedOpset(version):
-            "the model uses opset \(version) of ai.onnx; Aviary imports opsets 7 to 22 (convert it with onnx.version_converter)"
+            "the model uses opset \(version) of ai.onnx; Aviary imports opsets 7 to 25 (convert it with onnx.version_converter)"
         case let .missingOpset(domain):
             "the model imports no opset for domain '\(domain.isEmpty ? "ai.onnx" : domain)'"
         }

@@ -6,8 +6,13 @@ enum ONNXOperators {
     static let supported = Set<String>([
         "Identity", "Dropout", "Constant", "Relu", "Sigmoid", "Clip", "HardSigmoid", "HardSwish", "Add", "Sub", "Mul", "Div",
         "Conv", "MaxPool", "AveragePool", "GlobalAveragePool", "BatchNormalization", "Flatten", "Reshape", "Gemm", "MatMul",
-        "Concat", "Softmax", "ReduceMean",
+        "Concat", "Softmax", "ReduceMean", "ConvTranspose", "Resize", "Pad", "Transpose",
     ]).union(ShapeFolding.operators)
+
+    /// Opsets 23 to 25 changed no operator above except to admit new element types (FLOAT4E2M1,
+    /// FLOAT8E8M0, INT2/UINT2), which the loader refuses, and Cast's `round_mode` for FLOAT8E8M0,
+    /// which Cast refuses as an unknown attribute; so they import with the same rules.
+    static let opsets: ClosedRange<Int64> = 7...25
 
     static func apply(_ node: NodeAttributes, _ inputs: [ImportedValue?]) throws -> [ImportedValue] {
         func input(_ index: Int) throws(ONNXImportError) -> ImportedValue {
@@ -23,10 +28,12 @@ enum ONNXOperators {
             try node.rejectUnknown(except: [])
             return [try input(0)]
         case "Dropout":
-            // Inference: identity, and a mask that keeps everything. Training mode is refused.
+            // Inference: identity, and a mask that keeps everything.
             try node.rejectUnknown(except: ["ratio", "seed"])
+            // Training mode with ratio 0 drops nothing, so it is the identity too.
             if inputs.count > 2, let training = inputs[2], try training.currentValue(node, input: "training_mode").floats().first != 0 {
-                throw node.unsupported("training_mode", "= true")
+                let ratio = inputs.count > 1 ? try inputs[1]?.currentValue(node, input: "ratio").floats().first ?? 0.5 : 0.5
+                guard ratio == 0 else { throw node.unsupported("training_mode", "= true with ratio \(ratio) (random masks are not reproduced)") }
             }
             let data = try input(0)
             let mask = try HostArray(shape: data.shape, values: [Bool](repeating: true, count: data.shape.reduce(1, *)))
@@ -42,17 +49,34 @@ enum ONNXOperators {
             let alpha = try node.float("alpha") ?? 0.2, beta = try node.float("beta") ?? 0.5
             let shifted = try x().scaled(by: alpha) + Variable(Tensor(scalar: beta))
             return one(shifted.clip(min: 0, max: 1))
+        case "Clip" where IntegerHostOps.applies(to: inputs.first ?? nil), "MaxPool" where IntegerHostOps.applies(to: inputs.first ?? nil):
+            return [try IntegerHostOps.apply(node, inputs) { node, inputs in try apply(node, inputs) }]
         case "Clip":
             return one(try clip(node, inputs, x()))
         case "Add", "Sub", "Mul", "Div":
             return [try ElementwiseImport.binary(node, input(0), input(1))]
+        case "ConvTranspose":
+            return one(try ConvTransposeImport.apply(node, x(), weight: x(1), bias: inputs.count > 2 && inputs[2] != nil ? try x(2) : nil))
+        case "Resize":
+            return one(try ResizeImport.apply(node, inputs, x()))
+        case "Pad":
+            return [try PadImport.apply(node, inputs)]
+        case "Transpose":
+            try node.rejectUnknown(except: ["perm"])
+            let input = try x()
+            let perm = try node.ints("perm")?.map { Int($0) } ?? Array((0..<input.shape.count).reversed())
+            guard perm.sorted() == Array(0..<input.shape.count) else { throw node.unsupported("perm", "= \(perm) for rank \(input.shape.count)") }
+            return one(try input.permuted(perm))
+        case "MaxPool" where node.node.output.count > 1 && !node.node.output[1].isEmpty:
+            let input = try x()
+            return [.variable(try WindowImport.apply(node, input, weight: nil, bias: nil)), .constant(try WindowImport.maxPoolIndices(node, input))]
         case "Conv", "MaxPool", "AveragePool":
             return one(try WindowImport.apply(node, x(), weight: node.node.opType == "Conv" ? try x(1) : nil,
                                               bias: inputs.count > 2 && inputs[2] != nil ? try x(2) : nil))
         case "GlobalAveragePool":
             return one(try x().globalAvgPool2d())
         case "BatchNormalization":
-            return one(try batchNorm(node, inputs, x()))
+            return try BatchNormImport.apply(node, inputs, x())
         case "Flatten", "Reshape":
             return one(try ShapeImport.apply(node, x(), inputs))
         case "ReduceMean":
@@ -96,25 +120,15 @@ enum ONNXOperators {
             high = try node.float("max") ?? high
         } else {
             try node.rejectUnknown(except: [])
-            if inputs.count > 1, let bound = inputs[1] { low = try bound.currentValue(node, input: "min").floats().first ?? low }
-            if inputs.count > 2, let bound = inputs[2] { high = try bound.currentValue(node, input: "max").floats().first ?? high }
+            if inputs.count > 1, let bound = inputs[1] { low = try scalar(bound.currentValue(node, input: "min"), node) ?? low }
+            if inputs.count > 2, let bound = inputs[2] { high = try scalar(bound.currentValue(node, input: "max"), node) ?? high }
         }
         return x.clip(min: low, max: high)
     }
 
-    /// Inference mode with constant statistics; training mode and the extra outputs are refused.
-    static func batchNorm(_ node: NodeAttributes, _ inputs: [ImportedValue?], _ x: Variable) throws -> Variable {
-        try node.rejectUnknown(except: ["epsilon", "momentum", "spatial", "training_mode"])
-        if try node.int("training_mode") == 1 { throw node.unsupported("training_mode", "= 1") }
-        if try node.int("spatial") == 0 { throw node.unsupported("spatial", "= 0") }
-        guard node.node.output.dropFirst().allSatisfy(\.isEmpty) else { throw node.unsupported("outputs", "beyond Y (inference only)") }
-        guard inputs.count == 5, let scale = inputs[1], let bias = inputs[2], let mean = inputs[3], let variance = inputs[4] else {
-            throw node.unsupported("inputs", "(X, scale, B, mean, var are all required)")
-        }
-        var runningMean = try Tensor(shape: mean.shape, scalars: mean.currentValue(node, input: "mean").floats())
-        var runningVar = try Tensor(shape: variance.shape, scalars: variance.currentValue(node, input: "var").floats())
-        return try x.batchNorm(gamma: scale.variable(node, input: "scale"), beta: bias.variable(node, input: "B"),
-                               runningMean: &runningMean, runningVar: &runningVar, training: false,
-                               epsilon: try node.float("epsilon") ?? 1e-5)
+    /// A bound of Clip: a float32 scalar, or an empty input meaning none.
+    static func scalar(_ array: HostArray, _ node: NodeAttributes) throws -> Float? {
+        guard array.count <= 1, array.elementType == .float32 else { throw node.unsupported("bounds", "\(array) (float32 scalars only)") }
+        return array.floats().first
     }
 }

@@ -9,7 +9,8 @@ enum WindowImport {
             let name = copy.attribute[index].name
             let ints = copy.attribute[index].ints
             switch name {
-            case "kernel_shape", "dilations", "strides": copy.attribute[index].ints = [1] + ints
+            case "kernel_shape", "dilations", "strides", "output_shape": copy.attribute[index].ints = [1] + ints
+            case "output_padding": copy.attribute[index].ints = [0] + ints
             case "pads" where ints.count == 2: copy.attribute[index].ints = [0, ints[0], 0, ints[1]]
             default: break
             }
@@ -30,29 +31,8 @@ enum WindowImport {
                                   weight: try weight.map { try $0.reshaped(to: [$0.shape[0], $0.shape[1], 1, $0.shape[2]]) }, bias: bias)
             return try image.reshaped(to: [image.shape[0], image.shape[1], image.shape[3]])
         }
-        guard x.shape.count == 4 else { throw node.unsupported("input", "of rank \(x.shape.count) (1-D and 2-D windows only)") }
-        if try node.int("ceil_mode") == 1 { throw node.unsupported("ceil_mode", "= 1") }
-        if try node.int("storage_order") == 1 { throw node.unsupported("storage_order", "= 1") }
-        guard node.node.output.dropFirst().allSatisfy(\.isEmpty) else { throw node.unsupported("output Indices", "(not implemented)") }
-        let kernel = try node.ints("kernel_shape") ?? weight.map { $0.shape.suffix(2).map(Int64.init) } ?? []
-        guard kernel.count == 2 else { throw node.unsupported("kernel_shape", "= \(kernel) (2-D only)") }
-        let strides = try node.ints("strides") ?? [1, 1]
-        let dilations = try node.ints("dilations") ?? [1, 1]
-        guard strides.count == 2, dilations.count == 2 else { throw node.unsupported("strides", "/dilations not 2-D") }
-        if op != "Conv" && dilations != [1, 1] { throw node.unsupported("dilations", "= \(dilations)") }
-        let padding: Conv2DPadding
-        switch try node.string("auto_pad") ?? "NOTSET" {
-        case "NOTSET":
-            let pads = try node.ints("pads") ?? [0, 0, 0, 0]
-            guard pads.count == 4 else { throw node.unsupported("pads", "= \(pads)") }
-            padding = .explicit(top: Int(pads[0]), left: Int(pads[1]), bottom: Int(pads[2]), right: Int(pads[3]))
-        case "VALID": padding = .explicit(top: 0, left: 0, bottom: 0, right: 0)
-        case "SAME_UPPER": padding = .same
-        case let other: throw node.unsupported("auto_pad", "= \(other)")
-        }
-        let options = Conv2DOptions(strideH: Int(strides[0]), strideW: Int(strides[1]), padding: padding,
-                                    dilationH: Int(dilations[0]), dilationW: Int(dilations[1]), groups: Int(try node.int("group") ?? 1))
-        let window = (Int(kernel[0]), Int(kernel[1]))
+        if try PoolingNDImport.handles(node, x) { return try PoolingNDImport.apply(node, x) }
+        let (options, window) = try resolve(node, x, weight: weight)
         switch op {
         case "Conv":
             guard let weight else { throw node.unsupported("W", "is missing") }
@@ -62,5 +42,39 @@ enum WindowImport {
         default:
             return try x.avgPool2d(kernel: window, options: options, countIncludePad: try node.int("count_include_pad") == 1)
         }
+    }
+
+    /// MaxPool's optional Indices output: flat positions in the input (N, C, H, W row-major, or
+    /// H and W swapped for storage_order 1), as int64; found by the reference pooling, no gradient.
+    static func maxPoolIndices(_ node: NodeAttributes, _ x: Variable) throws -> HostArray {
+        guard x.shape.count == 4 else { throw node.unsupported("output Indices", "on a rank-\(x.shape.count) input (2-D only)") }
+        let (options, window) = try resolve(node, x, weight: nil)
+        let (h, w) = (x.shape[2], x.shape[3])
+        let geometry = try options.resolve(op: "MaxPool", inputH: h, inputW: w, kernelH: window.0, kernelW: window.1)
+        let (out, argmax) = PoolingReference.maxForward(input: x.value, geometry: geometry)
+        let columnMajor = try node.int("storage_order") == 1
+        let indices = argmax.map { k in Int64(columnMajor ? (k / (h * w)) * h * w + (k % w) * h + (k / w) % h : k) }
+        return try HostArray(shape: out.shape, values: indices)
+    }
+
+    /// Stride, pads, dilations and window size of a 2-D node.
+    static func resolve(_ node: NodeAttributes, _ x: Variable, weight: Variable?) throws -> (Conv2DOptions, (Int, Int)) {
+        guard x.shape.count == 4 else { throw node.unsupported("input", "of rank \(x.shape.count) (1-D and 2-D windows only)") }
+        let hasIndices = node.node.output.count > 1 && !node.node.output[1].isEmpty
+        if try node.int("storage_order") == 1 && !hasIndices { throw node.unsupported("storage_order", "= 1 without Indices") }
+        let kernel = try node.ints("kernel_shape") ?? weight.map { $0.shape.suffix(2).map(Int64.init) } ?? []
+        guard kernel.count == 2 else { throw node.unsupported("kernel_shape", "= \(kernel) (2-D only)") }
+        let strides = try node.ints("strides") ?? [1, 1]
+        let dilations = try node.ints("dilations") ?? [1, 1]
+        guard strides.count == 2, dilations.count == 2 else { throw node.unsupported("strides", "/dilations not 2-D") }
+        if node.node.opType == "AveragePool" && dilations != [1, 1] { throw node.unsupported("dilations", "= \(dilations)") }
+        let window = (Int(kernel[0]), Int(kernel[1]))
+        let spatial: [Int] = Array(x.shape.suffix(2)), kernelSizes: [Int] = [window.0, window.1]
+        let strideSizes: [Int] = strides.map { Int($0) }, dilationSizes: [Int] = dilations.map { Int($0) }
+        let (begin, end) = try WindowPadding.resolve(node, input: spatial, kernel: kernelSizes, strides: strideSizes, dilations: dilationSizes)
+        let padding = Conv2DPadding.explicit(top: begin[0], left: begin[1], bottom: end[0], right: end[1])
+        let options = Conv2DOptions(strideH: Int(strides[0]), strideW: Int(strides[1]), padding: padding,
+                                    dilationH: Int(dilations[0]), dilationW: Int(dilations[1]), groups: Int(try node.int("group") ?? 1))
+        return (options, window)
     }
 }

@@ -17,14 +17,22 @@ extension Variable {
         }
     }
 
-    /// Convolution and activation in one pass, for inference: the result records no gradient.
-    /// Models use it with batch norm folded into `weight` and `bias` (`BatchNorm2d.folded`).
-    public func conv2dInference(weight: Tensor, bias: Tensor?, options: Conv2DOptions = Conv2DOptions(), activation: Activation?) throws -> Variable {
-        let geometry = try Variable.convolutionGeometry(input: value.shape, weight: weight.shape, bias: bias?.shape, options: options)
-        let kernels = Engine.kernels
-        let out = try activation.map { try kernels.conv2dForward(input: value, weight: weight, bias: bias, geometry: geometry, activation: $0) }
-            ?? kernels.conv2dForward(input: value, weight: weight, bias: bias, geometry: geometry)
-        return Variable(out)
+    /// Convolution, residual add and activation in one pass, for inference: the result records
+    /// no gradient. Models use it with batch norm folded into `weight` and `bias`
+    /// (`BatchNorm2d.folded`). The result stays channels-last (NHWC) internally so that the next
+    /// `conv2dInference` reads it without a layout conversion; reading `value` converts it.
+    /// `residual` (shaped like the output) is added before `activation`.
+    public func conv2dInference(weight: Tensor, bias: Tensor?, options: Conv2DOptions = Conv2DOptions(), activation: Activation?, residual: Variable? = nil) throws -> Variable {
+        let geometry = try Variable.convolutionGeometry(input: shape, weight: weight.shape, bias: bias?.shape, options: options)
+        let outShape = [shape[0], weight.shape[0], geometry.outputH, geometry.outputW]
+        if let residual, residual.shape != outShape {
+            throw TensorError.shapeMismatch(op: "conv2d residual", detail: "residual \(residual.shape) for output \(outShape)", hint: "the residual must be shaped like the convolution's output")
+        }
+        let input = channelsLast ?? value
+        let out = try Engine.kernels.conv2dChannelsLast(
+            input: input, inputChannelsLast: channelsLast != nil, weight: weight, bias: bias, geometry: geometry,
+            activation: activation, residual: residual.map { $0.channelsLast ?? $0.value.nchwToChannelsLast() })
+        return Variable(channelsLast: out)
     }
 
     static func convolutionGeometry(input x: [Int], weight w: [Int], bias: [Int]?, options: Conv2DOptions) throws -> Conv2DGeometry {

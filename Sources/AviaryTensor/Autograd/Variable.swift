@@ -5,7 +5,17 @@
 /// calls until an optimizer clears them. Intermediate nodes exist only while a forward result is
 /// referenced, so a graph is freed with the loss that owns it.
 public final class Variable {
-    public var value: Tensor
+    /// The value, materialised to NCHW on first read when an inference chain left it channels-last.
+    public var value: Tensor {
+        get { materialize(); return stored }
+        set { stored = newValue; channelsLast = nil }
+        _modify { materialize(); yield &stored }
+    }
+    /// The NCHW value; while `channelsLast` is set, only a placeholder with the right shape.
+    private var stored: Tensor
+    /// NHWC scalars of an inference result ([N, H, W, C]), kept so the next channels-last op
+    /// takes them without a layout conversion. Only ops that understand it read it.
+    private(set) var channelsLast: Tensor?
     public var grad: Tensor?
     /// Settable on leaves: freezing a parameter stops gradients flowing into it.
     public var requiresGrad: Bool
@@ -14,7 +24,7 @@ public final class Variable {
 
     /// A leaf.
     public init(_ value: Tensor, requiresGrad: Bool = false) {
-        self.value = value
+        self.stored = value
         self.requiresGrad = requiresGrad
         self.parents = []
         self.rule = nil
@@ -23,14 +33,30 @@ public final class Variable {
     /// An op result. The graph is recorded only when some parent needs a gradient and recording
     /// is on (`GradientMode`), so inference builds no graph.
     init(_ value: Tensor, parents: [Variable], rule: @escaping (Tensor) throws -> [Tensor?]) {
-        self.value = value
+        self.stored = value
         let needed = GradientMode.isEnabled && parents.contains { $0.requiresGrad }
         self.requiresGrad = needed
         self.parents = needed ? parents : []
         self.rule = needed ? rule : nil
     }
 
-    public var shape: [Int] { value.shape }
+    /// An inference result held channels-last: `nhwc` is [N, H, W, C]; the value reads as NCHW.
+    init(channelsLast nhwc: Tensor) {
+        let s = nhwc.shape
+        self.stored = Tensor(uncheckedShape: [s[0], s[3], s[1], s[2]], scalars: [])
+        self.channelsLast = nhwc
+        self.requiresGrad = false
+        self.parents = []
+        self.rule = nil
+    }
+
+    private func materialize() {
+        guard let nhwc = channelsLast else { return }
+        stored = nhwc.channelsLastToNCHW()
+        channelsLast = nil
+    }
+
+    public var shape: [Int] { stored.shape }
 
     /// Back-propagates from this node. `seed` defaults to ones (so a scalar loss needs none).
     public func backward(seed: Tensor? = nil) throws {

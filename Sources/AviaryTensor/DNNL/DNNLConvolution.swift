@@ -9,6 +9,10 @@ final class DNNLConvolution {
     private let userSrc: dnnl_memory_desc_t, userWeights: dnnl_memory_desc_t
     private let userBias: dnnl_memory_desc_t, userDst: dnnl_memory_desc_t
     private let forwardPrimitive: DNNLPrimitive
+    /// The source bound as NHWC (channels-last inference only).
+    private let fwdSrcChannelsLast: DNNLOperand?
+    /// Inference weights kept in the kernel's layout between calls.
+    private let preparedWeights: DNNLPreparedWeights?
     private let fwdSrc: DNNLOperand, fwdWeights: DNNLOperand, fwdBias: DNNLOperand, fwdDst: DNNLOperand
     private var backwardDataPlan: (primitive: DNNLPrimitive, diffDst: DNNLOperand, weights: DNNLOperand, diffSrc: DNNLOperand)?
     /// A backward primitive oneDNN could only serve with `ref`: remembered so it is not rebuilt each step.
@@ -31,37 +35,54 @@ final class DNNLConvolution {
         userSrc = try dnnlDesc(key.input, dnnl_nchw, op: op)
         userWeights = try dnnlDesc(weightDims, g.groups == 1 ? dnnl_oihw : dnnl_goihw, op: op)
         userBias = try dnnlDesc([key.weight[0]], dnnl_x, op: op)
-        userDst = try dnnlDesc(outputShape, dnnl_nchw, op: op)
-        var anySrc = try dnnlDesc(key.input, dnnl_format_tag_any, op: op)
+        // Channels-last inference keeps activations in NHWC between convolutions: oneDNN's
+        // f32 kernels for AVX-512 (brgconv, brdgmm depthwise) prefer it, so no reorders run.
+        userDst = try dnnlDesc(outputShape, key.channelsLast ? dnnl_nhwc : dnnl_nchw, op: op)
+        var anySrc = try dnnlDesc(key.input, key.channelsLast ? dnnl_nhwc : dnnl_format_tag_any, op: op)
         var anyWeights = try dnnlDesc(weightDims, dnnl_format_tag_any, op: op)
-        var anyDst = try dnnlDesc(outputShape, dnnl_format_tag_any, op: op)
+        var anyDst = try dnnlDesc(outputShape, key.channelsLast ? dnnl_nhwc : dnnl_format_tag_any, op: op)
         var bias = userBias
         var desc = dnnl_convolution_desc_t()
         let (s, d, l, r) = DNNLConvolution.window(key.geometry)
-        // A fused activation means inference only (no backward from a fused output).
-        let fused = key.activation.flatMap(DNNLKernels.eltwise)
-        try dnnlCheck(dnnl_dilated_convolution_forward_desc_init(&desc, key.activation == nil ? dnnl_forward_training : dnnl_forward_inference, dnnl_convolution_direct, &anySrc, &anyWeights, &bias, &anyDst, s, d, l, r), op, "dnnl_dilated_convolution_forward_desc_init")
-        let name = "conv2d forward \(key.input)→\(outputShape)"
-        forwardPrimitive = try withUnsafePointer(to: &desc) { try DNNLPrimitive(op: name, opDesc: UnsafeRawPointer($0), engine: engine, hint: nil, postOp: fused) }
+        // Fused post-ops mean inference only (no backward from a fused output).
+        let inference = key.activation != nil || key.channelsLast
+        var postOps: [DNNLPostOp] = key.residual ? [.sum] : []
+        if let (algorithm, alpha, beta) = key.activation.flatMap(DNNLKernels.eltwise) { postOps.append(.eltwise(algorithm, alpha, beta)) }
+        try dnnlCheck(dnnl_dilated_convolution_forward_desc_init(&desc, inference ? dnnl_forward_inference : dnnl_forward_training, dnnl_convolution_direct, &anySrc, &anyWeights, &bias, &anyDst, s, d, l, r), op, "dnnl_dilated_convolution_forward_desc_init")
+        let name = "conv2d forward \(key.input)→\(outputShape)\(key.channelsLast ? " channels-last" : "")"
+        forwardPrimitive = try withUnsafePointer(to: &desc) { try DNNLPrimitive(op: name, opDesc: UnsafeRawPointer($0), engine: engine, hint: nil, postOps: postOps) }
         fwdSrc = try DNNLOperand(argument: DNNLArgument.src, user: userSrc, kernel: forwardPrimitive.desc(dnnl_query_src_md), engine: engine, op: op)
+        fwdSrcChannelsLast = key.channelsLast
+            ? try DNNLOperand(argument: DNNLArgument.src, user: dnnlDesc(key.input, dnnl_nhwc, op: op), kernel: forwardPrimitive.desc(dnnl_query_src_md), engine: engine, op: op)
+            : nil
         fwdWeights = try DNNLOperand(argument: DNNLArgument.weights, user: userWeights, kernel: forwardPrimitive.desc(dnnl_query_weights_md), engine: engine, op: op)
         fwdBias = try DNNLOperand(argument: DNNLArgument.bias, user: userBias, kernel: forwardPrimitive.desc(dnnl_query_weights_md, index: 1), engine: engine, op: op)
         fwdDst = try DNNLOperand(argument: DNNLArgument.dst, user: userDst, kernel: forwardPrimitive.desc(dnnl_query_dst_md), engine: engine, op: op)
+        preparedWeights = inference ? DNNLPreparedWeights(operand: fwdWeights) : nil
     }
 
     var implementation: String { forwardPrimitive.implementation }
 
-    func forward(input: Tensor, weight: Tensor, bias: Tensor?, stream: dnnl_stream_t, pool: DNNLBufferPool) throws -> Tensor {
-        var out = uninitializedScalars(outputShape.reduce(1, *))
+    /// The forward pass. For a channels-last key, `input` holds NHWC scalars when
+    /// `inputChannelsLast` and the result does too; `residual` (channels-last, output-sized) is
+    /// added before the activation.
+    func forward(input: Tensor, inputChannelsLast: Bool = false, weight: Tensor, bias: Tensor?, residual: Tensor? = nil, stream: dnnl_stream_t, pool: DNNLBufferPool) throws -> Tensor {
+        // The sum post-op adds into what the destination holds: start from a copy of the residual.
+        var out = residual?.scalars ?? uninitializedScalars(outputShape.reduce(1, *))
         var exec = DNNLExecution(engine: engine, stream: stream, op: "conv2d forward", pool: pool)
-        try exec.input(fwdSrc, exec.readOnly(input.scalars))
-        try exec.input(fwdWeights, exec.readOnly(weight.scalars))
+        try exec.input(inputChannelsLast ? fwdSrcChannelsLast! : fwdSrc, exec.readOnly(input.scalars))
+        if let preparedWeights {
+            try exec.prepared(fwdWeights, preparedWeights.kernelLayout(of: weight.scalars, execution: &exec))
+        } else {
+            try exec.input(fwdWeights, exec.readOnly(weight.scalars))
+        }
         try exec.input(fwdBias, exec.readOnly(bias?.scalars ?? [Float](repeating: 0, count: key.weight[0])))
         try out.withUnsafeMutableBytes { o in
             try exec.output(fwdDst, o.baseAddress!)
             try exec.execute(forwardPrimitive)
         }
-        return Tensor(uncheckedShape: outputShape, scalars: out)
+        let shape = key.channelsLast ? [outputShape[0], outputShape[2], outputShape[3], outputShape[1]] : outputShape
+        return Tensor(uncheckedShape: shape, scalars: out)
     }
 
     func backwardData(gradOutput: Tensor, weight: Tensor, stream: dnnl_stream_t, pool: DNNLBufferPool) throws -> Tensor {

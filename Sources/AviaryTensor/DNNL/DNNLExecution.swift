@@ -53,6 +53,17 @@ struct DNNLExecution {
         arguments.append(dnnl_exec_arg_t(arg: operand.argument, memory: kernel))
     }
 
+    /// Binds memory that is already in the kernel's layout.
+    mutating func prepared(_ operand: DNNLOperand, _ pointer: UnsafeMutableRawPointer) throws {
+        arguments.append(dnnl_exec_arg_t(arg: operand.argument, memory: try memory(operand.kernel, pointer)))
+    }
+
+    /// Reorders user data into the kernel's layout at `destination`, now (before `execute`).
+    mutating func reorder(_ operand: DNNLOperand, from source: UnsafeMutableRawPointer, into destination: UnsafeMutableRawPointer) throws {
+        guard let reorder = operand.toKernel else { return }
+        try reorderNow(reorder, from: memory(operand.user, source), to: memory(operand.kernel, destination))
+    }
+
     /// Binds an output: written to a scratch buffer and reordered back after `execute`.
     mutating func output(_ operand: DNNLOperand, _ pointer: UnsafeMutableRawPointer) throws {
         let user = try memory(operand.user, pointer)

@@ -51,6 +51,9 @@ public final class DNNLKernels: Kernels, @unchecked Sendable {
         var input: [Int], weight: [Int], geometry: Conv2DGeometry
         /// A fused activation (inference-only primitive), or nil for the trainable convolution.
         var activation: Activation? = nil
+        /// Inference with NHWC activations, and whether a residual is summed in (post-op).
+        var residual = false
+        var channelsLast = false
     }
 
     private func convolution(_ key: ConvolutionKey) throws -> DNNLConvolution? {
@@ -94,6 +97,18 @@ public final class DNNLKernels: Kernels, @unchecked Sendable {
         guard DNNLKernels.eltwise(activation) != nil, let conv = try convolution(key), let stream,
               let out = try run({ try conv.forward(input: input, weight: weight, bias: bias, stream: stream, pool: pool) })
         else { return try activationForward(activation, input: conv2dForward(input: input, weight: weight, bias: bias, geometry: geometry)) }
+        return out
+    }
+
+    public func conv2dChannelsLast(input: Tensor, inputChannelsLast: Bool, weight: Tensor, bias: Tensor?, geometry: Conv2DGeometry, activation: Activation?, residual: Tensor?) throws -> Tensor {
+        let x = input.shape
+        let logical = inputChannelsLast && x.count == 4 ? [x[0], x[3], x[1], x[2]] : x
+        let key = ConvolutionKey(input: logical, weight: weight.shape, geometry: geometry, activation: activation, residual: residual != nil, channelsLast: true)
+        guard activation.map({ DNNLKernels.eltwise($0) != nil }) ?? true, let conv = try convolution(key), let stream,
+              let out = try run({ try conv.forward(input: input, inputChannelsLast: inputChannelsLast, weight: weight, bias: bias, residual: residual, stream: stream, pool: pool) })
+        else {
+            return try conv2dChannelsLastByParts(self, input: input, inputChannelsLast: inputChannelsLast, weight: weight, bias: bias, geometry: geometry, activation: activation, residual: residual)
+        }
         return out
     }
 

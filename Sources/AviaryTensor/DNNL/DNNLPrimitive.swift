@@ -35,18 +35,25 @@ final class DNNLPrimitive {
     /// Bytes of scratchpad each execution must provide (user scratchpad mode).
     let scratchpad: dnnl_memory_desc_t
 
-    /// Creates the primitive from an op descriptor.
-    /// `postOp` appends an eltwise (algorithm, alpha, beta) that runs on the output in the same pass.
-    convenience init(op: String, opDesc: const_dnnl_op_desc_t, engine: dnnl_engine_t, hint: dnnl_primitive_desc_t?, postOp: (dnnl_alg_kind_t, Float, Float)? = nil) throws {
+    /// Creates the primitive from an op descriptor. `postOps` run on the output in the same pass,
+    /// in order.
+    convenience init(op: String, opDesc: const_dnnl_op_desc_t, engine: dnnl_engine_t, hint: dnnl_primitive_desc_t?, postOps: [DNNLPostOp] = []) throws {
         var pd: dnnl_primitive_desc_t?
         let attr = try dnnlUserScratchpadAttributes(op: op)
         defer { dnnl_primitive_attr_destroy(attr) }
-        if let (algorithm, alpha, beta) = postOp {
-            var postOps: dnnl_post_ops_t?
-            try dnnlCheck(dnnl_post_ops_create(&postOps), op, "dnnl_post_ops_create")
-            defer { dnnl_post_ops_destroy(postOps) }
-            try dnnlCheck(dnnl_post_ops_append_eltwise(postOps, 1, algorithm, alpha, beta), op, "dnnl_post_ops_append_eltwise")
-            try dnnlCheck(dnnl_primitive_attr_set_post_ops(attr, postOps), op, "dnnl_primitive_attr_set_post_ops")
+        if !postOps.isEmpty {
+            var list: dnnl_post_ops_t?
+            try dnnlCheck(dnnl_post_ops_create(&list), op, "dnnl_post_ops_create")
+            defer { dnnl_post_ops_destroy(list) }
+            for postOp in postOps {
+                switch postOp {
+                case .sum:
+                    try dnnlCheck(dnnl_post_ops_append_sum(list, 1), op, "dnnl_post_ops_append_sum")
+                case let .eltwise(algorithm, alpha, beta):
+                    try dnnlCheck(dnnl_post_ops_append_eltwise(list, 1, algorithm, alpha, beta), op, "dnnl_post_ops_append_eltwise")
+                }
+            }
+            try dnnlCheck(dnnl_primitive_attr_set_post_ops(attr, list), op, "dnnl_primitive_attr_set_post_ops")
         }
         try dnnlCheck(dnnl_primitive_desc_create(&pd, opDesc, attr, engine, hint), op, "dnnl_primitive_desc_create")
         try self.init(owning: pd!, op: op, refuseReference: true)
@@ -84,6 +91,13 @@ final class DNNLPrimitive {
         dnnl_primitive_destroy(primitive)
         dnnl_primitive_desc_destroy(descriptor)
     }
+}
+
+/// Work a primitive does on its output before writing it: `sum` adds what the destination
+/// already holds (a residual), `eltwise` applies an activation.
+enum DNNLPostOp {
+    case sum
+    case eltwise(dnnl_alg_kind_t, Float, Float)
 }
 
 /// oneDNN offered only its reference implementation for a case; the caller falls back.

@@ -1,0 +1,50 @@
+import CDNNL
+
+/// Inference weights already reordered into a convolution's kernel layout, so that eval-mode
+/// calls stop reordering every weight on every call (at batch 1 that reorder cost as much as the
+/// convolution).
+///
+/// An entry is found by the storage of the weight array it was made from, and keeps that array
+/// alive: while the cache holds a reference, nobody can mutate the storage in place (Swift copies
+/// on write), and its address cannot be reused by another array. So "same address" means "same
+/// weights", and an optimizer step that changes them simply misses.
+///
+/// Used under `DNNLKernels.lock` only.
+final class DNNLPreparedWeights {
+    private let operand: DNNLOperand
+    private var entries: [(source: [Float], buffer: UnsafeMutableRawPointer)] = []
+    /// Distinct weight arrays of one shape kept at once (a ResNet stage repeats one shape 3–4 times).
+    static let capacity = 8
+
+    init(operand: DNNLOperand) {
+        self.operand = operand
+    }
+
+    /// The weights in the kernel's layout, reordered now if these weights are new.
+    func kernelLayout(of weights: [Float], execution: inout DNNLExecution) throws -> UnsafeMutableRawPointer {
+        if let hit = entries.first(where: { $0.source.sharesStorage(with: weights) }) { return hit.buffer }
+        guard operand.toKernel != nil else { return execution.readOnly(weights) }
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(operand.kernelBytes, 64), alignment: 64)
+        do {
+            try execution.reorder(operand, from: execution.readOnly(weights), into: buffer)
+        } catch {
+            buffer.deallocate()
+            throw error
+        }
+        if entries.count == DNNLPreparedWeights.capacity { entries.removeFirst().buffer.deallocate() }
+        entries.append((weights, buffer))
+        return buffer
+    }
+
+    deinit {
+        for entry in entries { entry.buffer.deallocate() }
+    }
+}
+
+extension Array where Element == Float {
+    /// Whether both arrays share one storage, and so, while either is held, the same contents:
+    /// an in-place change to a shared array copies it first. Caches use it as a cheap identity.
+    public func sharesStorage(with other: [Float]) -> Bool {
+        withUnsafeBufferPointer { a in other.withUnsafeBufferPointer { b in a.baseAddress == b.baseAddress && a.count == b.count } }
+    }
+}
