@@ -78,7 +78,7 @@ if [ "$pulled" = yes ]; then
                 --image-size 112 --resize stretch)
   "$aviary" train "${head_options[@]}" --name demo-head --register fashion-head | grep -vE '^features .* ETA [1-9]'
   step "Train the head again with other settings: every feature comes from the cache, the backbone never runs"
-  "$aviary" train "${head_options[@]}" --name demo-head-sgd --optimizer sgd --learning-rate 0.01 | grep -E '^(features|kept|run) '
+  "$aviary" train "${head_options[@]}" --name demo-head-sgd --optimizer sgd --learning-rate 0.01 | grep -E '^(features: |kept |run )'
   step "Evaluate the head model on 4,200 test images it has never seen"
   "$aviary" evaluate fashion.validation.test --model fashion-head/1 --out "$work/head-report" > "$work/head-evaluation.txt"
   head -n 4 "$work/head-evaluation.txt"
