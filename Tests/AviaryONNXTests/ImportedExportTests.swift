@@ -27,6 +27,7 @@ import Testing
         #expect(x.shape[0] == 3)
         let y = try GradientMode.withoutGradients { try engine(Variable(try Tensor(shape: x.shape, scalars: x.floats()))) }
         let comparison = ArrayComparison(actual: try HostArray(shape: y.shape, values: y.value.scalars), expected: expected, rtol: 0, atol: 1e-4)
+        print("\(name) against ONNX Runtime: \(comparison)")
         #expect(comparison.isClose, "\(name) against ONNX Runtime: \(comparison)")
     }
 
@@ -66,11 +67,40 @@ import Testing
         let optimizer = SGD(module.parameters(), learningRate: 0.1, momentum: 0.9)
         _ = try ImportedModuleTests.fit(module, x, targets, optimizer, steps: 2)
         module.eval()
-        let data = try ONNXExporter.export(module, inputShape: [1, 3, 8, 8], inputName: "input", outputName: "logits")
+        let data = try module.exportONNX(inputShape: [1, 3, 8, 8])
         let reimported = try ImportedModule(onnx: data)
+        #expect(reimported.inputNames == ["input"] && reimported.outputNames == ["logits"])
         #expect(reimported.stateDict().entries.map(\.name) == module.stateDict().entries.map(\.name))
         #expect(reimported.stateDict().entries.map(\.tensor) == module.stateDict().entries.map(\.tensor))
         #expect(try reimported(x).value.scalars == module(x).value.scalars)
+    }
+
+    /// PyTorch's training-mode export (batch norm with training_mode=1 and extra outputs, Dropout
+    /// with training_mode true) computes in eval mode what the inference export computes, trains,
+    /// and is written back in inference form.
+    @Test func trainingModeExportTrainsAndWritesBackInInferenceForm() throws {
+        let module = try ImportedModule(onnx: try Data(contentsOf: Fixture.url("imported/small_cnn_training.onnx")))
+        #expect(module.opset == 15)
+        #expect(module.namedParameters().map(\.0).suffix(2) == ["fc.1.weight", "fc.1.bias"])
+        let (x, targets) = try ImportedModuleTests.batch(try ImportedModuleTests.reference())
+        let inference = try ImportedModuleTests.module()(x).value
+        let difference = zip(try module(x).value.scalars, inference.scalars).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(difference <= 1e-6)
+        module.train()
+        let statistics = module.namedBuffers().map(\.1.value)
+        try module(x).crossEntropy(targets: targets).backward()
+        #expect(module.parameters().allSatisfy { $0.grad != nil })
+        #expect(module.namedBuffers().map(\.1.value) != statistics)
+        module.eval()
+        let data = try module.exportONNX(inputShape: [1, 3, 8, 8])
+        let exported = try Onnx_ModelProto(serializedBytes: data)
+        #expect(!exported.graph.node.contains { $0.attribute.contains { $0.name == "training_mode" } })
+        #expect(exported.graph.node.filter { $0.opType == "BatchNormalization" }.allSatisfy { $0.output.count == 1 })
+        #expect(exported.graph.node.first { $0.opType == "Dropout" }?.input.count == 2)
+        #expect(try ImportedModule(exported)(x).value == module(x).value)
+        if let folder = ProcessInfo.processInfo.environment["AVIARY_PADDLE_EXPORT_DIR"] {
+            try data.write(to: URL(fileURLWithPath: folder).appendingPathComponent("training_mode_export.onnx"))
+        }
     }
 
     /// Export keeps an imported graph's opset, so one older than the exporter's own nodes allow is refused.
@@ -91,6 +121,18 @@ import Testing
     @Test func theClassifierInputIsFoundWithoutAName() throws {
         #expect(try ImportedBackbone(onnx: try Data(contentsOf: ImportedModuleTests.onnx)).featureOutput == "features")
         #expect(throws: ImportedModuleError.self) { try ImportedBackbone(onnx: Data([1, 2, 3])) }
+    }
+
+    @Test func frozenFeaturesRunInEvalModeWithoutTouchingStatistics() throws {
+        let backbone = try Self.backbone()
+        let (x, _) = try ImportedModuleTests.batch(try ImportedModuleTests.reference())
+        let before = backbone.stateDict()
+        let eval = try backbone.features(x).value
+        backbone.train()
+        #expect(try backbone.features(x.value) == eval)
+        #expect(backbone.isTraining)
+        #expect(backbone.stateDict() == before)
+        #expect(try backbone.features(x).value != eval)
     }
 
     @Test func aHeadThatDoesNotFitIsRefused() throws {

@@ -39,6 +39,9 @@ import Testing
         guard let expected else { Issue.record("no reference for \(name)", sourceLocation: sourceLocation); return }
         #expect(actual.shape == expected.shape, "\(name)", sourceLocation: sourceLocation)
         let worst = zip(actual.scalars, expected.floats()).map { abs($0 - $1) - 1e-4 * abs($1) }.max() ?? 0
+        if ProcessInfo.processInfo.environment["AVIARY_PRINT_DIFFERENCES"] == "1" {
+            print("\(name): max |difference| \(zip(actual.scalars, expected.floats()).map { abs($0 - $1) }.max() ?? 0)")
+        }
         #expect(worst <= 1e-5, "\(name): off by \(worst) beyond the tolerance", sourceLocation: sourceLocation)
     }
 
@@ -141,13 +144,88 @@ import Testing
         }
     }
 
+    /// The conformance operators' graph (Resize, Pad, ConvTranspose, Transpose, MatMul, Div): the
+    /// ConvTranspose kernel is the only parameter (Resize's scales and Pad's pads stay constants),
+    /// and its gradient agrees with central differences (reference kernels, atol = rtol = 1e-2).
+    @Test func convTransposeKernelTrainsThroughResizeAndPad() throws {
+        let module = try ImportedModule(try ImportedGradientTests.model())
+        #expect(module.namedParameters().map(\.0) == ["w"])
+        let kernel = module.namedParameters()[0].1
+        var rng = PCG32(seed: 9)
+        let x = Variable(Tensor.normal([1, 2, 3, 3], using: &rng))
+        let weights = Tensor.uniform([1, 2, 3, 3], low: -1, high: 1, using: &rng)
+        func objective() throws -> Double {
+            zip(try module(x).value.scalars, weights.scalars).reduce(0) { $0 + Double($1.0) * Double($1.1) }
+        }
+        try Engine.$kernels.withValue(ReferenceKernels()) {
+            try module(x).backward(seed: weights)
+            let analytic = try #require(kernel.grad)
+            let eps: Float = 1e-2
+            for element in 0..<kernel.value.count {
+                let original = kernel.value
+                kernel.value.scalars[element] += eps
+                let plus = try objective()
+                kernel.value.scalars[element] -= 2 * eps
+                let minus = try objective()
+                kernel.value = original
+                let numeric = Float((plus - minus) / Double(2 * eps))
+                #expect(abs(analytic.scalars[element] - numeric) <= 1e-2 + 1e-2 * abs(numeric), "w[\(element)]: \(analytic.scalars[element]) vs \(numeric)")
+            }
+        }
+    }
+
+    /// Round trip through our own exporter: a tiny ResNet written to ONNX and imported trains as
+    /// the engine's ResNet does — same names, same loss, gradients and running statistics.
+    @Test func importedResNetExportTrainsLikeTheEngineModel() throws {
+        let (model, shape) = try ONNXExportRuntimeTests.model("resnet_tiny")
+        let module = try ImportedModule(onnx: try Data(contentsOf: Fixture.url("export/resnet_tiny.onnx")))
+        #expect(module.namedParameters().map(\.0) == model.namedParameters().map(\.0))
+        #expect(module.namedBuffers().map(\.0) == model.namedBuffers().map(\.0).filter { !$0.hasSuffix("num_batches_tracked") })
+        var rng = PCG32(seed: 5)
+        let x = Variable(Tensor.normal(shape, using: &rng))
+        model.train()
+        module.train()
+        let expected = try model(x).crossEntropy(targets: [0, 2])
+        let actual = try module(x).crossEntropy(targets: [0, 2])
+        #expect(abs(actual.value.scalars[0] - expected.value.scalars[0]) <= 1e-5)
+        try expected.backward()
+        try actual.backward()
+        for ((name, mine), (_, theirs)) in zip(module.namedParameters(), model.namedParameters()) {
+            Self.expectClose(try #require(mine.grad, "\(name)"), try HostArray(shape: theirs.shape, values: theirs.grad!.scalars), "grad.\(name)")
+        }
+        let statistics = Dictionary(uniqueKeysWithValues: model.namedBuffers().map { ($0.0, $0.1.value) })
+        for (name, buffer) in module.namedBuffers() {
+            Self.expectClose(buffer.value, try HostArray(shape: buffer.value.shape, values: statistics[name]!.scalars), name)
+        }
+    }
+
+    @Test func badInputsAreClearErrors() throws {
+        let module = try Self.module()
+        #expect(throws: ImportedModuleError.missingInput(name: "input", expected: ["input"])) { try module.run(["image": Variable(Tensor(zeros: [1, 3, 8, 8]))]) }
+        #expect(throws: ImportedModuleError.self) { try ImportedModule(onnx: Data("not a model".utf8)) }
+        #expect(throws: ImportedModuleError.self) { try Self.module(outputs: []) }
+        // A weight is not computed from the input, so it cannot be an output.
+        #expect(throws: ImportedModuleError.noGraphInput(outputs: ["fc.weight"])) { try Self.module(outputs: ["fc.weight"]) }
+        var builder = ONNXModelBuilder(graphName: "two", opset: 13)
+        builder.addInput("a", .float32, shape: ["N", 2])
+        builder.addInput("b", .float32, shape: ["N", 2])
+        builder.addNode("Add", inputs: ["a", "b"], outputs: ["y"])
+        builder.addOutput("y", .float32, shape: ["N", 2])
+        let two = try ImportedModule(builder.build())
+        #expect(throws: ImportedModuleError.inputCount(names: ["a", "b"])) { try two(Variable(Tensor(zeros: [1, 2]))) }
+        let sum = try two.run(["a": Variable(Tensor(shape: [1, 2], repeating: 1)), "b": Variable(Tensor(shape: [1, 2], repeating: 2))])
+        #expect(sum["y"]?.value.scalars == [3, 3])
+    }
+
     /// Dropout is the identity in eval mode; in training a seeded mask of zeros and 1/(1 − p)
     /// scales, through which the gradient flows.
     @Test func dropoutIsActiveOnlyInTraining() throws {
         var builder = ONNXModelBuilder(graphName: "dropout", opset: 13)
         builder.addInput("x", .float32, shape: ["N", 64])
         builder.addInitializer("ratio", try HostArray(shape: [], values: [Float(0.25)]))
-        builder.addNode("Dropout", inputs: ["x", "ratio"], outputs: ["y"])
+        // As PyTorch exports in training mode: training_mode true; the module's mode still decides.
+        builder.addInitializer("training_mode", try HostArray(shape: [], values: [true]))
+        builder.addNode("Dropout", inputs: ["x", "ratio", "training_mode"], outputs: ["y"])
         builder.addOutput("y", .float32, shape: ["N", 64])
         let module = try ImportedModule(builder.build(), seed: 3)
         let x = Variable(Tensor(shape: [2, 64], repeating: 1), requiresGrad: true)
@@ -159,5 +237,8 @@ import Testing
         #expect((60...110).contains(kept.count))
         try y.sum().backward()
         #expect(x.grad?.scalars == y.value.scalars)
+        // Exported in inference form: the training_mode input is left out.
+        let exported = try Onnx_ModelProto(serializedBytes: try module.exportONNX(inputShape: [1, 64]))
+        #expect(exported.graph.node.map(\.input) == [["x", "ratio"]])
     }
 }

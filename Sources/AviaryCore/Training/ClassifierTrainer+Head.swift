@@ -30,23 +30,11 @@ extension ClassifierTrainer {
                 if Task.isCancelled { throw CancellationError() }
                 let members = order[start..<min(count, start + batch)]
                 let labels = members.map { features.train.labels[$0] }
-                optimizer.learningRate = schedule.learningRate(at: state.step)
-                optimizer.zeroGrad()
-                let logits = try head(Variable(try features.train.rows(members)))
-                let loss = try logits.crossEntropy(targets: labels, labelSmoothing: Float(configuration.labelSmoothing))
-                try loss.backward()
-                if let norm = configuration.maxGradientNorm { clipGradientNorm(head.parameters(), maxNorm: Float(norm)) }
-                try optimizer.step()
-                state.step += 1
-                totals.add(loss: loss.value.scalars[0], logits: logits.value, labels: labels)
+                try step(head, optimizer, schedule, input: try features.train.rows(members), labels: labels, state: &state, totals: &totals)
             }
             let validated = try features.validation.map { try Self.measure(head, on: $0, batchSize: 1024) }
-            let metrics = EpochMetrics(epoch: epoch + 1, trainLoss: totals.meanLoss, trainAccuracy: totals.accuracy,
-                                       validationLoss: validated?.meanLoss, validationAccuracy: validated?.accuracy,
-                                       learningRate: Double(optimizer.learningRate), images: totals.count, seconds: Date().timeIntervalSince(started))
-            try record(metrics, model: head, optimizer: optimizer, state: &state)
-            let elapsed = Date().timeIntervalSince(began) * Double(metrics.epoch) / Double(metrics.epoch - firstEpoch)
-            try onEpoch(metrics, elapsed)
+            try endEpoch(epoch, totals: totals, validated: validated, started: started, since: (began, firstEpoch),
+                         model: head, optimizer: optimizer, state: &state)
         }
         var outcome = try finish(head, state: state)
         outcome.model = try backbone.classifier(withHead: head, classes: classes.count)

@@ -101,26 +101,39 @@ public final class ClassifierTrainer {
                 if Task.isCancelled { throw CancellationError() }
                 state.skippedSamples += batch.skipped.count
                 guard !batch.labels.isEmpty else { continue }
-                optimizer.learningRate = schedule.learningRate(at: state.step)
-                optimizer.zeroGrad()
-                let logits = try model(Variable(try batch.tensor))
-                let loss = try logits.crossEntropy(targets: batch.labels, labelSmoothing: Float(configuration.labelSmoothing))
-                try loss.backward()
-                if let norm = configuration.maxGradientNorm { clipGradientNorm(model.parameters(), maxNorm: Float(norm)) }
-                try optimizer.step()
-                state.step += 1
-                totals.add(loss: loss.value.scalars[0], logits: logits.value, labels: batch.labels)
+                try step(model, optimizer, schedule, input: try batch.tensor, labels: batch.labels, state: &state, totals: &totals)
             }
             let validated = try validation.map { try Self.measure(model, on: $0, pipeline: preprocessing.pipeline, batchSize: configuration.batchSize, workers: workers) }
-            let metrics = EpochMetrics(epoch: epoch + 1, trainLoss: totals.meanLoss, trainAccuracy: totals.accuracy,
-                                       validationLoss: validated?.meanLoss, validationAccuracy: validated?.accuracy,
-                                       learningRate: Double(optimizer.learningRate), images: totals.count, seconds: Date().timeIntervalSince(started))
-            try record(metrics, model: model, optimizer: optimizer, state: &state)
-            // As if the earlier epochs of a resumed run had taken as long, so the ETA stays honest.
-            let elapsed = Date().timeIntervalSince(began) * Double(metrics.epoch) / Double(metrics.epoch - firstEpoch)
-            try onEpoch(metrics, elapsed)
+            try endEpoch(epoch, totals: totals, validated: validated, started: started, since: (began, firstEpoch),
+                         model: model, optimizer: optimizer, state: &state)
         }
         return try finish(model, state: state)
+    }
+
+    /// One optimizer step on a batch, at the schedule's rate, counted in `state` and `totals`.
+    func step(_ model: any Module, _ optimizer: any Optimizer, _ schedule: any LearningRateSchedule, input: Tensor, labels: [Int],
+              state: inout TrainingState, totals: inout Totals) throws {
+        optimizer.learningRate = schedule.learningRate(at: state.step)
+        optimizer.zeroGrad()
+        let logits = try model(Variable(input))
+        let loss = try logits.crossEntropy(targets: labels, labelSmoothing: Float(configuration.labelSmoothing))
+        try loss.backward()
+        if let norm = configuration.maxGradientNorm { clipGradientNorm(model.parameters(), maxNorm: Float(norm)) }
+        try optimizer.step()
+        state.step += 1
+        totals.add(loss: loss.value.scalars[0], logits: logits.value, labels: labels)
+    }
+
+    /// The epoch's metrics recorded (checkpoint, state, log line) and handed to `onEpoch`.
+    func endEpoch(_ epoch: Int, totals: Totals, validated: Totals?, started: Date, since run: (began: Date, firstEpoch: Int),
+                  model: any Module, optimizer: any Optimizer, state: inout TrainingState) throws {
+        let metrics = EpochMetrics(epoch: epoch + 1, trainLoss: totals.meanLoss, trainAccuracy: totals.accuracy,
+                                   validationLoss: validated?.meanLoss, validationAccuracy: validated?.accuracy,
+                                   learningRate: Double(optimizer.learningRate), images: totals.count, seconds: Date().timeIntervalSince(started))
+        try record(metrics, model: model, optimizer: optimizer, state: &state)
+        // As if the earlier epochs of a resumed run had taken as long, so the ETA stays honest.
+        let elapsed = Date().timeIntervalSince(run.began) * Double(metrics.epoch) / Double(metrics.epoch - run.firstEpoch)
+        try onEpoch(metrics, elapsed)
     }
 
     /// Checkpoint first, then the state that names it, then the metrics line: a kill between any two

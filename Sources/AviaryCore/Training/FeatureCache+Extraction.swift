@@ -5,16 +5,25 @@ import Foundation
 
 /// How far computing features has got, for the line a person watches.
 public struct FeatureExtractionProgress: Sendable, Equatable {
+    /// Which images: `train`, `validation`, or empty.
+    public var part = ""
     public var done: Int
     public var total: Int
     public var seconds: Double
 
+    public init(part: String = "", done: Int, total: Int, seconds: Double) {
+        self.part = part
+        self.done = done
+        self.total = total
+        self.seconds = seconds
+    }
+
     public var imagesPerSecond: Double { seconds > 0 ? Double(done) / seconds : 0 }
 
-    /// `features 3200/10000  412 img/s  ETA 16s`.
+    /// `features (train) 3200/10000  412 img/s  ETA 16s`.
     public var line: String {
         let remaining = imagesPerSecond > 0 ? Double(total - done) / imagesPerSecond : 0
-        return "features \(done)/\(total)  \(Int(imagesPerSecond.rounded())) img/s  ETA \(TrainingProgress.duration(remaining))"
+        return "features" + (part.isEmpty ? "" : " (\(part))") + " \(done)/\(total)  \(Int(imagesPerSecond.rounded())) img/s  ETA \(TrainingProgress.duration(remaining))"
     }
 }
 

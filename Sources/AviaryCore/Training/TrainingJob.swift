@@ -7,8 +7,8 @@ public struct TrainingJob: Sendable {
     public let project: Project
     /// Images per backbone pass when computing head-mode features.
     public var featureBatchSize = 64
-    /// Finds a pretrained backbone by name (tests pass a small one).
-    public var resolveBackbone: @Sendable (String) async throws -> TrainingBackbone = { try TrainingBackbone.resolve($0) }
+    /// Finds a pretrained backbone by name; nil asks the project's `BackboneCatalog` (tests pass a small one).
+    public var resolveBackbone: (@Sendable (String) async throws -> TrainingBackbone)?
     /// Builds the backbone's feature extractor, only when some image's features are not cached yet.
     public var makeExtractor: @Sendable (TrainingBackbone) throws -> any FeatureExtractor = { try $0.featureExtractor() }
 
@@ -49,7 +49,13 @@ public struct TrainingJob: Sendable {
         try request.configuration.validate()
         if let group = request.register { try ModelRegistry.validate(group: group) }
         var backbone: TrainingBackbone?
-        if let name = request.configuration.backbone { backbone = try await resolveBackbone(name) }
+        if let name = request.configuration.backbone {
+            if let resolveBackbone {
+                backbone = try await resolveBackbone(name)
+            } else {
+                backbone = try TrainingBackbone(try await BackboneCatalog(project: project).resolve(name), blobs: project.blobs)
+            }
+        }
         let catalog = DatasetCatalog(project: project)
         let trainVersion = try await catalog.resolve(request.train)
         let trainManifest = try catalog.manifest(of: trainVersion)
@@ -134,17 +140,18 @@ public struct TrainingJob: Sendable {
         let cache = FeatureCache(metadata: project.metadata, blobs: project.blobs)
         let key = FeatureCacheKey(backbone: "\(backbone.name)@sha256:\(backbone.sha256)", preprocessing: trainer.preprocessing)
         var counts = TrainingRun.FeatureCounts()
-        func extract(_ source: DatasetImageSource) async throws -> FeatureMatrix {
+        func extract(_ source: DatasetImageSource, _ part: String) async throws -> FeatureMatrix {
             let extraction = try await cache.features(of: source, key: key, pipeline: trainer.preprocessing.pipeline, batchSize: featureBatchSize,
-                                                      workers: trainer.workers, extractor: { try makeExtractor(backbone) }, progress: progress)
+                                                      workers: trainer.workers, extractor: { try makeExtractor(backbone) },
+                                                      progress: { var labelled = $0; labelled.part = part; progress(labelled) })
             counts.cached += extraction.cached
             counts.computed += extraction.computed
             counts.skipped += extraction.skipped.count
             return extraction.matrix
         }
-        let train = try await extract(trainer.train)
+        let train = try await extract(trainer.train, "train")
         var validation: FeatureMatrix?
-        if let source = trainer.validation { validation = try await extract(source) }
+        if let source = trainer.validation { validation = try await extract(source, "validation") }
         return (HeadFeatures(train: train, validation: validation), counts)
     }
 

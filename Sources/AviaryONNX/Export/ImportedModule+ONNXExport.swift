@@ -1,4 +1,5 @@
 import AviaryNN
+import Foundation
 
 /// An imported graph written back: its kept nodes as they were, its weights with their current
 /// (possibly fine-tuned) values, so a backbone can sit inside any exported module tree.
@@ -15,7 +16,8 @@ extension ImportedModule: ONNXExportable {
         for (index, node) in steps {
             let label = node.label(index: index)
             var inputs: [String] = []
-            for name in node.input {
+            // Inference form: Dropout without training_mode (an exported graph must not drop at inference).
+            for name in node.opType == "Dropout" ? Array(node.input.prefix(2)) : node.input {
                 if name.isEmpty || renamed[name] != nil { inputs.append(renamed[name] ?? ""); continue }
                 // Weights and constants are written where first read, so the file follows the graph.
                 if let tensor = parameterValues[name] {
@@ -43,6 +45,13 @@ extension ImportedModule: ONNXExportable {
             throw .unsupportedSetting(path: path, type: type, detail: "output '\(outputNames[0])' is not computed from the input")
         }
         return ONNXExportValue(name: output, shape: shape)
+    }
+
+    /// The graph as cut, with its current weights, as ONNX bytes: input and output keep their names,
+    /// the batch becomes symbolic ("N") and the other input dimensions are `inputShape`'s.
+    public func exportONNX(inputShape: [Int]) throws -> Data {
+        guard inputNames.count == 1 else { throw ImportedModuleError.inputCount(names: inputNames) }
+        return try ONNXExporter.export(self, inputShape: inputShape, inputName: inputNames[0], outputName: outputNames[0], graphName: "aviary_imported")
     }
 
     /// The output shape for `inputShape`, found by running the graph once in inference mode (the

@@ -17,6 +17,7 @@ enum IntegerHostOps {
         guard case .constant(let data)? = inputs.first ?? nil, exactTypes.contains(data.elementType) else {
             throw node.unsupported("input 0", "of element type \(inputs.first??.elementTypeName ?? "unknown") (8- and 16-bit integers only)")
         }
+        guard node.node.output.dropFirst().allSatisfy(\.isEmpty) else { throw node.unsupported("output Indices", "on \(data.elementType) data") }
         let converted = try inputs.map { value throws -> ImportedValue? in
             guard case .constant(let array)? = value else { return value }
             guard array.elementType == data.elementType else { throw node.unsupported("inputs", "of mixed element types \(data.elementType) and \(array.elementType)") }

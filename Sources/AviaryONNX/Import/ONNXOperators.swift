@@ -27,6 +27,12 @@ enum ONNXOperators {
         case "Identity":
             try node.rejectUnknown(except: [])
             return [try input(0)]
+        case "Flatten" where isHostData(inputs), "Reshape" where isHostData(inputs):
+            guard case .constant(let array)? = inputs[0] else { throw node.unsupported("input 0", "is missing") }
+            return [.constant(try array.reshaped(ShapeImport.dimensions(node, array.shape, inputs)))]
+        case "Transpose" where isHostData(inputs):
+            guard case .constant(let array)? = inputs[0] else { throw node.unsupported("input 0", "is missing") }
+            return [.constant(try HostGather.permuted(array, transposition(node, rank: array.shape.count)))]
         case "Dropout":
             // Inference: identity, and a mask that keeps everything.
             try node.rejectUnknown(except: ["ratio", "seed"])
@@ -62,11 +68,8 @@ enum ONNXOperators {
         case "Pad":
             return [try PadImport.apply(node, inputs)]
         case "Transpose":
-            try node.rejectUnknown(except: ["perm"])
             let input = try x()
-            let perm = try node.ints("perm")?.map { Int($0) } ?? Array((0..<input.shape.count).reversed())
-            guard perm.sorted() == Array(0..<input.shape.count) else { throw node.unsupported("perm", "= \(perm) for rank \(input.shape.count)") }
-            return one(try input.permuted(perm))
+            return one(try input.permuted(transposition(node, rank: input.shape.count)))
         case "MaxPool" where node.node.output.count > 1 && !node.node.output[1].isEmpty:
             let input = try x()
             return [.variable(try WindowImport.apply(node, input, weight: nil, bias: nil)), .constant(try WindowImport.maxPoolIndices(node, input))]
@@ -124,6 +127,20 @@ enum ONNXOperators {
             if inputs.count > 2, let bound = inputs[2] { high = try scalar(bound.currentValue(node, input: "max"), node) ?? high }
         }
         return x.clip(min: low, max: high)
+    }
+
+    /// Non-float host constants (shapes, pads, masks) stay on the host through data movement.
+    static func isHostData(_ inputs: [ImportedValue?]) -> Bool {
+        guard case .constant(let array)? = inputs.first ?? nil else { return false }
+        return array.elementType != .float32
+    }
+
+    /// Transpose's `perm`, by default the axes reversed.
+    static func transposition(_ node: NodeAttributes, rank: Int) throws -> [Int] {
+        try node.rejectUnknown(except: ["perm"])
+        let perm = try node.ints("perm")?.map { Int($0) } ?? Array((0..<rank).reversed())
+        guard perm.sorted() == Array(0..<rank) else { throw node.unsupported("perm", "= \(perm) for rank \(rank)") }
+        return perm
     }
 
     /// A bound of Clip: a float32 scalar, or an empty input meaning none.

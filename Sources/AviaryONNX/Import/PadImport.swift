@@ -47,7 +47,7 @@ enum PadImport {
         switch data {
         case .constant(let array) where array.elementType != .float32:
             if let fill, fill.elementType != array.elementType { throw node.unsupported("constant_value", "of element type \(fill.elementType) for \(array.elementType) data") }
-            return .constant(try gather(array, sources: sources, shape: shape, fill: fill?.bytes))
+            return .constant(try HostGather.take(array, HostGather.alongAxes(array.shape, sources, outShape: shape), shape: shape, fill: fill?.bytes))
         default:
             if let fill, fill.elementType != .float32 { throw node.unsupported("constant_value", "of element type \(fill.elementType) for float data") }
             let x = try data.variable(node, input: node.node.input[0])
@@ -76,24 +76,5 @@ enum PadImport {
             return folded < size ? folded : period - folded
         default: return nil
         }
-    }
-
-    /// Pads a host array of any element type by copying whole elements (`fill` where no source).
-    static func gather(_ array: HostArray, sources: [Int: [Int?]], shape: [Int], fill: [UInt8]?) throws -> HostArray {
-        let width = array.count > 0 ? array.bytes.count / array.count : 0
-        let fill = fill ?? [UInt8](repeating: 0, count: width)
-        let inStrides = Tensor.contiguousStrides(array.shape), outStrides = Tensor.contiguousStrides(shape)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(shape.reduce(1, *) * width)
-        for flat in 0..<shape.reduce(1, *) {
-            var source: Int? = 0
-            for axis in shape.indices {
-                let index = (flat / outStrides[axis]) % shape[axis]
-                guard let mapped = sources[axis].map({ $0[index] }) ?? index else { source = nil; break }
-                source = source.map { $0 + mapped * inStrides[axis] }
-            }
-            bytes += source.map { Array(array.bytes[($0 * width)..<(($0 + 1) * width)]) } ?? fill
-        }
-        return try HostArray(elementType: array.elementType, shape: shape, bytes: bytes)
     }
 }

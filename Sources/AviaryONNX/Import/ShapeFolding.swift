@@ -1,9 +1,9 @@
-/// The shape-only operators exporters put in front of Reshape (Shape, Gather, Unsqueeze, Concat,
-/// Cast, Slice), computed on host integers. The graph runs eagerly, so a Shape's input size is
-/// known when it is reached and the whole subgraph folds to a constant before Reshape reads it.
-/// Data that is not a host constant (activations) is refused: these are for shapes, not tensors.
+/// The shape-only operators exporters put in front of Reshape and Pad (Shape, Gather, Unsqueeze,
+/// Concat, Cast, Slice, ConstantOfShape), computed on host constants. The graph runs eagerly, so a
+/// Shape's input size is known when it is reached and the whole subgraph folds to a constant
+/// before Reshape reads it. Data that is not a host constant (activations) is refused: these are for shapes, not tensors.
 enum ShapeFolding {
-    static let operators: Set<String> = ["Shape", "Gather", "Unsqueeze", "Cast", "Slice"]
+    static let operators: Set<String> = ["Shape", "Gather", "Unsqueeze", "Cast", "Slice", "ConstantOfShape"]
 
     static func apply(_ node: NodeAttributes, _ inputs: [ImportedValue?]) throws(ONNXImportError) -> HostArray {
         guard let first = inputs.first ?? nil else { throw node.unsupported("input 0", "is missing") }
@@ -46,24 +46,39 @@ enum ShapeFolding {
                 shape.insert(1, at: axis)
             }
             return try host(node) { try array.reshaped(shape) }
-        default:  // Slice
+        case "ConstantOfShape":
+            try node.rejectUnknown(except: ["value"])
+            let shape = try first.integers(node, input: name)
+            var value = try host(node) { try HostArray(shape: [1], values: [Float(0)]) }
+            if let given = try node.tensor("value") { value = given }
+            guard value.count == 1, shape.allSatisfy({ $0 >= 0 }) else { throw node.unsupported("value", "\(value) for shape \(shape)") }
+            return try host(node) { try HostGather.take(value, [Int?](repeating: 0, count: shape.reduce(1, *)), shape: shape) }
+        default:  // Slice: any rank, axes and steps
             try node.rejectUnknown(except: node.opset < 10 ? ["starts", "ends", "axes"] : [])
-            let data = try integerVector(first, name, node)
+            let array = try first.constant(node, input: name)
             func bounds(_ index: Int, _ attribute: String) throws(ONNXImportError) -> [Int]? {
                 if node.opset < 10 { return try node.ints(attribute)?.map { Int($0) } }
                 guard index < inputs.count, let value = inputs[index] else { return nil }
                 return try value.integers(node, input: node.node.input[index])
             }
             guard let starts = try bounds(1, "starts"), let ends = try bounds(2, "ends") else { throw node.unsupported("starts/ends", "are missing") }
-            let axes = try bounds(3, "axes") ?? [0]
-            let steps = try bounds(4, "steps") ?? [1]
-            guard starts.count == 1, ends.count == 1, axes.allSatisfy({ $0 == 0 || $0 == -1 }), steps == [1] else {
-                throw node.unsupported("starts/ends/axes/steps", "beyond one unit-step range on a shape vector")
+            let rank = array.shape.count
+            let axes = (try bounds(3, "axes") ?? Array(0..<starts.count)).map { $0 < 0 ? $0 + rank : $0 }
+            let steps = try bounds(4, "steps") ?? [Int](repeating: 1, count: starts.count)
+            guard ends.count == starts.count, axes.count == starts.count, steps.count == starts.count, !steps.contains(0),
+                  axes.allSatisfy({ (0..<rank).contains($0) }), Set(axes).count == axes.count else {
+                throw node.unsupported("starts/ends/axes/steps", "\(starts)/\(ends)/\(axes)/\(steps) for rank \(rank)")
             }
-            let count = data.count
-            func clamp(_ value: Int) -> Int { min(max(value < 0 ? value + count : value, 0), count) }
-            let (start, end) = (clamp(starts[0]), clamp(ends[0]))
-            return try host(node) { try HostArray(shape: [max(0, end - start)], values: Array(data[start..<max(start, end)])) }
+            var maps: [Int: [Int?]] = [:], shape = array.shape
+            for (i, axis) in axes.enumerated() {
+                let size = array.shape[axis], step = steps[i]
+                var (start, end) = (starts[i] < 0 ? starts[i] + size : starts[i], ends[i] < 0 ? ends[i] + size : ends[i])
+                (start, end) = step > 0 ? (min(max(start, 0), size), min(max(end, 0), size)) : (min(max(start, 0), size - 1), min(max(end, -1), size - 1))
+                let picked = Array(stride(from: start, to: end, by: step))
+                maps[axis] = picked
+                shape[axis] = picked.count
+            }
+            return try host(node) { try HostGather.take(array, HostGather.alongAxes(array.shape, maps, outShape: shape), shape: shape) }
         }
     }
 

@@ -3,13 +3,17 @@ import AviaryTensor
 /// Flatten and Reshape (with a constant target shape: 0 copies a dimension, -1 is inferred).
 enum ShapeImport {
     static func apply(_ node: NodeAttributes, _ x: Variable, _ inputs: [ImportedValue?]) throws -> Variable {
-        let shape = x.shape
+        try x.reshaped(to: dimensions(node, x.shape, inputs))
+    }
+
+    /// The output shape for an input of `shape`.
+    static func dimensions(_ node: NodeAttributes, _ shape: [Int], _ inputs: [ImportedValue?]) throws -> [Int] {
         if node.node.opType == "Flatten" {
             try node.rejectUnknown(except: ["axis"])
             let axis = Int(try node.int("axis") ?? 1)
             let resolved = axis < 0 ? axis + shape.count : axis
             guard (0...shape.count).contains(resolved) else { throw node.unsupported("axis", "= \(axis) for rank \(shape.count)") }
-            return try x.reshaped(to: [shape[..<resolved].reduce(1, *), shape[resolved...].reduce(1, *)])
+            return [shape[..<resolved].reduce(1, *), shape[resolved...].reduce(1, *)]
         }
         try node.rejectUnknown(except: ["allowzero"])
         guard inputs.count > 1, let target = inputs[1] else { throw node.unsupported("shape", "is missing") }
@@ -22,8 +26,8 @@ enum ShapeImport {
         if let inferred = dimensions.firstIndex(of: -1) {
             let known = dimensions.enumerated().filter { $0.offset != inferred }.reduce(1) { $0 * $1.element }
             guard known > 0 else { throw node.unsupported("shape", "\(dimensions) leaves -1 undetermined") }
-            dimensions[inferred] = x.value.count / known
+            dimensions[inferred] = shape.reduce(1, *) / known
         }
-        return try x.reshaped(to: dimensions)
+        return dimensions
     }
 }

@@ -52,6 +52,15 @@ public final class ImportedBackbone: Module, ONNXExportable {
 
     public func forward(_ input: Variable) throws -> Variable { try features(input) }
 
+    /// Frozen-backbone features for caching: eval mode (restored afterwards) and no gradient
+    /// recording, so a batch costs one inference pass and leaves the running statistics alone.
+    public func features(_ images: Tensor) throws -> Tensor {
+        let wasTraining = isTraining
+        isTraining = false
+        defer { isTraining = wasTraining }
+        return try GradientMode.withoutGradients { try features(Variable(images)).value }
+    }
+
     /// F for images of `inputShape` ([N, C, H, W]), found by one inference run.
     public func featureCount(inputShape: [Int]) throws -> Int {
         try graph.outputShape(inputShape, path: "", type: "ImportedBackbone").dropFirst().reduce(1, *)

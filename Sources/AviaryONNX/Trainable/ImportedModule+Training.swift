@@ -20,13 +20,19 @@ extension ImportedModule {
         let y = try operand(0).batchNorm(gamma: operand(1), beta: operand(2), runningMean: &mean.value, runningVar: &variance.value,
                                        training: isTraining, momentum: 1 - (try node.float("momentum") ?? 0.9),
                                        epsilon: try node.float("epsilon") ?? 1e-5)
-        return [.variable(y)]
+        // Graphs exported in training mode also output the moved statistics.
+        guard node.node.output.dropFirst().contains(where: { !$0.isEmpty }) else { return [.variable(y)] }
+        return [.variable(y)] + (try [mean, variance].map { .constant(try HostArray(shape: $0.value.shape, values: $0.value.scalars)) })
     }
 
-    /// Inverted dropout with the module's generator; the mask output is true where kept.
+    /// Inverted dropout with the module's generator; the mask output is true where kept. The
+    /// module's mode decides, not the node's `training_mode` input (set in training-mode exports).
     func dropout(_ node: NodeAttributes, _ inputs: [ImportedValue?]) throws -> [ImportedValue] {
         try node.rejectUnknown(except: ["ratio", "seed"])
         guard let data = inputs.first ?? nil else { throw node.unsupported("input 0", "is missing") }
+        guard isTraining else {
+            return [data, .constant(try HostArray(shape: data.shape, values: [Bool](repeating: true, count: data.shape.reduce(1, *))))]
+        }
         var ratio: Float = 0.5
         if node.opset < 12 {
             ratio = try node.float("ratio") ?? ratio

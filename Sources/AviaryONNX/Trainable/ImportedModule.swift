@@ -32,7 +32,8 @@ public final class ImportedModule: Module {
     public init(_ model: Onnx_ModelProto, outputs: [String]? = nil, seed: UInt64 = 0) throws {
         let graph = try ONNXGraph(model)
         let wanted = outputs ?? graph.outputNames
-        let produced = Set(graph.nodes.flatMap(\.output)).union(graph.inputNames)
+        guard !wanted.isEmpty else { throw ImportedModuleError.unknownValue(name: "", candidates: Self.featureCandidates(model)) }
+        let produced = Set(graph.nodes.flatMap(\.output)).union(graph.inputNames).union(graph.constants.keys)
         for name in wanted where !produced.contains(name) {
             throw ImportedModuleError.unknownValue(name: name, candidates: Self.featureCandidates(model))
         }
@@ -104,7 +105,7 @@ public final class ImportedModule: Module {
             let results: [ImportedValue]
             switch node.opType {
             case "BatchNormalization": results = try batchNorm(context, arguments)
-            case "Dropout" where isTraining: results = try dropout(context, arguments)
+            case "Dropout": results = try dropout(context, arguments)
             default: results = try ONNXOperators.apply(context, arguments)
             }
             for (name, result) in zip(node.output, results) where !name.isEmpty { values[name] = result }

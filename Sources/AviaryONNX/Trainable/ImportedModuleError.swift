@@ -23,7 +23,7 @@ public enum ImportedModuleError: Error, Equatable, Sendable, CustomStringConvert
             let hint = candidates.isEmpty ? "" : " Values that make good feature outputs (pooled or flattened): \(candidates.suffix(5).joined(separator: ", "))."
             return "the graph has no value named '\(name)'.\(hint) `aviary onnx inspect` lists the nodes."
         case let .noGraphInput(outputs):
-            return "\(outputs.joined(separator: ", ")) do not depend on any graph input; choose an output computed from the image."
+            return "\(outputs.joined(separator: ", ")) depend on no graph input (a weight or constant); choose a value computed from the image."
         case let .inputCount(names):
             return "this graph reads \(names.count) inputs (\(names.joined(separator: ", "))); use run(_:) with one tensor per name instead of forward(_:)."
         case let .missingInput(name, expected):

