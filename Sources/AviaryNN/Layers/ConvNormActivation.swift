@@ -39,6 +39,9 @@ func convNormActivation(_ conv: Conv2d, _ norm: BatchNorm2d, _ activation: Activ
         let (weight, bias) = norm.foldedCached(into: conv)
         return try input.conv2dInference(weight: weight, bias: bias, options: conv.options, activation: activation, residual: residual)
     }
+    // Training changes the weights in place: drop the fold, so the arrays it holds are not copied
+    // on the optimizer's first write and do not stay resident.
+    norm.foldCache = nil
     var out = try norm(conv(input))
     if let residual { out = try out + residual }
     return activation.map { out.activation($0) } ?? out
