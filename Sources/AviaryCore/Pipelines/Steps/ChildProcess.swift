@@ -33,6 +33,12 @@ struct ChildProcess {
         }
     }
 
+    private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), looked up at run time: the
+    /// Glibc module does not export it (it is a GNU extension).
+    private static let closeFrom: CloseFrom? = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np").map { unsafeBitCast($0, to: CloseFrom.self) }
+
     /// The descriptors this process has open, from /proc/self/fd (Linux); glibc ignores a close
     /// action for one that is closed by the time of the spawn.
     static func openDescriptors() -> [Int32] {
@@ -51,8 +57,16 @@ struct ChildProcess {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, logFile.path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        // Nothing else of ours leaks into the command (database handles, pipes a parent reads to EOF).
-        for fd in Self.openDescriptors() where fd > 2 { posix_spawn_file_actions_addclose(&actions, fd) }
+        // Nothing else of ours leaks into the command (database handles, pipes a parent reads to EOF,
+        // the socket by which Foundation.Process learns that another child exited). Closing "every
+        // descriptor from 3" happens in the child, atomically; a list made beforehand misses one that
+        // another thread opens meanwhile, and a leaked Process socket held by a long script once left
+        // that other child's waitUntilExit hanging forever.
+        if let closeFrom = Self.closeFrom {
+            _ = closeFrom(&actions, 3)
+        } else {
+            for fd in Self.openDescriptors() where fd > 2 { posix_spawn_file_actions_addclose(&actions, fd) }
+        }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
