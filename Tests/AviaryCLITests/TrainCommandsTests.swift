@@ -7,6 +7,18 @@ import Testing
 
 /// `aviary train`, `predict` and `evaluate --model` on real Fashion-MNIST images in class folders.
 @Suite(.serialized) struct TrainCommandsTests {
+    /// `clothes/1` exports as an ONNX graph with a logits output and its class labels beside it.
+    static func expectExportsClothes(in directory: TemporaryDirectory) async throws {
+        // The ONNX graph alone, run by `aviary onnx run`, gives the logits `aviary predict` turned into its answers.
+        let exported = try await AviaryProcess.run(["model", "export", "clothes/1", "--out", "clothes.onnx"], in: directory.url)
+        #expect(exported.status == 0, "\(exported.standardError)")
+        let inspected = try await AviaryProcess.run(["onnx", "inspect", "clothes.onnx", "--json"], in: directory.url)
+        #expect(inspected.status == 0, "\(inspected.standardError)")
+        #expect(inspected.standardOutput.contains("\"logits\""))
+        let sidecar = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.url.appendingPathComponent("clothes.json"))) as? [String: Any]
+        #expect(sidecar?["classes"] as? [String] == ["Bag", "Trouser"])
+    }
+
     /// A project holding `clothes`, split into train (2 × perClass) and validation versions, and a
     /// folder of four loose images to predict.
     static func project(perClass: Int = 30) async throws -> TemporaryDirectory {
@@ -77,14 +89,7 @@ import Testing
         #expect(report["sampleCount"] as? Int == 36)
         #expect((report["accuracy"] as? Double ?? 0) >= 0.9)
 
-        // The ONNX graph alone, run by `aviary onnx run`, gives the logits `aviary predict` turned into its answers.
-        let exported = try await AviaryProcess.run(["model", "export", "clothes/1", "--out", "clothes.onnx"], in: directory.url)
-        #expect(exported.status == 0, "\(exported.standardError)")
-        let inspected = try await AviaryProcess.run(["onnx", "inspect", "clothes.onnx", "--json"], in: directory.url)
-        #expect(inspected.status == 0, "\(inspected.standardError)")
-        #expect(inspected.standardOutput.contains("\"logits\""))
-        let sidecar = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.url.appendingPathComponent("clothes.json"))) as? [String: Any]
-        #expect(sidecar?["classes"] as? [String] == ["Bag", "Trouser"])
+        try await Self.expectExportsClothes(in: directory)
 
         let shown = try await AviaryProcess.run(["model", "show", "clothes/1", "--json"], in: directory.url)
         #expect(shown.standardOutput.contains("\"datasetVersion\""))
@@ -160,14 +165,7 @@ import Testing
         let versions = try await AviaryProcess.run(["model", "ls", "clothes", "--json"], in: directory.url)
         let listed = try JSONSerialization.jsonObject(with: Data(versions.standardOutput.utf8)) as? [[String: Any]] ?? []
         #expect(listed.count == 1)
-        // The ONNX graph alone, run by `aviary onnx run`, gives the logits `aviary predict` turned into its answers.
-        let exported = try await AviaryProcess.run(["model", "export", "clothes/1", "--out", "clothes.onnx"], in: directory.url)
-        #expect(exported.status == 0, "\(exported.standardError)")
-        let inspected = try await AviaryProcess.run(["onnx", "inspect", "clothes.onnx", "--json"], in: directory.url)
-        #expect(inspected.status == 0, "\(inspected.standardError)")
-        #expect(inspected.standardOutput.contains("\"logits\""))
-        let sidecar = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.url.appendingPathComponent("clothes.json"))) as? [String: Any]
-        #expect(sidecar?["classes"] as? [String] == ["Bag", "Trouser"])
+        try await Self.expectExportsClothes(in: directory)
 
         let shown = try await AviaryProcess.run(["model", "show", "clothes/1", "--json"], in: directory.url).standardOutput
         let version = try JSONSerialization.jsonObject(with: Data(shown.utf8)) as? [String: Any] ?? [:]
