@@ -64,6 +64,9 @@ import Testing
         #expect(finetuned.standardOutput.split(separator: "\n").filter { $0.hasPrefix("epoch ") }.count == 2, "\(finetuned.standardOutput)")
         let again = try await AviaryProcess.run(["predict", "tiny-ft/1", "loose/" + loose[0]], in: directory.url)
         #expect(again.status == 0, "\(again.standardError)")
+        let architecture = try await AviaryProcess.run(Self.head + ["--architecture", "resnet18"], in: directory.url)
+        #expect(architecture.status != 0)
+        #expect(architecture.standardError.contains("'tiny' is an ONNX backbone: the network is its imported graph, not resnet18; leave --architecture out"), "\(architecture.standardError)")
     }
 
     @Test func backboneAddNamesWhatItCannotUseAndHowToFixIt() async throws {

@@ -43,8 +43,12 @@ struct TrainCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner.run(options) { project, _ in
-            var imageSize = imageSize
-            if imageSize == nil { imageSize = try await BackboneCatalog(project: project).onnxInputSize(backbone) }
+            // An ONNX backbone's network is its imported graph, taking its own image side by default.
+            let onnxSide = try await BackboneCatalog(project: project).onnxInputSize(backbone)
+            if onnxSide != nil, let architecture {
+                throw TrainingError.invalidConfiguration(field: "architecture", detail: "'\(backbone ?? "")' is an ONNX backbone: the network is its imported graph, not \(architecture); leave --architecture out")
+            }
+            let imageSize = imageSize ?? onnxSide
             let configuration = TrainingConfiguration(
                 mode: mode, architecture: architecture, epochs: epochs, batchSize: batchSize, learningRate: learningRate,
                 optimizer: optimizer, schedule: schedule, weightDecay: weightDecay, labelSmoothing: labelSmoothing,
