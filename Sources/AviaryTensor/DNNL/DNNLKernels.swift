@@ -55,6 +55,10 @@ public final class DNNLKernels: Kernels, @unchecked Sendable {
         /// Inference with NHWC activations, and whether a residual is summed in (post-op).
         var residual = false
         var channelsLast = false
+        /// Training with NHWC activations (`conv2dTrainingChannelsLast`); `input` stays the
+        /// logical NCHW shape and `inputChannelsLast` says how the input is held.
+        var trainingChannelsLast = false
+        var inputChannelsLast = false
     }
 
     private func convolution(_ key: ConvolutionKey) throws -> DNNLConvolution? {
@@ -113,6 +117,30 @@ public final class DNNLKernels: Kernels, @unchecked Sendable {
         return out
     }
 
+    public func conv2dTrainingChannelsLast(input: Tensor, inputChannelsLast: Bool, weight: Tensor, bias: Tensor?, geometry: Conv2DGeometry) throws -> Tensor {
+        let key = ConvolutionKey(trainingChannelsLast: input.shape, inputChannelsLast: inputChannelsLast, weight: weight.shape, geometry: geometry)
+        guard let conv = try convolution(key), let stream,
+              let out = try run({ try conv.forward(input: input, weight: weight, bias: bias, stream: stream, pool: pool) })
+        else { return try reference.conv2dTrainingChannelsLast(input: input, inputChannelsLast: inputChannelsLast, weight: weight, bias: bias, geometry: geometry) }
+        return out
+    }
+
+    public func conv2dTrainingChannelsLastBackward(gradOutput: Tensor, input: Tensor, inputChannelsLast: Bool, weight: Tensor, geometry: Conv2DGeometry, needInput: Bool, needWeights: Bool) throws -> ConvolutionGradients {
+        let key = ConvolutionKey(trainingChannelsLast: input.shape, inputChannelsLast: inputChannelsLast, weight: weight.shape, geometry: geometry)
+        guard let conv = try convolution(key), let stream,
+              let out = try run({ () throws -> ConvolutionGradients in
+                  // gradOutput is NHWC, the layout both backward kernels take: no reorder for either.
+                  var grads = ConvolutionGradients()
+                  if needInput { grads.input = try conv.backwardData(gradOutput: gradOutput, weight: weight, stream: stream, pool: pool) }
+                  if needWeights { (grads.weight, grads.bias) = try conv.backwardWeights(input: input, gradOutput: gradOutput, stream: stream, pool: pool) }
+                  return grads
+              })
+        else {
+            return try reference.conv2dTrainingChannelsLastBackward(gradOutput: gradOutput, input: input, inputChannelsLast: inputChannelsLast, weight: weight, geometry: geometry, needInput: needInput, needWeights: needWeights)
+        }
+        return out
+    }
+
     public func conv2dBackwardData(gradOutput: Tensor, weight: Tensor, inputShape: [Int], geometry: Conv2DGeometry) throws -> Tensor {
         let key = ConvolutionKey(input: inputShape, weight: weight.shape, geometry: geometry)
         guard let conv = try convolution(key), let stream,
@@ -148,5 +176,12 @@ public final class DNNLKernels: Kernels, @unchecked Sendable {
             return reference.gemm(a, b, m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB)
         }
         return c
+    }
+}
+
+extension DNNLKernels.ConvolutionKey {
+    init(trainingChannelsLast input: [Int], inputChannelsLast: Bool, weight: [Int], geometry: Conv2DGeometry) {
+        let logical = inputChannelsLast ? [input[0], input[3], input[1], input[2]] : input
+        self.init(input: logical, weight: weight, geometry: geometry, trainingChannelsLast: true, inputChannelsLast: inputChannelsLast)
     }
 }
