@@ -5,7 +5,14 @@ import Testing
 /// their definitions by parts on the Swift reference, the autograd ops by finite differences, and
 /// a chain that mixes layouts against the same chain in NCHW.
 @Suite struct ChannelsLastTrainingTests {
-    @Test(arguments: ConvCase.all)
+    /// Also a 1×1 convolution with bias and wider channels (the sgemm path) and a strided 5×5
+    /// depthwise one (the Swift weight gradient).
+    static let cases = ConvCase.all + [
+        ConvCase(name: "1x1 with bias", input: [2, 20, 5, 3], weight: [17, 20, 1, 1], options: Conv2DOptions()),
+        ConvCase(name: "depthwise 5x5 stride 2 SAME", input: [3, 24, 9, 8], weight: [24, 1, 5, 5], options: Conv2DOptions(strideH: 2, strideW: 2, padding: .same, groups: 24), bias: false),
+    ]
+
+    @Test(arguments: cases)
     func convolutionPassesMatchReference(_ c: ConvCase) throws {
         let x = randomTensor(c.input, seed: 61), w = randomTensor(c.weight, seed: 62, scale: 0.5)
         let b = c.bias ? randomTensor([c.weight[0]], seed: 63) : nil
