@@ -32,15 +32,18 @@ final class DNNLConvolution {
         let op = "conv2d"
         outputShape = [key.input[0], key.weight[0], g.outputH, g.outputW]
         let weightDims = g.groups == 1 ? key.weight : [g.groups, key.weight[0] / g.groups] + key.weight.dropFirst()
-        userSrc = try dnnlDesc(key.input, dnnl_nchw, op: op)
+        // Channels-last training: NHWC activations in and out of every pass, input as it is held.
+        let trainingNHWC = key.trainingChannelsLast
+        userSrc = try dnnlDesc(key.input, trainingNHWC && key.inputChannelsLast ? dnnl_nhwc : dnnl_nchw, op: op)
         userWeights = try dnnlDesc(weightDims, g.groups == 1 ? dnnl_oihw : dnnl_goihw, op: op)
         userBias = try dnnlDesc([key.weight[0]], dnnl_x, op: op)
         // Channels-last inference keeps activations in NHWC between convolutions: oneDNN's
         // f32 kernels for AVX-512 (brgconv, brdgmm depthwise) prefer it, so no reorders run.
-        userDst = try dnnlDesc(outputShape, key.channelsLast ? dnnl_nhwc : dnnl_nchw, op: op)
-        var anySrc = try dnnlDesc(key.input, key.channelsLast ? dnnl_nhwc : dnnl_format_tag_any, op: op)
+        let nhwc = key.channelsLast || trainingNHWC
+        userDst = try dnnlDesc(outputShape, nhwc ? dnnl_nhwc : dnnl_nchw, op: op)
+        var anySrc = try dnnlDesc(key.input, nhwc ? dnnl_nhwc : dnnl_format_tag_any, op: op)
         var anyWeights = try dnnlDesc(weightDims, dnnl_format_tag_any, op: op)
-        var anyDst = try dnnlDesc(outputShape, key.channelsLast ? dnnl_nhwc : dnnl_format_tag_any, op: op)
+        var anyDst = try dnnlDesc(outputShape, nhwc ? dnnl_nhwc : dnnl_format_tag_any, op: op)
         var bias = userBias
         var desc = dnnl_convolution_desc_t()
         let (s, d, l, r) = DNNLConvolution.window(key.geometry)
@@ -49,7 +52,7 @@ final class DNNLConvolution {
         var postOps: [DNNLPostOp] = key.residual ? [.sum] : []
         if let (algorithm, alpha, beta) = key.activation.flatMap(DNNLKernels.eltwise) { postOps.append(.eltwise(algorithm, alpha, beta)) }
         try dnnlCheck(dnnl_dilated_convolution_forward_desc_init(&desc, inference ? dnnl_forward_inference : dnnl_forward_training, dnnl_convolution_direct, &anySrc, &anyWeights, &bias, &anyDst, s, d, l, r), op, "dnnl_dilated_convolution_forward_desc_init")
-        let name = "conv2d forward \(key.input)→\(outputShape)\(key.channelsLast ? " channels-last" : "")"
+        let name = "conv2d forward \(key.input)→\(outputShape)\(nhwc ? " channels-last" : "")"
         forwardPrimitive = try withUnsafePointer(to: &desc) { try DNNLPrimitive(op: name, opDesc: UnsafeRawPointer($0), engine: engine, hint: nil, postOps: postOps) }
         fwdSrc = try DNNLOperand(argument: DNNLArgument.src, user: userSrc, kernel: forwardPrimitive.desc(dnnl_query_src_md), engine: engine, op: op)
         fwdSrcChannelsLast = key.channelsLast
@@ -62,6 +65,8 @@ final class DNNLConvolution {
     }
 
     var implementation: String { forwardPrimitive.implementation }
+
+    private var nhwcOutput: Bool { key.channelsLast || key.trainingChannelsLast }
 
     /// The forward pass. For a channels-last key, `input` holds NHWC scalars when
     /// `inputChannelsLast` and the result does too; `residual` (channels-last, output-sized) is
@@ -81,7 +86,7 @@ final class DNNLConvolution {
             try exec.output(fwdDst, o.baseAddress!)
             try exec.execute(forwardPrimitive)
         }
-        let shape = key.channelsLast ? [outputShape[0], outputShape[2], outputShape[3], outputShape[1]] : outputShape
+        let shape = nhwcOutput ? [outputShape[0], outputShape[2], outputShape[3], outputShape[1]] : outputShape
         return Tensor(uncheckedShape: shape, scalars: out)
     }
 
@@ -89,9 +94,10 @@ final class DNNLConvolution {
         if let refusal = backwardRefusals["data"] { throw refusal }
         if backwardDataPlan == nil {
             let op = "conv2d backward data"
-            var diffSrc = try dnnlDesc(key.input, dnnl_format_tag_any, op: op)
+            let layout = key.trainingChannelsLast ? dnnl_nhwc : dnnl_format_tag_any
+            var diffSrc = try dnnlDesc(key.input, layout, op: op)
             var weights = try dnnlDesc(fwdWeights.user.dims(), dnnl_format_tag_any, op: op)
-            var diffDst = try dnnlDesc(outputShape, dnnl_format_tag_any, op: op)
+            var diffDst = try dnnlDesc(outputShape, layout, op: op)
             var desc = dnnl_convolution_desc_t()
             let (s, d, l, r) = DNNLConvolution.window(key.geometry)
             try dnnlCheck(dnnl_dilated_convolution_backward_data_desc_init(&desc, dnnl_convolution_direct, &diffSrc, &weights, &diffDst, s, d, l, r), op, "dnnl_dilated_convolution_backward_data_desc_init")
@@ -110,7 +116,8 @@ final class DNNLConvolution {
             try exec.output(plan.diffSrc, o.baseAddress!)
             try exec.execute(plan.primitive)
         }
-        return Tensor(uncheckedShape: key.input, scalars: out)
+        let inputShape = key.trainingChannelsLast && key.inputChannelsLast ? [key.input[0], key.input[2], key.input[3], key.input[1]] : key.input
+        return Tensor(uncheckedShape: inputShape, scalars: out)
     }
 
     func backwardWeights(input: Tensor, gradOutput: Tensor, stream: dnnl_stream_t, pool: DNNLBufferPool) throws -> (weight: Tensor, bias: Tensor) {
@@ -118,7 +125,7 @@ final class DNNLConvolution {
         if backwardWeightsPlan == nil {
             let op = "conv2d backward weights"
             let p = try remembering("weights") {
-                let chosen = try backwardWeightsPrimitive(op: op, layout: dnnl_format_tag_any)
+                let chosen = try backwardWeightsPrimitive(op: op, layout: key.trainingChannelsLast ? dnnl_nhwc : dnnl_format_tag_any)
                 // Grouped (depthwise 5×5) shapes get oneDNN's GEMM-based kernel with `any`,
                 // 10× slower than its JIT kernel on NHWC (EfficientNet-Lite0: 30 % of a step).
                 guard key.geometry.groups > 1, chosen.implementation.contains("gemm"),
