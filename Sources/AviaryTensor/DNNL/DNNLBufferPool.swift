@@ -26,6 +26,16 @@ final class DNNLBufferPool {
         cachedBytes += size
     }
 
+    /// Frees every cached buffer (after a model is dropped, its shapes may never come back).
+    func drain() {
+        for buffers in free.values { for buffer in buffers { buffer.deallocate() } }
+        free = [:]
+        cachedBytes = 0
+    }
+
+    /// Bytes held for reuse.
+    var heldBytes: Int { cachedBytes }
+
     deinit {
         for buffers in free.values { for buffer in buffers { buffer.deallocate() } }
     }
