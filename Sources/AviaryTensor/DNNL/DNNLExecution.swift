@@ -85,7 +85,8 @@ struct DNNLExecution {
         var desc = primitive.scratchpad
         let bytes = dnnl_memory_desc_get_size(&desc)
         guard bytes > 0 else { return }
-        let memory = try memory(desc, scratch(bytes: bytes))
+        // One primitive runs at a time, and each is done before the next binds: one shared buffer.
+        let memory = try memory(desc, pool.scratchpad(bytes: bytes))
         args.append(dnnl_exec_arg_t(arg: DNNLArgument.scratchpad, memory: memory))
     }
 
