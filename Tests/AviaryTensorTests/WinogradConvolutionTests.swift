@@ -1,7 +1,7 @@
 @testable import AviaryTensor
 import Testing
 
-/// Training convolutions with 3×3 windows, stride 1 and at least 64 channels run oneDNN's
+/// Convolutions with 3×3 windows, stride 1 and at least 64 channels run oneDNN's
 /// Winograd kernels (`DNNLConvolution+Winograd`). They round differently from the direct ones, so
 /// they get their own comparison against the reference, at a tolerance scaled to the outputs
 /// (sums of 576 products of unit-variance values, so outputs of size ~24).
@@ -33,6 +33,28 @@ import Testing
         let (rdw, rdb) = try slow.conv2dBackwardWeights(input: x, gradOutput: dy, weightShape: weightShape, geometry: g)
         #expect(dw.isClose(to: rdw, atol: 1e-5 * largest(rdw), rtol: 1e-4))
         #expect(db.isClose(to: rdb, atol: 1e-5 * largest(rdb), rtol: 1e-4))
+    }
+
+    /// The channels-last inference convolution on Winograd: NCHW or NHWC input, reordered to
+    /// blocked and back, with the residual (a `sum` post-op, so reordered in first) and ReLU.
+    @Test func channelsLastInferenceMatchesReference() throws {
+        let (shape, weightShape) = WinogradConvolutionTests.cases[0]
+        let kernels = DNNLKernels(), slow = ReferenceKernels()
+        let x = randomTensor(shape, seed: 21), w = randomTensor(weightShape, seed: 22), b = randomTensor([weightShape[0]], seed: 23)
+        let g = try Conv2DOptions(stride: 1, padding: 1).resolve(op: "test", inputH: shape[2], inputW: shape[3], kernelH: 3, kernelW: 3)
+        let outNHWC = [shape[0], g.outputH, g.outputW, weightShape[0]]
+        for (activation, residual) in [(nil, nil), (Activation.relu, randomTensor(outNHWC, seed: 24))] {
+            let expected = try slow.conv2dChannelsLast(input: x, inputChannelsLast: false, weight: w, bias: b, geometry: g, activation: activation, residual: residual)
+            for channelsLast in [false, true] {
+                let input = channelsLast ? try x.nchwToNHWC() : x
+                let y = try kernels.conv2dChannelsLast(input: input, inputChannelsLast: channelsLast, weight: w, bias: b, geometry: g, activation: activation, residual: residual)
+                #expect(y.isClose(to: expected, atol: 1e-5 * largest(expected), rtol: 1e-4), "residual \(residual != nil) NHWC input \(channelsLast)")
+            }
+            let key = DNNLKernels.ConvolutionKey(input: shape, weight: weightShape, geometry: g, activation: activation, residual: residual != nil, channelsLast: true)
+            let implementation = kernels.convolutions[key]?.implementation ?? "none"
+            #expect(implementation.contains("wino"), "expected oneDNN's Winograd kernel, got \(implementation)")
+        }
+        #expect(kernels.cachedWeightCount == 2)  // the transformed weights, once per primitive
     }
 
     @Test func smallAndStridedConvolutionsStayDirect() throws {

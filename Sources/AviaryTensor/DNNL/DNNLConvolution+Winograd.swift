@@ -1,7 +1,7 @@
 import CDNNL
 import Foundation
 
-/// Winograd F(4×4, 3×3) for the training convolutions that qualify.
+/// Winograd F(4×4, 3×3) for the convolutions that qualify, in training and in inference.
 ///
 /// A ResNet spends four fifths of its convolution FLOPs in 3×3, stride-1 convolutions, and the
 /// direct JIT kernels already run those near the cores' peak: the only way to train faster than
@@ -9,7 +9,9 @@ import Foundation
 /// its AVX-512 Winograd kernels (`jit_wino_4x3`; 3.x dropped them): measured at batch 32 on the
 /// four ResNet-18 3×3 shapes, 2 threads, CPU time per call, direct → Winograd: forward 2.0–2.4×,
 /// backward data 1.8–2.7×, backward weights 1.7–3.3× less. They take blocked (nChw16c)
-/// activations, which training convolutions use already.
+/// activations, which training convolutions use already; the channels-last inference chain
+/// reorders in and out around them (two activation-sized passes, far less than the halved
+/// arithmetic), and its inference weights are transformed once (`DNNLPreparedWeights`).
 ///
 /// The price is rounding: Winograd's transforms lose a little precision (relative error around
 /// 1e-5 instead of 1e-6 at these sizes). Small layers gain little and are what the tests pin
@@ -21,7 +23,7 @@ extension DNNLConvolution {
     /// The algorithm to ask oneDNN for first; it falls back to direct where Winograd is refused.
     static func preferredAlgorithm(_ key: DNNLKernels.ConvolutionKey) -> dnnl_alg_kind_t {
         let g = key.geometry
-        let qualifies = winogradEnabled && !key.channelsLast && key.activation == nil
+        let qualifies = winogradEnabled
             && g.kernelH == 3 && g.kernelW == 3 && g.strideH == 1 && g.strideW == 1
             && g.dilationH == 1 && g.dilationW == 1 && g.groups == 1
             && key.input[1] >= 64 && key.weight[0] >= 64

@@ -40,9 +40,9 @@ final class DNNLConvolution {
         // Channels-last inference keeps activations in NHWC between convolutions: oneDNN's
         // f32 kernels for AVX-512 (brgconv, brdgmm depthwise) prefer it, so no reorders run.
         userDst = try dnnlDesc(outputShape, key.channelsLast ? dnnl_nhwc : dnnl_nchw, op: op)
-        var anySrc = try dnnlDesc(key.input, key.channelsLast ? dnnl_nhwc : dnnl_format_tag_any, op: op)
+        let anySrc = try dnnlDesc(key.input, key.channelsLast ? dnnl_nhwc : dnnl_format_tag_any, op: op)
         var anyWeights = try dnnlDesc(weightDims, dnnl_format_tag_any, op: op)
-        var anyDst = try dnnlDesc(outputShape, key.channelsLast ? dnnl_nhwc : dnnl_format_tag_any, op: op)
+        let anyDst = try dnnlDesc(outputShape, key.channelsLast ? dnnl_nhwc : dnnl_format_tag_any, op: op)
         var bias = userBias
         var desc = dnnl_convolution_desc_t()
         let (s, d, l, r) = DNNLConvolution.window(key.geometry)
@@ -52,14 +52,18 @@ final class DNNLConvolution {
         if let (algorithm, alpha, beta) = key.activation.flatMap(DNNLKernels.eltwise) { postOps.append(.eltwise(algorithm, alpha, beta)) }
         let name = "conv2d forward \(key.input)→\(outputShape)\(key.channelsLast ? " channels-last" : "")"
         (forwardPrimitive, algorithm) = try DNNLConvolution.withFallback(DNNLConvolution.preferredAlgorithm(key)) { algorithm in
-            try dnnlCheck(dnnl_dilated_convolution_forward_desc_init(&desc, inference ? dnnl_forward_inference : dnnl_forward_training, algorithm, &anySrc, &anyWeights, &bias, &anyDst, s, d, l, r), op, "dnnl_dilated_convolution_forward_desc_init")
+            // Winograd runs on blocked activations only: channels-last ones are reordered in and out.
+            var src = algorithm == dnnl_convolution_winograd ? try dnnlDesc(key.input, dnnl_format_tag_any, op: op) : anySrc
+            var dst = algorithm == dnnl_convolution_winograd ? try dnnlDesc(anyDst.dims(), dnnl_format_tag_any, op: op) : anyDst
+            try dnnlCheck(dnnl_dilated_convolution_forward_desc_init(&desc, inference ? dnnl_forward_inference : dnnl_forward_training, algorithm, &src, &anyWeights, &bias, &dst, s, d, l, r), op, "dnnl_dilated_convolution_forward_desc_init")
             return try withUnsafePointer(to: &desc) { try DNNLPrimitive(op: name, opDesc: UnsafeRawPointer($0), engine: engine, hint: nil, postOps: postOps) }
         }
         fwdSrc = try DNNLOperand(argument: DNNLArgument.src, user: userSrc, kernel: forwardPrimitive.desc(dnnl_query_src_md), engine: engine, op: op)
         fwdSrcChannelsLast = key.channelsLast
             ? try DNNLOperand(argument: DNNLArgument.src, user: dnnlDesc(key.input, dnnl_nhwc, op: op), kernel: forwardPrimitive.desc(dnnl_query_src_md), engine: engine, op: op)
             : nil
-        fwdWeights = try DNNLOperand(argument: DNNLArgument.weights, user: userWeights, kernel: forwardPrimitive.desc(dnnl_query_weights_md), engine: engine, op: op)
+        // Inference Winograd weights are pre-transformed (wino_fmt), which oneDNN cannot reorder back.
+        fwdWeights = try DNNLOperand(argument: DNNLArgument.weights, user: userWeights, kernel: forwardPrimitive.desc(dnnl_query_weights_md), engine: engine, op: op, inputOnly: true)
         fwdBias = try DNNLOperand(argument: DNNLArgument.bias, user: userBias, kernel: forwardPrimitive.desc(dnnl_query_weights_md, index: 1), engine: engine, op: op)
         fwdDst = try DNNLOperand(argument: DNNLArgument.dst, user: userDst, kernel: forwardPrimitive.desc(dnnl_query_dst_md), engine: engine, op: op)
         preparedWeights = inference ? DNNLPreparedWeights(operand: fwdWeights) : nil
@@ -82,7 +86,7 @@ final class DNNLConvolution {
         }
         try exec.input(fwdBias, exec.readOnly(bias?.scalars ?? [Float](repeating: 0, count: key.weight[0])))
         try out.withUnsafeMutableBytes { o in
-            try exec.output(fwdDst, o.baseAddress!)
+            try exec.output(fwdDst, o.baseAddress!, accumulating: residual != nil)
             try exec.execute(forwardPrimitive)
         }
         let shape = key.channelsLast ? [outputShape[0], outputShape[2], outputShape[3], outputShape[1]] : outputShape
