@@ -21,6 +21,14 @@ public final class BatchNorm2d: Module {
         self.epsilon = epsilon
     }
 
+    /// Lets oneDNN free the kernel-layout copies of the folded weights, which it holds for as
+    /// long as anyone holds the folded arrays: after this, nobody does.
+    deinit {
+        guard foldCache != nil else { return }
+        foldCache = nil
+        (Engine.kernels as? DNNLKernels)?.releaseUnusedCaches()
+    }
+
     public var localParameters: [(String, Variable)] { [("weight", weight), ("bias", bias)] }
     public var localBuffers: [(String, Buffer)] { [("running_mean", runningMean), ("running_var", runningVar), ("num_batches_tracked", batchesTracked)] }
 

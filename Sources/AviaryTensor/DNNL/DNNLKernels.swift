@@ -21,7 +21,7 @@ public final class DNNLKernels: Kernels, @unchecked Sendable {
     /// Primitives on plain layouts (batch norm, eltwise, pooling), by a key naming op and shape.
     var plainPrimitives: [String: DNNLPrimitive] = [:]
     var refusedPlainKeys: Set<String> = []
-    private var convolutions: [ConvolutionKey: DNNLConvolution] = [:]
+    var convolutions: [ConvolutionKey: DNNLConvolution] = [:]
     private var refusedKeys: Set<ConvolutionKey> = []
     var refusalLog: [String] = []
     let reference = ReferenceKernels()
@@ -66,6 +66,8 @@ public final class DNNLKernels: Kernels, @unchecked Sendable {
         return try lock.withLock {
             if refusedKeys.contains(key) { return nil }
             if let cached = convolutions[key] { return cached }
+            // A new shape often means a new model: free what dropped ones left behind.
+            releaseUnreferencedWeightsLocked()
             do {
                 let made = try DNNLConvolution(key: key, engine: engine)
                 convolutions[key] = made
