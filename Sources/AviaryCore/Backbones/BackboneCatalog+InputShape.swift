@@ -1,8 +1,9 @@
 import AviaryONNX
 
 extension BackboneCatalog {
-    /// The square side of an ONNX backbone's images: the one its input fixes, else `--input-size`. Inputs Aviary cannot feed are refused with the reason
-    /// and the fix: Aviary's images are float32, channels-first (N×3×H×W) and square.
+    /// The square side of an ONNX backbone's images: the one its input fixes, else `--input-size`.
+    /// Inputs Aviary cannot feed are refused with the reason and the fix: Aviary's images are
+    /// float32, channels-first (N×3×H×W) and square.
     static func imageSide(of input: ONNXModelSummary.Value, inputSize: Int?, path: String) throws(BackboneError) -> Int {
         func bad(_ reason: String) -> BackboneError { .badONNX(path: path, reason: reason) }
         guard input.elementType == "float32" else { throw bad("input '\(input.name)' is \(input.elementType), not float32") }

@@ -7,7 +7,8 @@ import Foundation
 public enum ClassifierArtifacts {
     /// Stores the model's state dict, its ONNX export (when the exporter knows the architecture, so
     /// the artifact runs in ONNX Runtime and elsewhere without Aviary) and the artifact that describes
-    /// both; answers the artifact's id.
+    /// both; answers the artifact's id. A classifier on an imported ONNX backbone is stored as one
+    /// ONNX graph instead (`saveImported`), since no architecture name rebuilds it.
     public static func save(_ model: any Module, architecture: String, classes: [String], preprocessing: PreprocessingSpec,
                             metrics: [String: Double], lineage: ModelArtifact.Lineage, blobs: any BlobStore) throws -> (id: BlobID, artifact: ModelArtifact) {
         if let imported = model as? ImportedClassifier {

@@ -4,10 +4,11 @@ import AviaryStore
 import Crypto
 import Foundation
 
-/// A pretrained network (zoo or the user's ONNX) as training needs it: who it is (name and weights digest, for the
-/// feature cache and lineage), how images must be prepared, its frozen features, and the whole
-/// classifier (backbone + a fresh `classes`-way layer named `headName`) that finetune trains and that
-/// carries a head-mode run's trained head. Made from a project's `Backbone`, or from weights in memory.
+/// A pretrained network (zoo, or the user's ONNX) as training needs it: who it is (name and weights
+/// digest, for the feature cache and lineage), how images must be prepared, its frozen features, and
+/// the whole classifier (backbone + a fresh `classes`-way layer named `headName`) that finetune trains
+/// and that carries a head-mode run's trained head. Made from a project's `Backbone`, or from weights
+/// in memory.
 public struct TrainingBackbone: Sendable {
     public var name: String
     /// The zoo architecture `ClassifierModels.make` builds, so the artifact loads by name.

@@ -8,7 +8,8 @@ struct ModelExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export", abstract: "Write a model's ONNX graph to a file, and its labels and preprocessing beside it.",
         discussion: """
-            The graph takes `input`, float32 [N, 3, S, S] already preprocessed as FILE.json says (resize, \
+            The graph takes `input` (a model trained on an ONNX backbone: that network's own input name, as \
+            FILE.json's signature says), float32 [N, 3, S, S] already preprocessed as FILE.json says (resize, \
             crop, (x/255 − mean) / std), and gives `logits` in the order of FILE.json's classes.
             """)
 
