@@ -29,23 +29,27 @@ struct Options {
 
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
-func timed(repeats: Int, _ body: () throws -> Void) rethrows -> Double {
-    try body()  // warm-up: builds and caches the oneDNN primitives
-    var times: [Double] = []
-    for _ in 0..<repeats {
-        let start = DispatchTime.now().uptimeNanoseconds
-        try body()
-        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-    }
-    return median(times)
+/// CPU seconds this process has used, all threads, user and system. On the shared build machine
+/// wall time swings with the other builders' load; CPU time counts only the work done, so its
+/// ratio against the peer's holds up far better than the wall-time one.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
 
-/// Peak resident memory of this process (VmHWM), in MB.
-func peakMemoryMB() -> Double {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-          let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
-    return kb / 1024
+/// Median wall and CPU seconds of `repeats` runs after one warm-up.
+func timed(repeats: Int, _ body: () throws -> Void) rethrows -> (wall: Double, cpu: Double) {
+    try body()  // warm-up: builds and caches the oneDNN primitives
+    var walls: [Double] = [], cpus: [Double] = []
+    for _ in 0..<repeats {
+        let start = DispatchTime.now().uptimeNanoseconds, cpuStart = processCPUSeconds()
+        try body()
+        walls.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        cpus.append(processCPUSeconds() - cpuStart)
+    }
+    return (median(walls), median(cpus))
 }
 
 func makeModel(_ name: String) throws -> any Module {
@@ -58,6 +62,7 @@ print("EngineBench: \(options.threads) threads, median of \(options.repeats) aft
 
 var results: [String: [String: Double]] = [:]
 for config in options.configs {
+    PeakMemory.reset()
     let parts = config.split(separator: ":")
     let name = String(parts[0]), batch = Int(parts[1])!, size = Int(parts[2])!
     let model = try makeModel(name)
@@ -67,21 +72,22 @@ for config in options.configs {
     let optimizer = SGD(model.parameters(), learningRate: 0.01, momentum: 0.9)
     var entry: [String: Double] = [:]
     if batch > 1 {
-        entry["aviary_train_s"] = try timed(repeats: options.repeats) {
+        (entry["aviary_train_s"], entry["aviary_train_cpu_s"]) = try timed(repeats: options.repeats) {
             model.train()
             optimizer.zeroGrad()
             try model(x).crossEntropy(targets: targets).backward()
             try optimizer.step()
         }
     }
-    entry["aviary_infer_s"] = try timed(repeats: options.repeats) {
+    (entry["aviary_infer_s"], entry["aviary_infer_cpu_s"]) = try timed(repeats: options.repeats) {
         model.eval()
         _ = try GradientMode.withoutGradients { try model(x) }
     }
+    entry["aviary_peak_rss_mb"] = PeakMemory.megabytes()
     results[config] = entry
     print("  measured \(config): \(entry.map { "\($0.key)=\(String(format: "%.3f", $0.value))" }.sorted().joined(separator: " "))")
 }
-let aviaryPeak = peakMemoryMB()
+let aviaryPeak = results.values.compactMap { $0["aviary_peak_rss_mb"] }.max() ?? 0
 
 // The peer runs after ours so the two never compete for the cores.
 let peer = Process()
@@ -107,22 +113,36 @@ func fmt(_ v: Double?) -> String { v.map { String(format: "%8.3f", $0) } ?? "   
 func ratio(_ a: Double?, _ b: Double?) -> Double? { if let a, let b, a > 0 { return b / a } else { return nil } }
 
 print("")
+print("wall time (the machine's load moves it; see the CPU-time table below)")
 print("config                     | train s: aviary   torch  speedup | infer s: aviary   torch     ORT  vs torch  vs ORT")
 var json: [String: Any] = ["threads": options.threads, "aviary_peak_rss_mb": aviaryPeak, "torch_peak_rss_mb": peerResults["torch_peak_rss_mb"] ?? NSNull()]
+var cpuRows: [String] = []
 for config in options.configs {
     let mine = results[config] ?? [:]
     let theirs = peerResults[config] as? [String: Any] ?? [:]
-    let tTrain = theirs["torch_train_s"] as? Double, tInfer = theirs["torch_infer_s"] as? Double, ort = theirs["ort_infer_s"] as? Double
+    func peer(_ key: String) -> Double? { theirs[key] as? Double }
+    let tTrain = peer("torch_train_s"), tInfer = peer("torch_infer_s"), ort = peer("ort_infer_s")
     let trainSpeedup = ratio(mine["aviary_train_s"], tTrain), inferVsTorch = ratio(mine["aviary_infer_s"], tInfer), inferVsOrt = ratio(mine["aviary_infer_s"], ort)
     print("\(config.padding(toLength: 26, withPad: " ", startingAt: 0)) | \(fmt(mine["aviary_train_s"])) \(fmt(tTrain)) \(fmt(trainSpeedup)) | \(fmt(mine["aviary_infer_s"])) \(fmt(tInfer)) \(fmt(ort)) \(fmt(inferVsTorch)) \(fmt(inferVsOrt))")
-    json[config] = [
-        "aviary_train_s": mine["aviary_train_s"] as Any? ?? NSNull(), "torch_train_s": tTrain as Any? ?? NSNull(),
-        "train_speedup_vs_torch": trainSpeedup as Any? ?? NSNull(),
-        "aviary_infer_s": mine["aviary_infer_s"] as Any? ?? NSNull(), "torch_infer_s": tInfer as Any? ?? NSNull(), "ort_infer_s": ort as Any? ?? NSNull(),
-        "infer_speedup_vs_torch": inferVsTorch as Any? ?? NSNull(), "infer_speedup_vs_ort": inferVsOrt as Any? ?? NSNull(),
+    let tTrainCPU = peer("torch_train_cpu_s"), tInferCPU = peer("torch_infer_cpu_s"), ortCPU = peer("ort_infer_cpu_s")
+    let trainCPUSpeedup = ratio(mine["aviary_train_cpu_s"], tTrainCPU), inferCPUVsTorch = ratio(mine["aviary_infer_cpu_s"], tInferCPU), inferCPUVsOrt = ratio(mine["aviary_infer_cpu_s"], ortCPU)
+    cpuRows.append("\(config.padding(toLength: 26, withPad: " ", startingAt: 0)) | \(fmt(mine["aviary_train_cpu_s"])) \(fmt(tTrainCPU)) \(fmt(trainCPUSpeedup)) | \(fmt(mine["aviary_infer_cpu_s"])) \(fmt(tInferCPU)) \(fmt(ortCPU)) \(fmt(inferCPUVsTorch)) \(fmt(inferCPUVsOrt)) | \(fmt(mine["aviary_peak_rss_mb"])) \(fmt(peer("torch_peak_rss_mb")))")
+    let figures: [String: Double?] = [
+        "aviary_train_s": mine["aviary_train_s"], "torch_train_s": tTrain, "train_speedup_vs_torch": trainSpeedup,
+        "aviary_infer_s": mine["aviary_infer_s"], "torch_infer_s": tInfer, "ort_infer_s": ort,
+        "infer_speedup_vs_torch": inferVsTorch, "infer_speedup_vs_ort": inferVsOrt,
+        "aviary_train_cpu_s": mine["aviary_train_cpu_s"], "torch_train_cpu_s": tTrainCPU, "train_cpu_speedup_vs_torch": trainCPUSpeedup,
+        "aviary_infer_cpu_s": mine["aviary_infer_cpu_s"], "torch_infer_cpu_s": tInferCPU, "ort_infer_cpu_s": ortCPU,
+        "infer_cpu_speedup_vs_torch": inferCPUVsTorch, "infer_cpu_speedup_vs_ort": inferCPUVsOrt,
+        "aviary_peak_rss_mb": mine["aviary_peak_rss_mb"], "torch_peak_rss_mb": peer("torch_peak_rss_mb"),
     ]
+    json[config] = figures.mapValues { $0 as Any? ?? NSNull() }
 }
-print(String(format: "peak memory MB: aviary %.0f, torch %@ (whole-process peaks)", aviaryPeak, "\(peerResults["torch_peak_rss_mb"] ?? "—")"))
+print("")
+print("CPU time (all threads, user + system) and per-config peak resident memory")
+print("config                     | train cpu s: aviary torch speedup | infer cpu s: aviary torch ORT  vs torch  vs ORT | peak MB: aviary torch")
+for row in cpuRows { print(row) }
+print(String(format: "whole-run peak memory MB: aviary %.0f, torch %@", aviaryPeak, "\(peerResults["torch_peak_rss_mb"] ?? "—")"))
 print("speedup = peer time / Aviary time (>1 means Aviary is faster)")
 let line = try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])
 print(String(decoding: line, as: UTF8.self))

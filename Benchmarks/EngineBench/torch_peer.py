@@ -51,13 +51,15 @@ def build(name):
 
 
 def timed(fn, repeats):
+    """Median wall and CPU (all threads) seconds after one warm-up."""
     fn()  # warm-up
-    times = []
+    walls, cpus = [], []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        walls.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu_start)
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def torch_times(name, batch, size, repeats, channels_last):
@@ -103,6 +105,15 @@ def ort_time(name, batch, size, repeats, threads):
         return timed(lambda: session.run(None, feed), repeats)
 
 
+def reset_peak_rss():
+    """Resets VmHWM to the current resident size (Linux 4.0+), so each config gets its own peak."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        pass
+
+
 def peak_rss_mb():
     """VmHWM of this process. Not ru_maxrss: Linux carries the parent's high-water mark across
     fork+exec into it, so it reported EngineBench's own peak."""
@@ -121,18 +132,29 @@ def main():
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     results = {}
+    whole_run_peak = 0
     for config in args.configs.split(","):
         name, batch, size = config.split(":")
         batch, size = int(batch), int(size)
+        reset_peak_rss()
         nchw = torch_times(name, batch, size, args.repeats, False)
         nhwc = torch_times(name, batch, size, args.repeats, True)
-        train = [t for t in (nchw[0], nhwc[0]) if t is not None]
+        peak = peak_rss_mb()  # before ONNX Runtime, which is not PyTorch's memory
+        whole_run_peak = max(whole_run_peak, peak)
+        # The better layout by wall time, and that same layout's CPU time.
+        train = min((t for t in (nchw[0], nhwc[0]) if t is not None), default=None)
+        infer = min(nchw[1], nhwc[1])
+        ort = ort_time(name, batch, size, args.repeats, args.threads)
         results[config] = {
-            "torch_train_s": min(train) if train else None,
-            "torch_infer_s": min(nchw[1], nhwc[1]),
-            "ort_infer_s": ort_time(name, batch, size, args.repeats, args.threads),
+            "torch_train_s": train[0] if train else None,
+            "torch_train_cpu_s": train[1] if train else None,
+            "torch_infer_s": infer[0],
+            "torch_infer_cpu_s": infer[1],
+            "ort_infer_s": ort[0] if ort else None,
+            "ort_infer_cpu_s": ort[1] if ort else None,
+            "torch_peak_rss_mb": peak,
         }
-    results["torch_peak_rss_mb"] = peak_rss_mb()
+    results["torch_peak_rss_mb"] = whole_run_peak
     results["torch_version"] = torch.__version__
     print(json.dumps(results))
 

@@ -21,6 +21,14 @@ public final class BatchNorm2d: Module {
         self.epsilon = epsilon
     }
 
+    /// Lets oneDNN free the kernel-layout copies of the folded weights, which it holds for as
+    /// long as anyone holds the folded arrays: after this, nobody does.
+    deinit {
+        guard foldCache != nil else { return }
+        foldCache = nil
+        (Engine.kernels as? DNNLKernels)?.releaseUnusedCaches()
+    }
+
     public var localParameters: [(String, Variable)] { [("weight", weight), ("bias", bias)] }
     public var localBuffers: [(String, Buffer)] { [("running_mean", runningMean), ("running_var", runningVar), ("num_batches_tracked", batchesTracked)] }
 
@@ -29,5 +37,14 @@ public final class BatchNorm2d: Module {
         return try input.batchNorm(
             gamma: weight, beta: bias, runningMean: &runningMean.value, runningVar: &runningVar.value,
             training: isTraining, momentum: momentum, epsilon: epsilon)
+    }
+
+    /// Training mode: batch norm, plus `residual`, then `activation` (nil, ReLU or a clip), fused
+    /// on channels-last data (`Variable.batchNormActivation`).
+    func forwardFused(_ input: Variable, residual: Variable?, activation: Activation?) throws -> Variable {
+        batchesTracked.value.scalars[0] += 1
+        return try input.batchNormActivation(
+            gamma: weight, beta: bias, runningMean: &runningMean.value, runningVar: &runningVar.value,
+            momentum: momentum, epsilon: epsilon, residual: residual, activation: activation)
     }
 }

@@ -12,12 +12,14 @@ final class DNNLConvolution {
     /// The source bound as NHWC (channels-last inference only).
     private let fwdSrcChannelsLast: DNNLOperand?
     /// Inference weights kept in the kernel's layout between calls.
-    private let preparedWeights: DNNLPreparedWeights?
+    let preparedWeights: DNNLPreparedWeights?
     private let fwdSrc: DNNLOperand, fwdWeights: DNNLOperand, fwdBias: DNNLOperand, fwdDst: DNNLOperand
     private var backwardDataPlan: (primitive: DNNLPrimitive, diffDst: DNNLOperand, weights: DNNLOperand, diffSrc: DNNLOperand)?
     /// A backward primitive oneDNN could only serve with `ref`: remembered so it is not rebuilt each step.
     private var backwardRefusals: [String: DNNLRefusal] = [:]
     private var backwardWeightsPlan: (primitive: DNNLPrimitive, src: DNNLOperand, diffDst: DNNLOperand, diffWeights: DNNLOperand, diffBias: DNNLOperand)?
+    /// Winograd or direct, as the forward pass got it; the backward passes ask for the same.
+    private let algorithm: dnnl_alg_kind_t
 
     /// Strides, dilations (oneDNN counts from 0 = dense, PyTorch from 1) and the two pad pairs.
     private static func window(_ g: Conv2DGeometry) -> ([Int64], [Int64], [Int64], [Int64]) {
@@ -32,15 +34,18 @@ final class DNNLConvolution {
         let op = "conv2d"
         outputShape = [key.input[0], key.weight[0], g.outputH, g.outputW]
         let weightDims = g.groups == 1 ? key.weight : [g.groups, key.weight[0] / g.groups] + key.weight.dropFirst()
-        userSrc = try dnnlDesc(key.input, dnnl_nchw, op: op)
+        // Channels-last training: NHWC activations in and out of every pass, input as it is held.
+        let trainingNHWC = key.trainingChannelsLast
+        userSrc = try dnnlDesc(key.input, trainingNHWC && key.inputChannelsLast ? dnnl_nhwc : dnnl_nchw, op: op)
         userWeights = try dnnlDesc(weightDims, g.groups == 1 ? dnnl_oihw : dnnl_goihw, op: op)
         userBias = try dnnlDesc([key.weight[0]], dnnl_x, op: op)
         // Channels-last inference keeps activations in NHWC between convolutions: oneDNN's
         // f32 kernels for AVX-512 (brgconv, brdgmm depthwise) prefer it, so no reorders run.
-        userDst = try dnnlDesc(outputShape, key.channelsLast ? dnnl_nhwc : dnnl_nchw, op: op)
-        var anySrc = try dnnlDesc(key.input, key.channelsLast ? dnnl_nhwc : dnnl_format_tag_any, op: op)
+        let nhwc = key.channelsLast || trainingNHWC
+        userDst = try dnnlDesc(outputShape, nhwc ? dnnl_nhwc : dnnl_nchw, op: op)
+        let anySrc = try dnnlDesc(key.input, nhwc ? dnnl_nhwc : dnnl_format_tag_any, op: op)
         var anyWeights = try dnnlDesc(weightDims, dnnl_format_tag_any, op: op)
-        var anyDst = try dnnlDesc(outputShape, key.channelsLast ? dnnl_nhwc : dnnl_format_tag_any, op: op)
+        let anyDst = try dnnlDesc(outputShape, nhwc ? dnnl_nhwc : dnnl_format_tag_any, op: op)
         var bias = userBias
         var desc = dnnl_convolution_desc_t()
         let (s, d, l, r) = DNNLConvolution.window(key.geometry)
@@ -48,20 +53,28 @@ final class DNNLConvolution {
         let inference = key.activation != nil || key.channelsLast
         var postOps: [DNNLPostOp] = key.residual ? [.sum] : []
         if let (algorithm, alpha, beta) = key.activation.flatMap(DNNLKernels.eltwise) { postOps.append(.eltwise(algorithm, alpha, beta)) }
-        try dnnlCheck(dnnl_dilated_convolution_forward_desc_init(&desc, inference ? dnnl_forward_inference : dnnl_forward_training, dnnl_convolution_direct, &anySrc, &anyWeights, &bias, &anyDst, s, d, l, r), op, "dnnl_dilated_convolution_forward_desc_init")
-        let name = "conv2d forward \(key.input)→\(outputShape)\(key.channelsLast ? " channels-last" : "")"
-        forwardPrimitive = try withUnsafePointer(to: &desc) { try DNNLPrimitive(op: name, opDesc: UnsafeRawPointer($0), engine: engine, hint: nil, postOps: postOps) }
+        let name = "conv2d forward \(key.input)→\(outputShape)\(nhwc ? " channels-last" : "")"
+        (forwardPrimitive, algorithm) = try DNNLConvolution.withFallback(DNNLConvolution.preferredAlgorithm(key)) { algorithm in
+            // Winograd runs on blocked activations only: channels-last ones are reordered in and out.
+            var src = algorithm == dnnl_convolution_winograd ? try dnnlDesc(key.input, dnnl_format_tag_any, op: op) : anySrc
+            var dst = algorithm == dnnl_convolution_winograd ? try dnnlDesc(anyDst.dims(), dnnl_format_tag_any, op: op) : anyDst
+            try dnnlCheck(dnnl_dilated_convolution_forward_desc_init(&desc, inference ? dnnl_forward_inference : dnnl_forward_training, algorithm, &src, &anyWeights, &bias, &dst, s, d, l, r), op, "dnnl_dilated_convolution_forward_desc_init")
+            return try withUnsafePointer(to: &desc) { try DNNLPrimitive(op: name, opDesc: UnsafeRawPointer($0), engine: engine, hint: nil, postOps: postOps) }
+        }
         fwdSrc = try DNNLOperand(argument: DNNLArgument.src, user: userSrc, kernel: forwardPrimitive.desc(dnnl_query_src_md), engine: engine, op: op)
         fwdSrcChannelsLast = key.channelsLast
             ? try DNNLOperand(argument: DNNLArgument.src, user: dnnlDesc(key.input, dnnl_nhwc, op: op), kernel: forwardPrimitive.desc(dnnl_query_src_md), engine: engine, op: op)
             : nil
-        fwdWeights = try DNNLOperand(argument: DNNLArgument.weights, user: userWeights, kernel: forwardPrimitive.desc(dnnl_query_weights_md), engine: engine, op: op)
+        // Inference Winograd weights are pre-transformed (wino_fmt), which oneDNN cannot reorder back.
+        fwdWeights = try DNNLOperand(argument: DNNLArgument.weights, user: userWeights, kernel: forwardPrimitive.desc(dnnl_query_weights_md), engine: engine, op: op, inputOnly: true)
         fwdBias = try DNNLOperand(argument: DNNLArgument.bias, user: userBias, kernel: forwardPrimitive.desc(dnnl_query_weights_md, index: 1), engine: engine, op: op)
         fwdDst = try DNNLOperand(argument: DNNLArgument.dst, user: userDst, kernel: forwardPrimitive.desc(dnnl_query_dst_md), engine: engine, op: op)
         preparedWeights = inference ? DNNLPreparedWeights(operand: fwdWeights) : nil
     }
 
     var implementation: String { forwardPrimitive.implementation }
+
+    private var nhwcOutput: Bool { key.channelsLast || key.trainingChannelsLast }
 
     /// The forward pass. For a channels-last key, `input` holds NHWC scalars when
     /// `inputChannelsLast` and the result does too; `residual` (channels-last, output-sized) is
@@ -78,10 +91,10 @@ final class DNNLConvolution {
         }
         try exec.input(fwdBias, exec.readOnly(bias?.scalars ?? [Float](repeating: 0, count: key.weight[0])))
         try out.withUnsafeMutableBytes { o in
-            try exec.output(fwdDst, o.baseAddress!)
+            try exec.output(fwdDst, o.baseAddress!, accumulating: residual != nil)
             try exec.execute(forwardPrimitive)
         }
-        let shape = key.channelsLast ? [outputShape[0], outputShape[2], outputShape[3], outputShape[1]] : outputShape
+        let shape = nhwcOutput ? [outputShape[0], outputShape[2], outputShape[3], outputShape[1]] : outputShape
         return Tensor(uncheckedShape: shape, scalars: out)
     }
 
@@ -89,13 +102,17 @@ final class DNNLConvolution {
         if let refusal = backwardRefusals["data"] { throw refusal }
         if backwardDataPlan == nil {
             let op = "conv2d backward data"
-            var diffSrc = try dnnlDesc(key.input, dnnl_format_tag_any, op: op)
+            // Winograd runs on blocked activations only: channels-last ones are reordered in and out.
+            let layout = key.trainingChannelsLast && algorithm != dnnl_convolution_winograd ? dnnl_nhwc : dnnl_format_tag_any
+            var diffSrc = try dnnlDesc(key.input, layout, op: op)
             var weights = try dnnlDesc(fwdWeights.user.dims(), dnnl_format_tag_any, op: op)
-            var diffDst = try dnnlDesc(outputShape, dnnl_format_tag_any, op: op)
+            var diffDst = try dnnlDesc(outputShape, layout, op: op)
             var desc = dnnl_convolution_desc_t()
             let (s, d, l, r) = DNNLConvolution.window(key.geometry)
-            try dnnlCheck(dnnl_dilated_convolution_backward_data_desc_init(&desc, dnnl_convolution_direct, &diffSrc, &weights, &diffDst, s, d, l, r), op, "dnnl_dilated_convolution_backward_data_desc_init")
-            let p = try remembering("data") { try withUnsafePointer(to: &desc) { try DNNLPrimitive(op: "\(op) \(key.input)", opDesc: UnsafeRawPointer($0), engine: engine, hint: forwardPrimitive.descriptor) } }
+            let p = try remembering("data") { try DNNLConvolution.withFallback(algorithm) { algorithm in
+                try dnnlCheck(dnnl_dilated_convolution_backward_data_desc_init(&desc, algorithm, &diffSrc, &weights, &diffDst, s, d, l, r), op, "dnnl_dilated_convolution_backward_data_desc_init")
+                return try withUnsafePointer(to: &desc) { try DNNLPrimitive(op: "\(op) \(key.input)", opDesc: UnsafeRawPointer($0), engine: engine, hint: forwardPrimitive.descriptor) }
+            }.0 }
             backwardDataPlan = (p,
                 try DNNLOperand(argument: DNNLArgument.diffDst, user: userDst, kernel: p.desc(dnnl_query_diff_dst_md), engine: engine, op: op),
                 try DNNLOperand(argument: DNNLArgument.weights, user: userWeights, kernel: p.desc(dnnl_query_weights_md), engine: engine, op: op),
@@ -110,7 +127,8 @@ final class DNNLConvolution {
             try exec.output(plan.diffSrc, o.baseAddress!)
             try exec.execute(plan.primitive)
         }
-        return Tensor(uncheckedShape: key.input, scalars: out)
+        let inputShape = key.trainingChannelsLast && key.inputChannelsLast ? [key.input[0], key.input[2], key.input[3], key.input[1]] : key.input
+        return Tensor(uncheckedShape: inputShape, scalars: out)
     }
 
     func backwardWeights(input: Tensor, gradOutput: Tensor, stream: dnnl_stream_t, pool: DNNLBufferPool) throws -> (weight: Tensor, bias: Tensor) {
@@ -118,7 +136,8 @@ final class DNNLConvolution {
         if backwardWeightsPlan == nil {
             let op = "conv2d backward weights"
             let p = try remembering("weights") {
-                let chosen = try backwardWeightsPrimitive(op: op, layout: dnnl_format_tag_any)
+                let layout = key.trainingChannelsLast && algorithm != dnnl_convolution_winograd ? dnnl_nhwc : dnnl_format_tag_any
+                let chosen = try DNNLConvolution.withFallback(algorithm) { try backwardWeightsPrimitive(op: op, layout: layout, algorithm: $0) }.0
                 // Grouped (depthwise 5×5) shapes get oneDNN's GEMM-based kernel with `any`,
                 // 10× slower than its JIT kernel on NHWC (EfficientNet-Lite0: 30 % of a step).
                 guard key.geometry.groups > 1, chosen.implementation.contains("gemm"),
@@ -146,14 +165,14 @@ final class DNNLConvolution {
         return (Tensor(uncheckedShape: key.weight, scalars: dw), Tensor(uncheckedShape: [key.weight[0]], scalars: db))
     }
 
-    private func backwardWeightsPrimitive(op: String, layout: dnnl_format_tag_t) throws -> DNNLPrimitive {
+    private func backwardWeightsPrimitive(op: String, layout: dnnl_format_tag_t, algorithm: dnnl_alg_kind_t = dnnl_convolution_direct) throws -> DNNLPrimitive {
         var src = try dnnlDesc(key.input, layout, op: op)
         var diffWeights = try dnnlDesc(fwdWeights.user.dims(), dnnl_format_tag_any, op: op)
         var diffBias = userBias
         var diffDst = try dnnlDesc(outputShape, layout, op: op)
         var desc = dnnl_convolution_desc_t()
         let (s, d, l, r) = DNNLConvolution.window(key.geometry)
-        try dnnlCheck(dnnl_dilated_convolution_backward_weights_desc_init(&desc, dnnl_convolution_direct, &src, &diffWeights, &diffBias, &diffDst, s, d, l, r), op, "dnnl_dilated_convolution_backward_weights_desc_init")
+        try dnnlCheck(dnnl_dilated_convolution_backward_weights_desc_init(&desc, algorithm, &src, &diffWeights, &diffBias, &diffDst, s, d, l, r), op, "dnnl_dilated_convolution_backward_weights_desc_init")
         return try withUnsafePointer(to: &desc) { try DNNLPrimitive(op: "\(op) \(key.input)", opDesc: UnsafeRawPointer($0), engine: engine, hint: forwardPrimitive.descriptor) }
     }
 

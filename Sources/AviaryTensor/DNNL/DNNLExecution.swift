@@ -65,12 +65,18 @@ struct DNNLExecution {
     }
 
     /// Binds an output: written to a scratch buffer and reordered back after `execute`.
-    mutating func output(_ operand: DNNLOperand, _ pointer: UnsafeMutableRawPointer) throws {
+    /// `accumulating`: the primitive adds into what the output holds (a `sum` post-op), so that
+    /// is reordered into the scratch buffer first.
+    mutating func output(_ operand: DNNLOperand, _ pointer: UnsafeMutableRawPointer, accumulating: Bool = false) throws {
         let user = try memory(operand.user, pointer)
-        guard let reorder = operand.toUser else {
+        if operand.sameLayout {
             arguments.append(dnnl_exec_arg_t(arg: operand.argument, memory: user)); return
         }
+        guard let reorder = operand.toUser, let toKernel = operand.toKernel else {
+            throw TensorError.kernel(op: op, detail: "output operand has no reorder back to the caller's layout")
+        }
         let kernel = try memory(operand.kernel, scratch(operand))
+        if accumulating { try reorderNow(toKernel, from: user, to: kernel) }
         outputs.append((kernel, user, reorder))
         arguments.append(dnnl_exec_arg_t(arg: operand.argument, memory: kernel))
     }
@@ -85,7 +91,8 @@ struct DNNLExecution {
         var desc = primitive.scratchpad
         let bytes = dnnl_memory_desc_get_size(&desc)
         guard bytes > 0 else { return }
-        let memory = try memory(desc, scratch(bytes: bytes))
+        // One primitive runs at a time, and each is done before the next binds: one shared buffer.
+        let memory = try memory(desc, pool.scratchpad(bytes: bytes))
         args.append(dnnl_exec_arg_t(arg: DNNLArgument.scratchpad, memory: memory))
     }
 

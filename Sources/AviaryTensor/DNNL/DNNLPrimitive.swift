@@ -117,17 +117,20 @@ final class DNNLOperand {
     let kernel: dnnl_memory_desc_t
     let toKernel: DNNLPrimitive?
     let toUser: DNNLPrimitive?
+    let sameLayout: Bool
 
-    init(argument: Int32, user: dnnl_memory_desc_t, kernel: dnnl_memory_desc_t, engine: dnnl_engine_t, op: String) throws {
+    /// `inputOnly`: no reorder back to the user's layout (binding it as an output then throws).
+    init(argument: Int32, user: dnnl_memory_desc_t, kernel: dnnl_memory_desc_t, engine: dnnl_engine_t, op: String, inputOnly: Bool = false) throws {
         self.argument = argument
         self.user = user
         self.kernel = kernel
         var u = user, k = kernel
-        if dnnl_memory_desc_equal(&u, &k) != 0 {
+        sameLayout = dnnl_memory_desc_equal(&u, &k) != 0
+        if sameLayout {
             toKernel = nil; toUser = nil
         } else {
             toKernel = try DNNLOperand.reorder(from: u, to: k, engine: engine, op: op)
-            toUser = try DNNLOperand.reorder(from: k, to: u, engine: engine, op: op)
+            toUser = inputOnly ? nil : try DNNLOperand.reorder(from: k, to: u, engine: engine, op: op)
         }
     }
 

@@ -1,0 +1,28 @@
+/// What `DNNLKernels` keeps between calls, and letting go of it.
+///
+/// Primitives are kept per shape (few, small). Kernel-layout weights (`DNNLPreparedWeights`) are
+/// as large as the model's weights and belong to one set of weights, so they go once nobody holds
+/// those weights: checked whenever an entry is added or a convolution shape is first seen, and by
+/// `releaseUnusedCaches()`, which a dropped model's batch norms call (`BatchNorm2d`'s deinit).
+extension DNNLKernels {
+    /// Kernel-layout weight copies currently held, over every convolution shape.
+    public var cachedWeightCount: Int {
+        lock.withLock { convolutions.values.reduce(0) { $0 + ($1.preparedWeights?.count ?? 0) } }
+    }
+
+    /// Frees kernel-layout weights whose source arrays nobody else holds, and the pooled temporary
+    /// buffers; returns how many weight copies went. Call after dropping a model.
+    @discardableResult
+    public func releaseUnusedCaches() -> Int {
+        lock.withLock {
+            pool.drain()
+            return releaseUnreferencedWeightsLocked()
+        }
+    }
+
+    /// `releaseUnusedCaches` without the pool; call with the lock held.
+    @discardableResult
+    func releaseUnreferencedWeightsLocked() -> Int {
+        convolutions.values.reduce(0) { $0 + ($1.preparedWeights?.releaseUnreferenced() ?? 0) }
+    }
+}
