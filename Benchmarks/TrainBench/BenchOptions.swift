@@ -1,3 +1,4 @@
+import AviaryCore
 import Foundation
 
 /// TrainBench's command line: `--name value` pairs and a few flags.
@@ -15,6 +16,12 @@ struct BenchOptions {
     var finetuneEpochs = 1
     var finetunePerClass = 1000
     var skipTorch = false
+    /// Finetune overrides for experiments; nil keeps `TrainingConfiguration`'s finetune defaults.
+    var finetuneBatchNorm: TrainingConfiguration.BatchNormPolicy?
+    var finetuneLearningRate: Double?
+    var finetuneCropScale: Double?
+    var finetuneAugment: Bool?
+    var skipHead = false
 
     init(_ arguments: [String]) {
         var i = 1
@@ -35,6 +42,11 @@ struct BenchOptions {
             case "--finetune-epochs": finetuneEpochs = Int(value) ?? finetuneEpochs
             case "--finetune-per-class": finetunePerClass = Int(value) ?? finetunePerClass
             case "--skip-torch": skipTorch = true; i -= 1
+            case "--skip-head": skipHead = true; skipTorch = true; i -= 1
+            case "--finetune-batch-norm": finetuneBatchNorm = TrainingConfiguration.BatchNormPolicy(rawValue: value)
+            case "--finetune-learning-rate": finetuneLearningRate = Double(value)
+            case "--finetune-crop-scale": finetuneCropScale = Double(value)
+            case "--finetune-no-augment": finetuneAugment = false; i -= 1
             default:
                 FileHandle.standardError.write(Data("TrainBench: unknown option \(name)\n".utf8))
                 exit(2)

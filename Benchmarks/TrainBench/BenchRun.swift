@@ -95,20 +95,22 @@ enum BenchRun {
         ])
     }
 
-    /// The whole pretrained network trained with augmentation; the backbone at a tenth of the fresh head's rate.
-    static func finetune(_ options: BenchOptions) throws -> Result {
+    /// The whole pretrained network trained with `aviary train --mode finetune`'s defaults (see
+    /// docs/training.md): augmentation, the backbone at a tenth of the fresh head's rate, frozen
+    /// batch-norm statistics. The configuration's hyperparameters come back for the JSON line.
+    static func finetune(_ options: BenchOptions) throws -> (Result, [String: String]) {
         let began = Date()
         let (project, train, test, folder) = try load(options, perClass: options.finetunePerClass)
         defer { try? FileManager.default.removeItem(at: folder) }
         let backbone = try TrainingBackbone.efficientNetLite0(pth: URL(fileURLWithPath: options.weights))
-        let configuration = TrainingConfiguration(mode: .finetune, epochs: options.finetuneEpochs, batchSize: 32, learningRate: 1e-3,
-                                                  imageSize: options.size, patience: 0, backbone: "efficientnet-lite0", resize: .stretch,
-                                                  backboneLearningRateScale: 0.1)
+        let configuration = TrainingConfiguration(mode: .finetune, epochs: options.finetuneEpochs, learningRate: options.finetuneLearningRate,
+                                                  augment: options.finetuneAugment, imageSize: options.size, patience: 0, backbone: "efficientnet-lite0",
+                                                  resize: .stretch, batchNorm: options.finetuneBatchNorm, minimumCropScale: options.finetuneCropScale)
         let trainer = trainer(configuration, train: train, folder: folder, backbone: backbone, workers: options.workers)
         trainer.onEpoch = { metrics, elapsed in print("  aviary finetune " + TrainingProgress.line(metrics, of: options.finetuneEpochs, elapsed: elapsed)) }
         let outcome = try trainer.run()
         let (accuracy, _) = try Self.test(outcome.model, trainer: trainer, project: project, test: test, options: options)
-        return Result(accuracy: accuracy, seconds: ["total": Date().timeIntervalSince(began)])
+        return (Result(accuracy: accuracy, seconds: ["total": Date().timeIntervalSince(began)]), configuration.hyperparameters)
     }
 
     /// torch_reference.py with the same protocol and head settings; its last line is JSON.

@@ -22,10 +22,13 @@ let padding = probe.convStem.options.padding == .same ? "same" : "symmetric"
 print("TrainBench: \(options.perClass) train images per class, \(options.testLimit) test images, \(options.size)×\(options.size), "
       + "\(options.threads) threads; head \(options.epochs) epochs; engine padding \(padding)")
 
-let aviary = try await BenchRun.head(options)
-print(String(format: "Aviary head: accuracy %.2f%%, %.1f s (load %.1f, features %.1f, head %.2f, save %.1f, test %.1f)",
-             aviary.accuracy * 100, aviary.seconds["total"]!, aviary.seconds["load"]!, aviary.seconds["features"]!,
-             aviary.seconds["head"]!, aviary.seconds["save"]!, aviary.seconds["test"]!))
+// --skip-head (finetune experiments) leaves the head columns empty.
+let aviary = options.skipHead ? BenchRun.Result(accuracy: .nan, seconds: [:]) : try await BenchRun.head(options)
+if !options.skipHead {
+    print(String(format: "Aviary head: accuracy %.2f%%, %.1f s (load %.1f, features %.1f, head %.2f, save %.1f, test %.1f)",
+                 aviary.accuracy * 100, aviary.seconds["total"]!, aviary.seconds["load"]!, aviary.seconds["features"]!,
+                 aviary.seconds["head"]!, aviary.seconds["save"]!, aviary.seconds["test"]!))
+}
 
 var torch: BenchRun.Result?
 if !options.skipTorch {
@@ -36,12 +39,13 @@ if !options.skipTorch {
     }
 }
 
-var finetune: BenchRun.Result?
+var finetune: BenchRun.Result?, recipe: [String: String] = [:]
 if options.finetuneEpochs > 0 {
-    finetune = try BenchRun.finetune(options)
+    (finetune, recipe) = try BenchRun.finetune(options)
     if let finetune {
         print(String(format: "Aviary finetune (%d per class, %d epoch(s)): accuracy %.2f%%, %.1f s", options.finetunePerClass, options.finetuneEpochs,
                      finetune.accuracy * 100, finetune.seconds["total"]!))
+        print("  recipe: " + recipe.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
     }
 }
 
@@ -59,9 +63,13 @@ if let finetune {
     print(String(format: "| finetune accuracy (Aviary) | %.2f%% | — | %+.2f points over head |", finetune.accuracy * 100, (finetune.accuracy - aviary.accuracy) * 100))
 }
 var json: [String: Any] = [
-    "aviary_head_accuracy": aviary.accuracy, "aviary_seconds": aviary.seconds["total"]!, "threads": options.threads,
+    "threads": options.threads,
     "train_images": options.perClass * 10, "test_images": options.testLimit, "size": options.size,
 ]
+if !options.skipHead {
+    json["aviary_head_accuracy"] = aviary.accuracy
+    json["aviary_seconds"] = aviary.seconds["total"]!
+}
 if let torch {
     json["torch_head_accuracy"] = torch.accuracy
     json["torch_seconds"] = torch.seconds["total"]!
@@ -73,5 +81,7 @@ if let finetune {
     json["aviary_finetune_seconds"] = finetune.seconds["total"]!
     json["finetune_train_images"] = options.finetunePerClass * 10
     json["finetune_epochs"] = options.finetuneEpochs
+    json["finetune_hyperparameters"] = recipe
+    if !options.skipHead { json["finetune_minus_head_points"] = (finetune.accuracy - aviary.accuracy) * 100 }
 }
 print(String(decoding: try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys]), as: UTF8.self))

@@ -31,4 +31,14 @@ public enum ClassifierModels {
         }
         visit(model)
     }
+
+    /// Every `BatchNorm2d` in the model put in evaluation mode (after `train()`): it normalises with
+    /// its running statistics and no longer moves them, while γ and β keep training.
+    static func freezeBatchNormStatistics(_ model: any Module) {
+        func visit(_ module: any Module) {
+            if let norm = module as? BatchNorm2d { norm.isTraining = false }
+            for (_, child) in module.children { visit(child) }
+        }
+        visit(model)
+    }
 }

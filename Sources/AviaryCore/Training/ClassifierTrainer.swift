@@ -46,9 +46,10 @@ public final class ClassifierTrainer {
         let spec = preprocessing
         guard configuration.augment else { return spec.pipeline }
         let size = Size(width: spec.inputSize, height: spec.inputSize)
+        let scale = (configuration.minimumCropScale ?? 0.08)...1
         let crop: TransformStep = configuration.mode == .scratch
-            ? .randomResizedCrop(RandomResizedCrop(size: size, scale: 0.64...1, ratio: 0.9...1.1, filter: .bilinear))
-            : .randomResizedCrop(RandomResizedCrop(size: size, filter: .antialiased))
+            ? .randomResizedCrop(RandomResizedCrop(size: size, scale: scale, ratio: 0.9...1.1, filter: .bilinear))
+            : .randomResizedCrop(RandomResizedCrop(size: size, scale: scale, filter: .antialiased))
         return ImagePipeline(decodeOptions: DecodeOptions(color: .rgb), steps: [crop, .horizontalFlip(probability: 0.5), .toRGB],
                              normalization: spec.pipeline.normalization)
     }
@@ -95,6 +96,7 @@ public final class ClassifierTrainer {
             let started = Date()
             ClassifierModels.reseedDropout(model, seed: configuration.seed, epoch: epoch)
             model.train()
+            if configuration.batchNorm == .frozen { ClassifierModels.freezeBatchNormStatistics(model) }
             var totals = Totals()
             for batch in loader.batches(epoch: epoch) {
                 // A pipeline step's timeout cancels the task; stop between steps, keeping the last checkpoint.

@@ -24,10 +24,12 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "small-cnn, resnet18, mobilenet-v2 or efficientnet-lite0 (default by mode, or the backbone's).") var architecture: String?
     @Option(help: "A pretrained backbone (aviary backbone pull NAME, or aviary backbone add FILE.onnx --name NAME), e.g. efficientnet-lite0: needed by head mode, the starting weights in finetune.") var backbone: String?
     @Option(help: "shorter-side-then-center-crop or stretch (for images already square); default by mode.") var resize: PreprocessingSpec.Resize?
-    @Option(name: .customLong("backbone-lr-scale"), help: "Finetune: the backbone's learning rate as a fraction of the head's (0…1].") var backboneLearningRateScale: Double?
+    @Option(name: .customLong("backbone-lr-scale"), help: "Finetune: the backbone's learning rate as a fraction of the head's (0…1]; default 0.1.") var backboneLearningRateScale: Double?
+    @Option(name: .customLong("batch-norm"), help: "Finetune: frozen (the pretrained running statistics, default) or train (batch statistics, running ones updated).") var batchNorm: TrainingConfiguration.BatchNormPolicy?
+    @Option(name: .customLong("crop-scale"), help: "Augmentation: the smallest area fraction a random crop keeps (default: finetune 0.35, scratch 0.64).") var minimumCropScale: Double?
     @Option(help: "Epochs (default: 10, head 20).") var epochs: Int?
     @Option(name: .customLong("batch-size"), help: "Images per step.") var batchSize = 32
-    @Option(name: .customLong("learning-rate"), help: "Peak learning rate (default by mode).") var learningRate: Double?
+    @Option(name: .customLong("learning-rate"), help: "Peak learning rate (default: 1e-3; finetune without a backbone 1e-4).") var learningRate: Double?
     @Option(help: "adamw or sgd.") var optimizer: TrainingConfiguration.OptimizerKind = .adamw
     @Option(help: "cosine, step or constant.") var schedule: TrainingConfiguration.Schedule = .cosine
     @Option(name: .customLong("weight-decay"), help: "Decoupled weight decay (default by mode).") var weightDecay: Double?
@@ -53,7 +55,7 @@ struct TrainCommand: AsyncParsableCommand {
                 mode: mode, architecture: architecture, epochs: epochs, batchSize: batchSize, learningRate: learningRate,
                 optimizer: optimizer, schedule: schedule, weightDecay: weightDecay, labelSmoothing: labelSmoothing,
                 augment: augment, imageSize: imageSize, patience: patience, seed: seed, backbone: backbone, resize: resize,
-                backboneLearningRateScale: backboneLearningRateScale)
+                backboneLearningRateScale: backboneLearningRateScale, batchNorm: batchNorm, minimumCropScale: minimumCropScale)
             let request = TrainingJob.Request(train: dataset, validation: validation, configuration: configuration, name: name,
                                               register: register, by: ModelCommand.actor(by))
             let total = configuration.epochs
@@ -92,3 +94,4 @@ extension TrainingConfiguration.Mode: ExpressibleByArgument {}
 extension PreprocessingSpec.Resize: ExpressibleByArgument {}
 extension TrainingConfiguration.OptimizerKind: ExpressibleByArgument {}
 extension TrainingConfiguration.Schedule: ExpressibleByArgument {}
+extension TrainingConfiguration.BatchNormPolicy: ExpressibleByArgument {}
