@@ -110,6 +110,7 @@ let package = Package(
 
         .executableTarget(name: "TrainBench", dependencies: ["AviaryCore", "AviaryNN", "AviaryStore", "AviaryVision"], path: "Benchmarks/TrainBench", exclude: ["torch_reference.py"]),
         .executableTarget(name: "EngineBench", dependencies: ["AviaryNN", "AviaryTensor"], path: "Benchmarks/EngineBench", exclude: ["torch_peer.py"]),
+        .executableTarget(name: "ONNXBackboneBench", dependencies: ["AviaryNN", "AviaryONNX", "AviaryTensor"], path: "Benchmarks/ONNXBackboneBench"),
 
         // MARK: Tests
         .target(name: "AviaryTestSupport", dependencies: ["AviaryStore", "AviaryCore", "AviaryVision"], path: "Tests/AviaryTestSupport"),

@@ -11,6 +11,18 @@ public protocol Kernels: Sendable {
     func conv2dChannelsLast(input: Tensor, inputChannelsLast: Bool, weight: Tensor, bias: Tensor?, geometry: Conv2DGeometry, activation: Activation?, residual: Tensor?) throws -> Tensor
     func conv2dBackwardData(gradOutput: Tensor, weight: Tensor, inputShape: [Int], geometry: Conv2DGeometry) throws -> Tensor
     func conv2dBackwardWeights(input: Tensor, gradOutput: Tensor, weightShape: [Int], geometry: Conv2DGeometry) throws -> (weight: Tensor, bias: Tensor)
+    /// Training convolution for chains that keep activations channels-last: `input` is
+    /// [N, H, W, C] when `inputChannelsLast`, else NCHW; returns [N, OH, OW, O].
+    func conv2dTrainingChannelsLast(input: Tensor, inputChannelsLast: Bool, weight: Tensor, bias: Tensor?, geometry: Conv2DGeometry) throws -> Tensor
+    /// Both gradients of `conv2dTrainingChannelsLast` from one [N, OH, OW, O] `gradOutput`: the
+    /// input's (in the input's layout) when `needInput`, the weight's and bias's when `needWeights`.
+    func conv2dTrainingChannelsLastBackward(gradOutput: Tensor, input: Tensor, inputChannelsLast: Bool, weight: Tensor, geometry: Conv2DGeometry, needInput: Bool, needWeights: Bool) throws -> ConvolutionGradients
+    /// Training batch norm of [N, H, W, C] `input`, plus `residual` (same shape), then `activation`
+    /// (nil, ReLU or a clip: `Activation.fusesIntoBatchNorm`); returns the batch statistics too.
+    func batchNormActivationChannelsLast(input: Tensor, gamma: Tensor, beta: Tensor, residual: Tensor?, activation: Activation?, epsilon: Float) throws -> (output: Tensor, mean: [Float], variance: [Float])
+    /// Its gradients, from `gradOutput` and the forward `output` (whose clamp gives the activation's
+    /// mask); `residual` is the gradient after the activation, returned when `needResidual`.
+    func batchNormActivationChannelsLastBackward(gradOutput: Tensor, input: Tensor, output: Tensor, gamma: Tensor, mean: [Float], variance: [Float], activation: Activation?, epsilon: Float, needResidual: Bool) throws -> BatchNormGradients
     /// Row-major C[m×n] = op(A) · op(B).
     func gemm(_ a: [Float], _ b: [Float], m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool) -> [Float]
 

@@ -22,7 +22,7 @@ extension BackboneCatalog {
         }
     }
 
-    /// Imports `file` (every operator checked), cuts it at the feature value, runs one blank image
+    /// Imports `file` (every operator up to the features checked), cuts it at the feature value, runs one blank image
     /// through it to learn the feature dimension, then stores the file and registers it under
     /// `name`. Any problem names the file.
     public func addONNX(_ file: URL, name: String, options: ONNXOptions = ONNXOptions()) async throws -> (backbone: Backbone, isNew: Bool) {
@@ -35,16 +35,7 @@ extension BackboneCatalog {
         guard summary.inputs.count == 1, let input = summary.inputs.first else {
             throw bad("a backbone takes one image input; this model has \(summary.inputs.count) (\(summary.inputs.map(\.name).joined(separator: ", ")))")
         }
-        guard input.elementType == "float32" else { throw bad("input '\(input.name)' is \(input.elementType), not float32") }
-        let dims = input.shape ?? []
-        if dims.count == 4, let channels = Int(dims[1]), channels != 3 {
-            throw bad("input '\(input.name)' has \(channels) channels; backbones take RGB (N×3×H×W)")
-        }
-        let staticSize = dims.count == 4 ? Int(dims[2]).flatMap { h in Int(dims[3]).flatMap { $0 == h ? h : nil } } : nil
-        if let given = options.inputSize, let staticSize, given != staticSize {
-            throw bad("--input-size \(given) does not match the model's fixed input \(staticSize)×\(staticSize)")
-        }
-        let size = options.inputSize ?? staticSize ?? 224
+        let size = try Self.imageSide(of: input, inputSize: options.inputSize, path: file.path)
         var preprocessing = PreprocessingSpec.imageNet(inputSize: size)
         if let mean = options.mean { preprocessing.mean = mean }
         if let std = options.std { preprocessing.std = std }
@@ -55,6 +46,12 @@ extension BackboneCatalog {
         do {
             backbone = try ImportedBackbone(onnx: try Data(contentsOf: file), featureOutput: cut)
             dimension = try backbone.featureCount(inputShape: [1, 3, size, size])
+        } catch ONNXImportError.unsupportedOperator(let node, let op, let domain, let opset) {
+            let error = ONNXImportError.unsupportedOperator(node: node, op: op, domain: domain, opset: opset)
+            let candidates = ImportedModule.featureCandidates(model).suffix(5)
+            throw bad("\(error). If that node comes after the features, pass --features VALUE naming a value before it"
+                + (candidates.isEmpty ? "" : " (pooled or flattened values: \(candidates.joined(separator: ", ")))")
+                + "; otherwise re-export the network without \(op) (`aviary onnx inspect \(file.lastPathComponent)` lists the nodes)")
         } catch {
             throw bad("\(error)")
         }
@@ -62,5 +59,12 @@ extension BackboneCatalog {
         return try await register(Backbone(name: name, source: .onnx, weights: blob.id, size: blob.size, preprocessing: preprocessing,
                                            featureDimension: dimension, inputName: input.name, featureOutput: backbone.featureOutput,
                                            origin: file.lastPathComponent))
+    }
+
+    /// The image side an ONNX backbone registered under `name` was added with, nil for other names:
+    /// the default `--image-size` of training on it, since its graph may take no other.
+    public func onnxInputSize(_ name: String?) async throws -> Int? {
+        guard let name, let backbone = try await backbone(named: name), backbone.source == .onnx else { return nil }
+        return backbone.preprocessing.inputSize
     }
 }

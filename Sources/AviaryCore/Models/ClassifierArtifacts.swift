@@ -10,6 +10,9 @@ public enum ClassifierArtifacts {
     /// both; answers the artifact's id.
     public static func save(_ model: any Module, architecture: String, classes: [String], preprocessing: PreprocessingSpec,
                             metrics: [String: Double], lineage: ModelArtifact.Lineage, blobs: any BlobStore) throws -> (id: BlobID, artifact: ModelArtifact) {
+        if let imported = model as? ImportedClassifier {
+            return try saveImported(imported, classes: classes, preprocessing: preprocessing, metrics: metrics, lineage: lineage, blobs: blobs)
+        }
         let weights = try blobs.put(model.stateDict().encoded()).id
         let signature = ModelArtifact.Signature(input: "input", output: "logits", outputIsProbabilities: false)
         let onnx = try exportONNX(model, preprocessing: preprocessing, signature: signature).map { try blobs.put($0).id }
@@ -29,11 +32,10 @@ public enum ClassifierArtifacts {
         }
     }
 
-    /// The artifact's network, built and loaded, in evaluation mode.
+    /// The artifact's network, built and loaded (or, for an artifact that holds only ONNX, imported),
+    /// in evaluation mode.
     public static func load(_ artifact: ModelArtifact, blobs: any BlobStore) throws -> any Module {
-        guard let weights = artifact.weights else {
-            throw TrainingError.unsupported("this model artifact holds only an ONNX graph; running ONNX graphs in Aviary comes with ONNX import")
-        }
+        guard let weights = artifact.weights else { return try loadImported(artifact, blobs: blobs) }
         let model = try ClassifierModels.make(weights.architecture, classes: artifact.classes.count, seed: 0)
         try model.load(stateDict: try TensorArchive(decoding: try blobs.data(weights.stateDict), source: weights.stateDict.description))
         model.eval()

@@ -1,4 +1,5 @@
 import AviaryNN
+import AviaryONNX
 
 /// The networks `aviary train` can build, by the names the CLI and the artifact use.
 public enum ClassifierModels {
@@ -12,13 +13,18 @@ public enum ClassifierModels {
         }
     }
 
-    /// Every `Dropout` in the model reseeded from (seed, epoch), so an epoch's masks do not depend on
-    /// how many epochs ran before in this process: a resumed run draws what an unbroken one drew.
+    /// Every `Dropout` (and an imported graph's Dropout nodes) in the model reseeded from (seed,
+    /// epoch), so an epoch's masks do not depend on how many epochs ran before in this process: a
+    /// resumed run draws what an unbroken one drew.
     static func reseedDropout(_ model: any Module, seed: UInt64, epoch: Int) {
         var counter: UInt64 = 0
         func visit(_ module: any Module) {
             if let dropout = module as? Dropout {
                 dropout.rng = PCG32(seed: seed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15 &+ counter)
+                counter += 1
+            }
+            if let imported = (module as? ImportedModule) ?? (module as? ImportedBackbone)?.graph {
+                imported.dropoutGenerator = PCG32(seed: seed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15 &+ counter)
                 counter += 1
             }
             for (_, child) in module.children { visit(child) }

@@ -197,7 +197,7 @@ public final class ClassifierTrainer {
     /// head, or the architecture from random weights.
     func makeModel() throws -> any Module {
         if let backbone, configuration.backbone != nil {
-            guard backbone.architecture == configuration.architecture else {
+            guard backbone.isONNX || backbone.architecture == configuration.architecture else {
                 throw TrainingError.invalidConfiguration(field: "architecture", detail: "the backbone \(backbone.name) is a \(backbone.architecture) network, not \(configuration.architecture); leave --architecture out")
             }
             return try backbone.pretrainedClassifier(classes: classes.count, seed: configuration.seed)

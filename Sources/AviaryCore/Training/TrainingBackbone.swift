@@ -4,7 +4,7 @@ import AviaryStore
 import Crypto
 import Foundation
 
-/// A pretrained zoo network as training needs it: who it is (name and weights digest, for the
+/// A pretrained network (zoo or the user's ONNX) as training needs it: who it is (name and weights digest, for the
 /// feature cache and lineage), how images must be prepared, its frozen features, and the whole
 /// classifier (backbone + a fresh `classes`-way layer named `headName`) that finetune trains and that
 /// carries a head-mode run's trained head. Made from a project's `Backbone`, or from weights in memory.
@@ -34,11 +34,18 @@ public struct TrainingBackbone: Sendable {
         self.makeExtractor = makeExtractor
     }
 
-    /// A backbone the project pulled (`aviary backbone pull`). ONNX backbones are refused for now:
-    /// their head-mode artifact needs the imported graph and head exported as one model.
+    /// Checks, before any work, that the network takes images of the configured side and still
+    /// gives `featureDimension` features (set for ONNX backbones, whose graph may fix the size).
+    var checkImageSize: (@Sendable (Int) throws -> Void)?
+
+    /// A backbone the project pulled (`aviary backbone pull`) or added (`aviary backbone add FILE.onnx`).
     public init(_ backbone: Backbone, blobs: any BlobStore) throws {
-        guard backbone.source == .zoo, let architecture = backbone.architecture, let zoo = ZooBackbone.all.first(where: { $0.architecture == architecture }) else {
-            throw TrainingError.unsupported("backbone '\(backbone.name)' is an ONNX model; head and finetune training take zoo backbones for now (aviary backbone pull efficientnet-lite0)")
+        guard backbone.source == .zoo else {
+            self.init(onnx: backbone, blobs: blobs)
+            return
+        }
+        guard let architecture = backbone.architecture, let zoo = ZooBackbone.all.first(where: { $0.architecture == architecture }) else {
+            throw BackboneError.unsupported(name: backbone.name, operation: "be built: this Aviary has no zoo architecture '\(backbone.architecture ?? "none")'")
         }
         self.init(name: backbone.name, architecture: architecture, sha256: backbone.sha256, preprocessing: backbone.preprocessing,
                   featureDimension: backbone.featureDimension, headName: String(zoo.classifierPrefix.dropLast()),

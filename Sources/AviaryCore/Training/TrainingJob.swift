@@ -55,6 +55,7 @@ public struct TrainingJob: Sendable {
             } else {
                 backbone = try TrainingBackbone(try await BackboneCatalog(project: project).resolve(name), blobs: project.blobs)
             }
+            try backbone?.checkImageSize?(request.configuration.imageSize)
         }
         let catalog = DatasetCatalog(project: project)
         let trainVersion = try await catalog.resolve(request.train)
@@ -103,7 +104,10 @@ public struct TrainingJob: Sendable {
             if let accuracy = kept?.validationAccuracy { metrics["validation_accuracy"] = accuracy }
             if let loss = kept?.validationLoss { metrics["validation_loss"] = loss }
             var hyperparameters = request.configuration.hyperparameters
-            if let backbone { hyperparameters["backbone-sha256"] = backbone.sha256 }
+            if let backbone {
+                hyperparameters["backbone-sha256"] = backbone.sha256
+                if backbone.isONNX { hyperparameters["architecture"] = backbone.architecture }
+            }
             let lineage = ModelArtifact.Lineage(datasetVersion: trainVersion.reference, backbone: backbone?.name ?? request.configuration.architecture,
                                                 hyperparameters: hyperparameters,
                                                 codeVersion: "aviary \(AviaryVersion.current)", createdAt: Date())

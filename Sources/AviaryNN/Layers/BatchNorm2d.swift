@@ -38,4 +38,13 @@ public final class BatchNorm2d: Module {
             gamma: weight, beta: bias, runningMean: &runningMean.value, runningVar: &runningVar.value,
             training: isTraining, momentum: momentum, epsilon: epsilon)
     }
+
+    /// Training mode: batch norm, plus `residual`, then `activation` (nil, ReLU or a clip), fused
+    /// on channels-last data (`Variable.batchNormActivation`).
+    func forwardFused(_ input: Variable, residual: Variable?, activation: Activation?) throws -> Variable {
+        batchesTracked.value.scalars[0] += 1
+        return try input.batchNormActivation(
+            gamma: weight, beta: bias, runningMean: &runningMean.value, runningVar: &runningVar.value,
+            momentum: momentum, epsilon: epsilon, residual: residual, activation: activation)
+    }
 }

@@ -42,6 +42,10 @@ func convNormActivation(_ conv: Conv2d, _ norm: BatchNorm2d, _ activation: Activ
     // Training changes the weights in place: drop the fold, so the arrays it holds are not copied
     // on the optimizer's first write and do not stay resident.
     norm.foldCache = nil
+    if norm.isTraining && Variable.channelsLastTraining && input.shape.count == 4 && (activation?.fusesIntoBatchNorm ?? true) {
+        // Channels-last from here on, with batch norm, residual and activation in one pass.
+        return try norm.forwardFused(input.conv2dChannelsLast(weight: conv.weight, bias: conv.bias, options: conv.options), residual: residual, activation: activation)
+    }
     var out = try norm(conv(input))
     if let residual { out = try out + residual }
     return activation.map { out.activation($0) } ?? out

@@ -30,7 +30,7 @@ public final class ImportedModule: Module {
 
     /// `outputs` cuts the graph at those values (node outputs, by name); nil keeps the graph's outputs.
     public init(_ model: Onnx_ModelProto, outputs: [String]? = nil, seed: UInt64 = 0) throws {
-        let graph = try ONNXGraph(model)
+        let graph = try ONNXGraph(outputs.map { Self.pruned(model, to: $0) } ?? model)
         let wanted = outputs ?? graph.outputNames
         guard !wanted.isEmpty else { throw ImportedModuleError.unknownValue(name: "", candidates: Self.featureCandidates(model)) }
         let produced = Set(graph.nodes.flatMap(\.output)).union(graph.inputNames).union(graph.constants.keys)

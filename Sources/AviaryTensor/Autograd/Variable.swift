@@ -21,6 +21,12 @@ public final class Variable {
     public var requiresGrad: Bool
     let parents: [Variable]
     let rule: ((Tensor) throws -> [Tensor?])?
+    /// Whether this node's rule takes its gradient channels-last ([N, H, W, C]): true for a
+    /// training result created channels-last, fixed when the node is made.
+    let gradientIsChannelsLast: Bool
+    /// Whether the rule already returns each parent's gradient in that parent's layout; other
+    /// rules return NCHW, which `backward` converts for channels-last parents.
+    let ruleKnowsLayouts: Bool
 
     /// A leaf.
     public init(_ value: Tensor, requiresGrad: Bool = false) {
@@ -28,6 +34,8 @@ public final class Variable {
         self.requiresGrad = requiresGrad
         self.parents = []
         self.rule = nil
+        self.gradientIsChannelsLast = false
+        self.ruleKnowsLayouts = false
     }
 
     /// An op result. The graph is recorded only when some parent needs a gradient and recording
@@ -38,16 +46,33 @@ public final class Variable {
         self.requiresGrad = needed
         self.parents = needed ? parents : []
         self.rule = needed ? rule : nil
+        self.gradientIsChannelsLast = false
+        self.ruleKnowsLayouts = false
     }
 
     /// An inference result held channels-last: `nhwc` is [N, H, W, C]; the value reads as NCHW.
-    init(channelsLast nhwc: Tensor) {
+    convenience init(channelsLast nhwc: Tensor) {
+        self.init(channelsLast: nhwc, parents: [], rule: { _ in [] })
+    }
+
+    /// An op result held channels-last (`nhwc` is [N, H, W, C]; the value reads as NCHW). Its rule
+    /// takes the gradient as [N, H, W, C] too and returns each parent's gradient in the layout
+    /// `gradient(_:for:)` gives, so a chain of such ops never converts layouts.
+    init(channelsLast nhwc: Tensor, parents: [Variable], rule: @escaping (Tensor) throws -> [Tensor?]) {
         let s = nhwc.shape
         self.stored = Tensor(uncheckedShape: [s[0], s[3], s[1], s[2]], scalars: [])
         self.channelsLast = nhwc
-        self.requiresGrad = false
-        self.parents = []
-        self.rule = nil
+        let needed = GradientMode.isEnabled && parents.contains { $0.requiresGrad }
+        self.requiresGrad = needed
+        self.parents = needed ? parents : []
+        self.rule = needed ? rule : nil
+        self.gradientIsChannelsLast = needed
+        self.ruleKnowsLayouts = needed
+    }
+
+    /// `nhwc`, a gradient shaped [N, H, W, C], in the layout `parent`'s rule takes.
+    static func gradient(_ nhwc: Tensor, for parent: Variable) -> Tensor {
+        parent.gradientIsChannelsLast ? nhwc : nhwc.channelsLastToNCHW()
     }
 
     private func materialize() {
@@ -60,10 +85,11 @@ public final class Variable {
 
     /// Back-propagates from this node. `seed` defaults to ones (so a scalar loss needs none).
     public func backward(seed: Tensor? = nil) throws {
-        let seed = seed ?? Tensor(shape: value.shape, repeating: 1)
-        guard seed.shape == value.shape else {
-            throw TensorError.shapeMismatch(op: "backward", detail: "seed \(seed.shape) vs value \(value.shape)", hint: "pass a seed shaped like the output")
+        var seed = seed ?? Tensor(shape: shape, repeating: 1)
+        guard seed.shape == shape else {
+            throw TensorError.shapeMismatch(op: "backward", detail: "seed \(seed.shape) vs value \(shape)", hint: "pass a seed shaped like the output")
         }
+        if gradientIsChannelsLast { seed = seed.nchwToChannelsLast() }
         // Reverse topological order, iteratively (ResNets are deep enough to matter for recursion).
         var order: [Variable] = []
         var visited: Set<ObjectIdentifier> = []
@@ -85,7 +111,8 @@ public final class Variable {
             }
             let parentGradients = try rule(gradient)
             for (parent, parentGradient) in zip(node.parents, parentGradients) {
-                guard parent.requiresGrad, let parentGradient else { continue }
+                guard parent.requiresGrad, var parentGradient else { continue }
+                if parent.gradientIsChannelsLast && !node.ruleKnowsLayouts { parentGradient = parentGradient.nchwToChannelsLast() }
                 let id = ObjectIdentifier(parent)
                 pending[id] = pending[id].map { $0.adding(parentGradient) } ?? parentGradient
             }

@@ -34,15 +34,18 @@ final class DNNLConvolution {
         let op = "conv2d"
         outputShape = [key.input[0], key.weight[0], g.outputH, g.outputW]
         let weightDims = g.groups == 1 ? key.weight : [g.groups, key.weight[0] / g.groups] + key.weight.dropFirst()
-        userSrc = try dnnlDesc(key.input, dnnl_nchw, op: op)
+        // Channels-last training: NHWC activations in and out of every pass, input as it is held.
+        let trainingNHWC = key.trainingChannelsLast
+        userSrc = try dnnlDesc(key.input, trainingNHWC && key.inputChannelsLast ? dnnl_nhwc : dnnl_nchw, op: op)
         userWeights = try dnnlDesc(weightDims, g.groups == 1 ? dnnl_oihw : dnnl_goihw, op: op)
         userBias = try dnnlDesc([key.weight[0]], dnnl_x, op: op)
         // Channels-last inference keeps activations in NHWC between convolutions: oneDNN's
         // f32 kernels for AVX-512 (brgconv, brdgmm depthwise) prefer it, so no reorders run.
-        userDst = try dnnlDesc(outputShape, key.channelsLast ? dnnl_nhwc : dnnl_nchw, op: op)
-        let anySrc = try dnnlDesc(key.input, key.channelsLast ? dnnl_nhwc : dnnl_format_tag_any, op: op)
+        let nhwc = key.channelsLast || trainingNHWC
+        userDst = try dnnlDesc(outputShape, nhwc ? dnnl_nhwc : dnnl_nchw, op: op)
+        let anySrc = try dnnlDesc(key.input, nhwc ? dnnl_nhwc : dnnl_format_tag_any, op: op)
         var anyWeights = try dnnlDesc(weightDims, dnnl_format_tag_any, op: op)
-        let anyDst = try dnnlDesc(outputShape, key.channelsLast ? dnnl_nhwc : dnnl_format_tag_any, op: op)
+        let anyDst = try dnnlDesc(outputShape, nhwc ? dnnl_nhwc : dnnl_format_tag_any, op: op)
         var bias = userBias
         var desc = dnnl_convolution_desc_t()
         let (s, d, l, r) = DNNLConvolution.window(key.geometry)
@@ -50,7 +53,7 @@ final class DNNLConvolution {
         let inference = key.activation != nil || key.channelsLast
         var postOps: [DNNLPostOp] = key.residual ? [.sum] : []
         if let (algorithm, alpha, beta) = key.activation.flatMap(DNNLKernels.eltwise) { postOps.append(.eltwise(algorithm, alpha, beta)) }
-        let name = "conv2d forward \(key.input)→\(outputShape)\(key.channelsLast ? " channels-last" : "")"
+        let name = "conv2d forward \(key.input)→\(outputShape)\(nhwc ? " channels-last" : "")"
         (forwardPrimitive, algorithm) = try DNNLConvolution.withFallback(DNNLConvolution.preferredAlgorithm(key)) { algorithm in
             // Winograd runs on blocked activations only: channels-last ones are reordered in and out.
             var src = algorithm == dnnl_convolution_winograd ? try dnnlDesc(key.input, dnnl_format_tag_any, op: op) : anySrc
@@ -71,6 +74,8 @@ final class DNNLConvolution {
 
     var implementation: String { forwardPrimitive.implementation }
 
+    private var nhwcOutput: Bool { key.channelsLast || key.trainingChannelsLast }
+
     /// The forward pass. For a channels-last key, `input` holds NHWC scalars when
     /// `inputChannelsLast` and the result does too; `residual` (channels-last, output-sized) is
     /// added before the activation.
@@ -89,7 +94,7 @@ final class DNNLConvolution {
             try exec.output(fwdDst, o.baseAddress!, accumulating: residual != nil)
             try exec.execute(forwardPrimitive)
         }
-        let shape = key.channelsLast ? [outputShape[0], outputShape[2], outputShape[3], outputShape[1]] : outputShape
+        let shape = nhwcOutput ? [outputShape[0], outputShape[2], outputShape[3], outputShape[1]] : outputShape
         return Tensor(uncheckedShape: shape, scalars: out)
     }
 
@@ -97,9 +102,11 @@ final class DNNLConvolution {
         if let refusal = backwardRefusals["data"] { throw refusal }
         if backwardDataPlan == nil {
             let op = "conv2d backward data"
-            var diffSrc = try dnnlDesc(key.input, dnnl_format_tag_any, op: op)
+            // Winograd runs on blocked activations only: channels-last ones are reordered in and out.
+            let layout = key.trainingChannelsLast && algorithm != dnnl_convolution_winograd ? dnnl_nhwc : dnnl_format_tag_any
+            var diffSrc = try dnnlDesc(key.input, layout, op: op)
             var weights = try dnnlDesc(fwdWeights.user.dims(), dnnl_format_tag_any, op: op)
-            var diffDst = try dnnlDesc(outputShape, dnnl_format_tag_any, op: op)
+            var diffDst = try dnnlDesc(outputShape, layout, op: op)
             var desc = dnnl_convolution_desc_t()
             let (s, d, l, r) = DNNLConvolution.window(key.geometry)
             let p = try remembering("data") { try DNNLConvolution.withFallback(algorithm) { algorithm in
@@ -120,7 +127,8 @@ final class DNNLConvolution {
             try exec.output(plan.diffSrc, o.baseAddress!)
             try exec.execute(plan.primitive)
         }
-        return Tensor(uncheckedShape: key.input, scalars: out)
+        let inputShape = key.trainingChannelsLast && key.inputChannelsLast ? [key.input[0], key.input[2], key.input[3], key.input[1]] : key.input
+        return Tensor(uncheckedShape: inputShape, scalars: out)
     }
 
     func backwardWeights(input: Tensor, gradOutput: Tensor, stream: dnnl_stream_t, pool: DNNLBufferPool) throws -> (weight: Tensor, bias: Tensor) {
@@ -128,7 +136,8 @@ final class DNNLConvolution {
         if backwardWeightsPlan == nil {
             let op = "conv2d backward weights"
             let p = try remembering("weights") {
-                let chosen = try DNNLConvolution.withFallback(algorithm) { try backwardWeightsPrimitive(op: op, layout: dnnl_format_tag_any, algorithm: $0) }.0
+                let layout = key.trainingChannelsLast && algorithm != dnnl_convolution_winograd ? dnnl_nhwc : dnnl_format_tag_any
+                let chosen = try DNNLConvolution.withFallback(algorithm) { try backwardWeightsPrimitive(op: op, layout: layout, algorithm: $0) }.0
                 // Grouped (depthwise 5×5) shapes get oneDNN's GEMM-based kernel with `any`,
                 // 10× slower than its JIT kernel on NHWC (EfficientNet-Lite0: 30 % of a step).
                 guard key.geometry.groups > 1, chosen.implementation.contains("gemm"),

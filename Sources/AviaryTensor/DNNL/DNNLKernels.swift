@@ -55,6 +55,10 @@ public final class DNNLKernels: Kernels, @unchecked Sendable {
         /// Inference with NHWC activations, and whether a residual is summed in (post-op).
         var residual = false
         var channelsLast = false
+        /// Training with NHWC activations (`conv2dTrainingChannelsLast`); `input` stays the
+        /// logical NCHW shape and `inputChannelsLast` says how the input is held.
+        var trainingChannelsLast = false
+        var inputChannelsLast = false
     }
 
     private func convolution(_ key: ConvolutionKey) throws -> DNNLConvolution? {
@@ -115,6 +119,44 @@ public final class DNNLKernels: Kernels, @unchecked Sendable {
         return out
     }
 
+    public func conv2dTrainingChannelsLast(input: Tensor, inputChannelsLast: Bool, weight: Tensor, bias: Tensor?, geometry: Conv2DGeometry) throws -> Tensor {
+        if inputChannelsLast && PointwiseConvolution.handles(weight: weight.shape, geometry: geometry) {
+            return PointwiseConvolution.forward(self, input: input, weight: weight, bias: bias)
+        }
+        let key = ConvolutionKey(trainingChannelsLast: input.shape, inputChannelsLast: inputChannelsLast, weight: weight.shape, geometry: geometry)
+        guard let conv = try convolution(key), let stream,
+              let out = try run({ try conv.forward(input: input, weight: weight, bias: bias, stream: stream, pool: pool) })
+        else { return try reference.conv2dTrainingChannelsLast(input: input, inputChannelsLast: inputChannelsLast, weight: weight, bias: bias, geometry: geometry) }
+        return out
+    }
+
+    public func conv2dTrainingChannelsLastBackward(gradOutput: Tensor, input: Tensor, inputChannelsLast: Bool, weight: Tensor, geometry: Conv2DGeometry, needInput: Bool, needWeights: Bool) throws -> ConvolutionGradients {
+        if inputChannelsLast && PointwiseConvolution.handles(weight: weight.shape, geometry: geometry) {
+            var grads = ConvolutionGradients()
+            if needInput { grads.input = PointwiseConvolution.backwardData(self, gradOutput: gradOutput, weight: weight, inputShape: input.shape) }
+            if needWeights { (grads.weight, grads.bias) = PointwiseConvolution.backwardWeights(self, input: input, gradOutput: gradOutput, weightShape: weight.shape) }
+            return grads
+        }
+        let key = ConvolutionKey(trainingChannelsLast: input.shape, inputChannelsLast: inputChannelsLast, weight: weight.shape, geometry: geometry)
+        guard let conv = try convolution(key), let stream,
+              let out = try run({ () throws -> ConvolutionGradients in
+                  // gradOutput is NHWC, the layout both backward kernels take: no reorder for either.
+                  var grads = ConvolutionGradients()
+                  if needInput { grads.input = try conv.backwardData(gradOutput: gradOutput, weight: weight, stream: stream, pool: pool) }
+                  if needWeights && inputChannelsLast && DepthwiseWeightGradient.handles(weight: weight.shape, geometry: geometry, channels: input.shape[3]) {
+                      let (w, b) = DepthwiseWeightGradient.compute(input: input.scalars, gradOutput: gradOutput.scalars, batch: input.shape[0], channels: input.shape[3], geometry: geometry)
+                      (grads.weight, grads.bias) = (Tensor(uncheckedShape: weight.shape, scalars: w), Tensor(uncheckedShape: [weight.shape[0]], scalars: b))
+                  } else if needWeights {
+                      (grads.weight, grads.bias) = try conv.backwardWeights(input: input, gradOutput: gradOutput, stream: stream, pool: pool)
+                  }
+                  return grads
+              })
+        else {
+            return try reference.conv2dTrainingChannelsLastBackward(gradOutput: gradOutput, input: input, inputChannelsLast: inputChannelsLast, weight: weight, geometry: geometry, needInput: needInput, needWeights: needWeights)
+        }
+        return out
+    }
+
     public func conv2dBackwardData(gradOutput: Tensor, weight: Tensor, inputShape: [Int], geometry: Conv2DGeometry) throws -> Tensor {
         let key = ConvolutionKey(input: inputShape, weight: weight.shape, geometry: geometry)
         guard let conv = try convolution(key), let stream,
@@ -141,8 +183,9 @@ public final class DNNLKernels: Kernels, @unchecked Sendable {
     /// oneDNN's sgemm (row-major), which dispatches to its JIT GEMM. Serialised with the other
     /// calls: oneDNN's library-managed scratchpad is not safe to share between concurrent calls.
     public func gemm(_ a: [Float], _ b: [Float], m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool) -> [Float] {
-        var c = [Float](repeating: 0, count: m * n)
-        guard m > 0, n > 0 else { return c }
+        // With beta 0 sgemm writes every element without reading it; only k = 0 leaves zeros to give.
+        var c = k > 0 && m > 0 && n > 0 ? uninitializedScalars(m * n) : [Float](repeating: 0, count: m * n)
+        guard m > 0, n > 0, k > 0 else { return c }
         let status = lock.withLock { dnnl_sgemm(
             CChar(UInt8(ascii: transposeA ? "T" : "N")), CChar(UInt8(ascii: transposeB ? "T" : "N")),
             Int64(m), Int64(n), Int64(k), 1, a, Int64(transposeA ? m : k), b, Int64(transposeB ? k : n), 0, &c, Int64(n)) }
@@ -150,5 +193,12 @@ public final class DNNLKernels: Kernels, @unchecked Sendable {
             return reference.gemm(a, b, m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB)
         }
         return c
+    }
+}
+
+extension DNNLKernels.ConvolutionKey {
+    init(trainingChannelsLast input: [Int], inputChannelsLast: Bool, weight: [Int], geometry: Conv2DGeometry) {
+        let logical = inputChannelsLast ? [input[0], input[3], input[1], input[2]] : input
+        self.init(input: logical, weight: weight, geometry: geometry, trainingChannelsLast: true, inputChannelsLast: inputChannelsLast)
     }
 }

@@ -21,7 +21,7 @@ public struct TrainStep: StepExecutor {
         if context.inputs["validation"] != nil {
             content["validation"] = .string(try await context.datasetVersion(try Self.reference(context, "validation")).id)
         }
-        let configuration = String(decoding: try CanonicalJSON.encode(try Self.configuration(context)), as: UTF8.self)
+        let configuration = String(decoding: try CanonicalJSON.encode(try await Self.configuration(context)), as: UTF8.self)
         content["configuration"] = try JSONParser.parse(configuration)
         return .object(content)
     }
@@ -31,7 +31,7 @@ public struct TrainStep: StepExecutor {
         let validation = context.inputs["validation"] == nil ? nil : try await context.datasetVersion(try Self.reference(context, "validation"))
         let request = TrainingJob.Request(
             train: "\(train.dataset)@\(train.id)", validation: validation.map { "\($0.dataset)@\($0.id)" },
-            configuration: try Self.configuration(context), name: Self.trainingRunName(context), by: "pipeline \(context.run.pipeline)")
+            configuration: try await Self.configuration(context), name: Self.trainingRunName(context), by: "pipeline \(context.run.pipeline)")
         let run = try await TrainingJob(project: context.project).run(request) { metrics, _ in
             context.log("epoch \(metrics.epoch): train loss \(metrics.trainLoss), accuracy \(metrics.trainAccuracy)"
                 + (metrics.validationAccuracy.map { ", validation accuracy \($0)" } ?? ""))
@@ -56,8 +56,14 @@ public struct TrainStep: StepExecutor {
         return text
     }
 
+    /// `configuration(_:imageSize:)` where an ONNX backbone's own side is the default `image_size`.
+    static func configuration(_ context: StepContext) async throws -> TrainingConfiguration {
+        let side = try await BackboneCatalog(project: context.project).onnxInputSize(context.inputs["backbone"]?.stringValue)
+        return try configuration(context, imageSize: side)
+    }
+
     /// The step's settings as a training configuration, with the engine's defaults for the mode.
-    static func configuration(_ context: StepContext) throws -> TrainingConfiguration {
+    static func configuration(_ context: StepContext, imageSize defaultImageSize: Int?) throws -> TrainingConfiguration {
         let inputs = context.inputs
         guard let mode = TrainingConfiguration.Mode(rawValue: inputs["mode"]?.stringValue ?? "scratch") else {
             throw StepFailure(.input, "`mode` must be one of \(TrainingConfiguration.Mode.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -72,7 +78,7 @@ public struct TrainStep: StepExecutor {
             mode: mode, architecture: inputs["architecture"]?.stringValue, epochs: inputs["epochs"]?.integerValue,
             batchSize: inputs["batch_size"]?.integerValue ?? 32, learningRate: inputs["learning_rate"]?.doubleValue,
             augment: inputs["augment"].flatMap { if case .bool(let flag) = $0 { flag } else { nil } },
-            imageSize: inputs["image_size"]?.integerValue, patience: inputs["patience"]?.integerValue ?? 3,
+            imageSize: inputs["image_size"]?.integerValue ?? defaultImageSize, patience: inputs["patience"]?.integerValue ?? 3,
             seed: UInt64(max(0, inputs["seed"]?.integerValue ?? 0)), backbone: inputs["backbone"]?.stringValue,
             resize: resize)
         do { try configuration.validate() } catch { throw StepFailure(.input, "\(error)") }

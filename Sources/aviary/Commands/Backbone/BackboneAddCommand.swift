@@ -6,15 +6,15 @@ struct BackboneAddCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add",
         abstract: "Register an ONNX network as a backbone: its input spec and the value used as features.",
-        discussion: "The model is imported (every operator checked) and run once on a blank image to learn the feature dimension.")
+        discussion: "The model is imported up to its features (every operator there checked) and run once on a blank image to learn the feature dimension. Train on it with aviary train --mode head|finetune --backbone NAME.")
 
     @OptionGroup var options: GlobalOptions
     @Argument(help: "The .onnx file.") var file: String
     @Option(help: "The backbone's name.") var name: String
-    @Option(help: "The side of the square input (default: the model's fixed size, else 224).") var inputSize: Int?
+    @Option(help: "The side of the square input: needed when the model leaves height and width open (default: its fixed size).") var inputSize: Int?
     @Option(help: ArgumentHelp("Per-channel mean after scaling to 0…1, as R,G,B (default: ImageNet's).", valueName: "r,g,b")) var mean: String?
     @Option(help: ArgumentHelp("Per-channel std after scaling to 0…1, as R,G,B (default: ImageNet's).", valueName: "r,g,b")) var std: String?
-    @Option(help: ArgumentHelp("The value taken as features: a graph output or any intermediate value (default: the first output).", valueName: "name"))
+    @Option(help: ArgumentHelp("The value taken as features: a graph output or any intermediate value (default: the input of the last classifier Gemm/MatMul, else the first output).", valueName: "name"))
     var features: String?
 
     func run() async throws {

@@ -22,7 +22,7 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "A validation dataset version, for early stopping and the kept weights.") var validation: String?
     @Option(help: "scratch, finetune or head.") var mode: TrainingConfiguration.Mode = .scratch
     @Option(help: "small-cnn, resnet18, mobilenet-v2 or efficientnet-lite0 (default by mode, or the backbone's).") var architecture: String?
-    @Option(help: "A pretrained backbone (aviary backbone pull NAME), e.g. efficientnet-lite0: needed by head mode, the starting weights in finetune.") var backbone: String?
+    @Option(help: "A pretrained backbone (aviary backbone pull NAME, or aviary backbone add FILE.onnx --name NAME), e.g. efficientnet-lite0: needed by head mode, the starting weights in finetune.") var backbone: String?
     @Option(help: "shorter-side-then-center-crop or stretch (for images already square); default by mode.") var resize: PreprocessingSpec.Resize?
     @Option(name: .customLong("backbone-lr-scale"), help: "Finetune: the backbone's learning rate as a fraction of the head's (0…1].") var backboneLearningRateScale: Double?
     @Option(help: "Epochs (default: 10, head 20).") var epochs: Int?
@@ -32,7 +32,7 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "cosine, step or constant.") var schedule: TrainingConfiguration.Schedule = .cosine
     @Option(name: .customLong("weight-decay"), help: "Decoupled weight decay (default by mode).") var weightDecay: Double?
     @Option(name: .customLong("label-smoothing"), help: "Label smoothing, 0..<1.") var labelSmoothing = 0.1
-    @Option(name: .customLong("image-size"), help: "Side of the square input (default: scratch 32, else 224).") var imageSize: Int?
+    @Option(name: .customLong("image-size"), help: "Side of the square input (default: scratch 32, an ONNX backbone's own, else 224).") var imageSize: Int?
     @Option(help: "Epochs without a better validation accuracy before stopping; 0 turns it off.") var patience = 3
     @Flag(inversion: .prefixedNo, help: "Random crops and flips (default: on, off in head mode).") var augment: Bool?
     @Option(help: "Seed for weights, shuffling and augmentation.") var seed: UInt64 = 0
@@ -43,6 +43,12 @@ struct TrainCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner.run(options) { project, _ in
+            // An ONNX backbone's network is its imported graph, taking its own image side by default.
+            let onnxSide = try await BackboneCatalog(project: project).onnxInputSize(backbone)
+            if onnxSide != nil, let architecture {
+                throw TrainingError.invalidConfiguration(field: "architecture", detail: "'\(backbone ?? "")' is an ONNX backbone: the network is its imported graph, not \(architecture); leave --architecture out")
+            }
+            let imageSize = imageSize ?? onnxSide
             let configuration = TrainingConfiguration(
                 mode: mode, architecture: architecture, epochs: epochs, batchSize: batchSize, learningRate: learningRate,
                 optimizer: optimizer, schedule: schedule, weightDecay: weightDecay, labelSmoothing: labelSmoothing,

@@ -1,0 +1,75 @@
+import Foundation
+
+/// Training ops whose results stay channels-last ([N, H, W, C] inside, NCHW to every reader of
+/// `value`), so that a conv → batch norm → activation chain runs without layout conversions, in
+/// the layout oneDNN's AVX-512 convolutions prefer; gradients flow back channels-last too. A
+/// reader of `value` (pooling, flatten) converts once, at the edge of the chain.
+extension Variable {
+    /// Whether training chains run channels-last (default) or NCHW, the way before (set
+    /// `AVIARY_TRAINING_LAYOUT=nchw`): for A/B measurements and as a fallback.
+    @TaskLocal public static var channelsLastTraining = TrainingLayoutSetting.channelsLast
+
+    /// `conv2d`, with a channels-last result. Reads a channels-last input without converting it.
+    public func conv2dChannelsLast(weight: Variable, bias: Variable? = nil, options: Conv2DOptions = Conv2DOptions()) throws -> Variable {
+        let geometry = try Variable.convolutionGeometry(input: shape, weight: weight.shape, bias: bias?.shape, options: options)
+        let kernels = Engine.kernels
+        let inputChannelsLast = channelsLast != nil
+        let input = channelsLast ?? value, weights = weight.value
+        let out = try kernels.conv2dTrainingChannelsLast(input: input, inputChannelsLast: inputChannelsLast, weight: weights, bias: bias?.value, geometry: geometry)
+        let parents = [self, weight] + (bias.map { [$0] } ?? [])
+        let needInput = requiresGrad, needWeights = weight.requiresGrad || (bias?.requiresGrad ?? false)
+        let parentChannelsLast = gradientIsChannelsLast
+        return Variable(channelsLast: out, parents: parents) { gradOut in
+            let grads = try kernels.conv2dTrainingChannelsLastBackward(
+                gradOutput: gradOut, input: input, inputChannelsLast: inputChannelsLast, weight: weights, geometry: geometry,
+                needInput: needInput, needWeights: needWeights)
+            // The input's gradient comes in the layout the input was read in; hand it over in the one its rule takes.
+            let gradIn = grads.input.map { g in
+                inputChannelsLast == parentChannelsLast ? g : (inputChannelsLast ? g.channelsLastToNCHW() : g.nchwToChannelsLast())
+            }
+            return [gradIn, grads.weight, grads.bias]
+        }
+    }
+
+    /// Training batch norm (batch statistics; running ones moved by `momentum`), plus `residual`,
+    /// then `activation`, in one pass over channels-last data: conv → BN (→ + shortcut) → ReLU of
+    /// the zoo models. `activation` must be nil, ReLU or a clip (`Activation.fusesIntoBatchNorm`).
+    public func batchNormActivation(
+        gamma: Variable, beta: Variable, runningMean: inout Tensor, runningVar: inout Tensor,
+        momentum: Float = 0.1, epsilon: Float = 1e-5, residual: Variable? = nil, activation: Activation?
+    ) throws -> Variable {
+        let op = "batchNormActivation"
+        guard rank4 else {
+            throw TensorError.shapeMismatch(op: op, detail: "input \(shape)", hint: "input must be [N, C, H, W]")
+        }
+        if let activation, !activation.fusesIntoBatchNorm {
+            throw TensorError.invalidArgument(op: op, detail: "activation \(activation)", hint: "fuse only ReLU or a clip; apply other activations with `activation(_:)`")
+        }
+        if let residual, residual.shape != shape {
+            throw TensorError.shapeMismatch(op: op, detail: "residual \(residual.shape) for input \(shape)", hint: "the residual must be shaped like the input")
+        }
+        try Variable.checkBatchNormParameters(op: op, channels: shape[1], gamma: gamma, beta: beta, runningMean: runningMean, runningVar: runningVar, perChannel: shape[0] * shape[2] * shape[3], training: true)
+        let kernels = Engine.kernels
+        let input = channelsLast ?? value.nchwToChannelsLast(), g = gamma.value
+        let (out, mean, variance) = try kernels.batchNormActivationChannelsLast(
+            input: input, gamma: g, beta: beta.value, residual: residual.map { $0.channelsLast ?? $0.value.nchwToChannelsLast() },
+            activation: activation, epsilon: epsilon)
+        Variable.updateRunningStatistics(mean: mean, variance: variance, count: input.count / shape[1], momentum: momentum, runningMean: &runningMean, runningVar: &runningVar)
+        let parents = [self, gamma, beta] + (residual.map { [$0] } ?? [])
+        let inputParent = self, residualParent = residual
+        return Variable(channelsLast: out, parents: parents) { gradOut in
+            let grads = try kernels.batchNormActivationChannelsLastBackward(
+                gradOutput: gradOut, input: input, output: out, gamma: g, mean: mean, variance: variance,
+                activation: activation, epsilon: epsilon, needResidual: residualParent?.requiresGrad ?? false)
+            return [Variable.gradient(grads.input, for: inputParent), grads.gamma, grads.beta]
+                + (residualParent.map { r in [grads.residual.map { Variable.gradient($0, for: r) }] } ?? [])
+        }
+    }
+
+    private var rank4: Bool { shape.count == 4 }
+}
+
+/// The process-wide default of `Variable.channelsLastTraining`, read once from the environment.
+public enum TrainingLayoutSetting {
+    public static let channelsLast: Bool = ProcessInfo.processInfo.environment["AVIARY_TRAINING_LAYOUT"] != "nchw"
+}

@@ -1,0 +1,132 @@
+import AviaryTensor
+import Testing
+
+/// Channels-last training: the oneDNN convolution passes and the fused Swift batch norm against
+/// their definitions by parts on the Swift reference, the autograd ops by finite differences, and
+/// a chain that mixes layouts against the same chain in NCHW.
+@Suite struct ChannelsLastTrainingTests {
+    /// Also a 1×1 convolution with bias and wider channels (the sgemm path) and a strided 5×5
+    /// depthwise one (the Swift weight gradient).
+    static let cases = ConvCase.all + [
+        ConvCase(name: "1x1 with bias", input: [2, 20, 5, 3], weight: [17, 20, 1, 1], options: Conv2DOptions()),
+        ConvCase(name: "depthwise 5x5 stride 2 SAME", input: [3, 24, 9, 8], weight: [24, 1, 5, 5], options: Conv2DOptions(strideH: 2, strideW: 2, padding: .same, groups: 24), bias: false),
+    ]
+
+    @Test(arguments: cases)
+    func convolutionPassesMatchReference(_ c: ConvCase) throws {
+        let x = randomTensor(c.input, seed: 61), w = randomTensor(c.weight, seed: 62, scale: 0.5)
+        let b = c.bias ? randomTensor([c.weight[0]], seed: 63) : nil
+        let g = try c.options.resolve(op: "test", inputH: c.input[2], inputW: c.input[3], kernelH: c.weight[2], kernelW: c.weight[3])
+        let dy = randomTensor([c.input[0], g.outputH, g.outputW, c.weight[0]], seed: 64)
+        let fast = DNNLKernels.shared, slow = ReferenceKernels()
+        for channelsLast in [false, true] {
+            let input = channelsLast ? try x.nchwToNHWC() : x
+            let y = try fast.conv2dTrainingChannelsLast(input: input, inputChannelsLast: channelsLast, weight: w, bias: b, geometry: g)
+            let ry = try slow.conv2dTrainingChannelsLast(input: input, inputChannelsLast: channelsLast, weight: w, bias: b, geometry: g)
+            #expect(y.shape == dy.shape && y.isClose(to: ry, atol: 1e-4, rtol: 1e-4), "\(c) NHWC input \(channelsLast)")
+            let grads = try fast.conv2dTrainingChannelsLastBackward(gradOutput: dy, input: input, inputChannelsLast: channelsLast, weight: w, geometry: g, needInput: true, needWeights: true)
+            let ref = try slow.conv2dTrainingChannelsLastBackward(gradOutput: dy, input: input, inputChannelsLast: channelsLast, weight: w, geometry: g, needInput: true, needWeights: true)
+            #expect(try #require(grads.input).isClose(to: try #require(ref.input), atol: 1e-4, rtol: 1e-4), "\(c) input gradient")
+            #expect(try #require(grads.weight).isClose(to: try #require(ref.weight), atol: 1e-3, rtol: 1e-4), "\(c) weight gradient")
+            #expect(try #require(grads.bias).isClose(to: try #require(ref.bias), atol: 1e-3, rtol: 1e-4), "\(c) bias gradient")
+            let dataOnly = try fast.conv2dTrainingChannelsLastBackward(gradOutput: dy, input: input, inputChannelsLast: channelsLast, weight: w, geometry: g, needInput: true, needWeights: false)
+            #expect(dataOnly.weight == nil && dataOnly.input == grads.input)
+        }
+    }
+
+    /// Channel counts below, at and off the vector width; rows (pixels) above one block per thread.
+    @Test(arguments: [[2, 5, 3, 3], [2, 16, 9, 9], [4, 24, 7, 5], [2, 40, 12, 12]])
+    func fusedBatchNormMatchesReference(shape: [Int]) throws {
+        let nhwc = [shape[0], shape[2], shape[3], shape[1]], c = shape[1]
+        // An offset mean checks that the variance and gradient are taken around the mean.
+        let x = try Tensor(shape: nhwc, scalars: randomTensor(nhwc, seed: 71).scalars.map { 3 + 2 * $0 })
+        let gamma = randomTensor([c], seed: 72), beta = randomTensor([c], seed: 73), dy = randomTensor(nhwc, seed: 74)
+        let residual = randomTensor(nhwc, seed: 75)
+        let fast = DNNLKernels.shared, slow = ReferenceKernels()
+        for activation in [nil, Activation.relu, .relu6] {
+            for r in [nil, residual] {
+                let (y, mean, variance) = try fast.batchNormActivationChannelsLast(input: x, gamma: gamma, beta: beta, residual: r, activation: activation, epsilon: 1e-3)
+                let (ry, rmean, rvariance) = try slow.batchNormActivationChannelsLast(input: x, gamma: gamma, beta: beta, residual: r, activation: activation, epsilon: 1e-3)
+                let label = "\(shape) \(String(describing: activation)) residual \(r != nil)"
+                #expect(y.isClose(to: ry, atol: 1e-4, rtol: 1e-4), "\(label): \(y.maxAbsDifference(ry))")
+                #expect(try Tensor(shape: [c], scalars: mean).isClose(to: Tensor(shape: [c], scalars: rmean), atol: 1e-5, rtol: 1e-5))
+                #expect(try Tensor(shape: [c], scalars: variance).isClose(to: Tensor(shape: [c], scalars: rvariance), atol: 1e-5, rtol: 1e-4))
+                let g = try fast.batchNormActivationChannelsLastBackward(gradOutput: dy, input: x, output: ry, gamma: gamma, mean: rmean, variance: rvariance, activation: activation, epsilon: 1e-3, needResidual: r != nil)
+                let rg = try slow.batchNormActivationChannelsLastBackward(gradOutput: dy, input: x, output: ry, gamma: gamma, mean: rmean, variance: rvariance, activation: activation, epsilon: 1e-3, needResidual: r != nil)
+                #expect(g.input.isClose(to: rg.input, atol: 1e-4, rtol: 1e-3), "\(label): \(g.input.maxAbsDifference(rg.input))")
+                #expect(g.gamma.isClose(to: rg.gamma, atol: 1e-3, rtol: 1e-4), "\(label)")
+                #expect(g.beta.isClose(to: rg.beta, atol: 1e-3, rtol: 1e-4), "\(label)")
+                #expect(g.residual == rg.residual, "\(label)")  // the masked gradient: exact
+            }
+        }
+    }
+
+    @Test(arguments: ConvCase.all)
+    func convolutionGradientsMatchFiniteDifferences(_ c: ConvCase) throws {
+        var inputs = [randomTensor(c.input, seed: 1), randomTensor(c.weight, seed: 2, scale: 0.5)]
+        if c.bias { inputs.append(randomTensor([c.weight[0]], seed: 3)) }
+        try checkGradients(inputs) { v in
+            // Twice, so the second convolution reads a channels-last input and hands its gradient back channels-last.
+            let y = try v[0].conv2dChannelsLast(weight: v[1], bias: c.bias ? v[2] : nil, options: c.options)
+            guard y.shape == v[0].shape else { return y }
+            return try y.conv2dChannelsLast(weight: v[1], bias: c.bias ? v[2] : nil, options: c.options)
+        }
+    }
+
+    @Test(arguments: [nil, Activation.relu, .relu6])
+    func batchNormActivationGradientsMatchFiniteDifferences(_ activation: Activation?) throws {
+        let shape = [3, 4, 3, 2]
+        // Values away from the kinks, so that finite differences do not straddle one.
+        let inputs = [randomTensor(shape, seed: 81), randomTensor([4], seed: 82), randomTensor([4], seed: 83), randomTensor(shape, seed: 84, scale: 0.5)]
+        try checkGradients(inputs) { v in
+            var mean = Tensor(zeros: [4]), variance = Tensor(shape: [4], repeating: 1)
+            let x = try v[0].conv2dChannelsLast(weight: Variable(Tensor(shape: [4, 4, 1, 1], scalars: (0..<16).map { $0 % 5 == 0 ? 1 : 0.1 })))
+            return try x.batchNormActivation(gamma: v[1], beta: v[2], runningMean: &mean, runningVar: &variance, residual: v[3], activation: activation)
+        }
+    }
+
+    /// conv → BN → ReLU → conv → BN + shortcut → ReLU → pool, where the shortcut is a
+    /// channels-last result also read as NCHW by another op: the same loss and gradients as the
+    /// chain in NCHW, on oneDNN.
+    @Test func mixedLayoutChainMatchesNCHW() throws {
+        func run(channelsLast: Bool) throws -> (loss: Float, grads: [Tensor]) {
+            try Variable.$channelsLastTraining.withValue(channelsLast) {
+                let x = Variable(randomTensor([4, 3, 8, 8], seed: 91), requiresGrad: true)
+                let w1 = Variable(randomTensor([8, 3, 3, 3], seed: 92, scale: 0.3), requiresGrad: true)
+                let w2 = Variable(randomTensor([8, 8, 3, 3], seed: 93, scale: 0.2), requiresGrad: true)
+                let gamma = Variable(randomTensor([8], seed: 94), requiresGrad: true), beta = Variable(randomTensor([8], seed: 95), requiresGrad: true)
+                var m1 = Tensor(zeros: [8]), v1 = Tensor(shape: [8], repeating: 1), m2 = m1, v2 = v1
+                let options = Conv2DOptions(stride: 1, padding: 1)
+                func block(_ input: Variable, _ w: Variable, _ mean: inout Tensor, _ variance: inout Tensor, residual: Variable?) throws -> Variable {
+                    if channelsLast {
+                        return try input.conv2dChannelsLast(weight: w, options: options)
+                            .batchNormActivation(gamma: gamma, beta: beta, runningMean: &mean, runningVar: &variance, residual: residual, activation: .relu)
+                    }
+                    var y = try input.conv2d(weight: w, options: options).batchNorm(gamma: gamma, beta: beta, runningMean: &mean, runningVar: &variance, training: true)
+                    if let residual { y = try y + residual }
+                    return y.relu()
+                }
+                let h = try block(x, w1, &m1, &v1, residual: nil)
+                let side = try (h * h).globalAvgPool2d()  // reads h as NCHW
+                let out = try block(h, w2, &m2, &v2, residual: h).globalAvgPool2d()
+                let loss = try (out + side).sum()
+                try loss.backward()
+                return (loss.value.scalars[0], [x, w1, w2, gamma, beta].map { $0.grad! } + [m2, v2])
+            }
+        }
+        let nchw = try run(channelsLast: false), cl = try run(channelsLast: true)
+        #expect(abs(nchw.loss - cl.loss) <= 1e-4 * abs(nchw.loss))
+        for (index, (a, b)) in zip(nchw.grads, cl.grads).enumerated() {
+            #expect(b.isClose(to: a, atol: 1e-4, rtol: 1e-3), "gradient \(index): \(b.maxAbsDifference(a))")
+        }
+    }
+
+    @Test func unfusableActivationIsRefused() throws {
+        var mean = Tensor(zeros: [2]), variance = Tensor(shape: [2], repeating: 1)
+        let x = Variable(randomTensor([2, 2, 2, 2], seed: 1))
+        #expect(throws: TensorError.self) {
+            try x.batchNormActivation(gamma: Variable(Tensor(shape: [2], repeating: 1)), beta: Variable(Tensor(zeros: [2])),
+                                      runningMean: &mean, runningVar: &variance, activation: .hardSwish)
+        }
+    }
+}
