@@ -46,12 +46,15 @@ let package = Package(
         // MARK: Engine: images
         .target(name: "AviaryVision", dependencies: ["CTurboJPEG", "CImageCodecs"]),
 
+        // MARK: Engine: zip archives (Python wheels, torch.save checkpoints)
+        .target(name: "AviaryArchive", dependencies: ["CImageCodecs"]),
+
         // MARK: Engine: tensors, kernels (oneDNN + a plain Swift reference), autograd; layers, optimizers, zoo
         .target(name: "AviaryTensor", dependencies: ["CDNNL"]),
         .target(name: "AviaryNN", dependencies: ["AviaryTensor"]),
 
         // MARK: Engine: ONNX files, NumPy arrays and PyTorch weights (generated protobuf code is committed)
-        .target(name: "AviaryONNX", dependencies: ["AviaryTensor", "AviaryNN", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        .target(name: "AviaryONNX", dependencies: ["AviaryArchive", "AviaryTensor", "AviaryNN", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
 
         // MARK: JSON that keeps key order and number spelling, shared by workflows and manifests
         .target(name: "AviaryJSON"),
@@ -76,6 +79,7 @@ let package = Package(
             dependencies: [
                 "AviaryStore",
                 "AviaryVision",
+                "AviaryArchive",
                 "AviaryTensor",
                 "AviaryNN",
                 "AviaryONNX",
@@ -116,6 +120,7 @@ let package = Package(
         .target(name: "AviaryTestSupport", dependencies: ["AviaryStore", "AviaryCore", "AviaryVision"], path: "Tests/AviaryTestSupport"),
         .testTarget(name: "AviaryJSONTests", dependencies: ["AviaryJSON"]),
         .testTarget(name: "AviaryWorkflowTests", dependencies: ["AviaryWorkflow", "AviaryJSON"]),
+        .testTarget(name: "AviaryArchiveTests", dependencies: ["AviaryArchive", "AviaryTestSupport"]),
         .testTarget(name: "AviaryVisionTests", dependencies: ["AviaryVision"], exclude: ["Fixtures"]),
         .testTarget(name: "AviaryStoreTests", dependencies: ["AviaryStore", "AviaryTestSupport"]),
         .testTarget(name: "AviaryCoreTests", dependencies: ["AviaryCore", "AviaryNN", "AviaryONNX", "AviaryTestSupport"], exclude: ["Evaluation/Fixtures"]),

