@@ -62,6 +62,8 @@ print("EngineBench: \(options.threads) threads, median of \(options.repeats) aft
 
 var results: [String: [String: Double]] = [:]
 for config in options.configs {
+    // The previous config's model is gone: return its memory, so each config's peak is its own.
+    DNNLKernels.shared.releaseMemory()
     PeakMemory.reset()
     let parts = config.split(separator: ":")
     let name = String(parts[0]), batch = Int(parts[1])!, size = Int(parts[2])!

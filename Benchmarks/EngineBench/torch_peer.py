@@ -4,6 +4,8 @@ count, timed the same way. Prints one JSON object on its last line.
     python torch_peer.py --threads 2 --configs resnet18:32:224,efficientnet_lite0:32:224 --repeats 3
 """
 import argparse
+import ctypes
+import gc
 import json
 import resource
 import statistics
@@ -106,7 +108,13 @@ def ort_time(name, batch, size, repeats, threads):
 
 
 def reset_peak_rss():
-    """Resets VmHWM to the current resident size (Linux 4.0+), so each config gets its own peak."""
+    """Returns freed memory to the system (as EngineBench does between configs), then resets VmHWM
+    to the current resident size (Linux 4.0+), so each config gets its own peak."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except OSError:
+        pass
     try:
         with open("/proc/self/clear_refs", "w") as f:
             f.write("5")

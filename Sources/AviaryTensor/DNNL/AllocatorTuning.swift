@@ -20,4 +20,13 @@ enum AllocatorTuning {
         return false
         #endif
     }()
+
+    /// Hands the heap's free pages back to the kernel (`malloc_trim`), which the tuning above
+    /// otherwise never does: after a large model is dropped, its activations' pages would stay
+    /// resident. Costs a walk of the heap; call between workloads, not per step.
+    static func returnFreeMemory() {
+        #if os(Linux)
+        _ = malloc_trim(0)
+        #endif
+    }
 }

@@ -25,4 +25,14 @@ extension DNNLKernels {
     func releaseUnreferencedWeightsLocked() -> Int {
         convolutions.values.reduce(0) { $0 + ($1.preparedWeights?.releaseUnreferenced() ?? 0) }
     }
+
+    /// `releaseUnusedCaches()`, then the freed heap pages back to the system: the process shrinks
+    /// to what is live. For between workloads (a benchmark between configs, a server after
+    /// unloading a model); it walks the whole heap.
+    @discardableResult
+    public func releaseMemory() -> Int {
+        let released = releaseUnusedCaches()
+        lock.withLock { AllocatorTuning.returnFreeMemory() }
+        return released
+    }
 }
