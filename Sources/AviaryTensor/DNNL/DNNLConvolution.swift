@@ -1,4 +1,5 @@
 import CDNNL
+import Foundation
 
 /// The forward, backward-data and backward-weights primitives of one convolution shape. The
 /// backward ones are built on first use, with the forward descriptor as their hint.
@@ -43,9 +44,10 @@ final class DNNLConvolution {
         // f32 kernels for AVX-512 (brgconv, brdgmm depthwise) prefer it, so no reorders run.
         let nhwc = key.channelsLast || trainingNHWC
         userDst = try dnnlDesc(outputShape, nhwc ? dnnl_nhwc : dnnl_nchw, op: op)
-        let anySrc = try dnnlDesc(key.input, nhwc ? dnnl_nhwc : dnnl_format_tag_any, op: op)
+        let kernelNHWC = key.channelsLast || (trainingNHWC && !DNNLConvolution.trainsBlocked(key))
+        let anySrc = try dnnlDesc(key.input, kernelNHWC ? dnnl_nhwc : dnnl_format_tag_any, op: op)
         var anyWeights = try dnnlDesc(weightDims, dnnl_format_tag_any, op: op)
-        let anyDst = try dnnlDesc(outputShape, nhwc ? dnnl_nhwc : dnnl_format_tag_any, op: op)
+        let anyDst = try dnnlDesc(outputShape, kernelNHWC ? dnnl_nhwc : dnnl_format_tag_any, op: op)
         var bias = userBias
         var desc = dnnl_convolution_desc_t()
         let (s, d, l, r) = DNNLConvolution.window(key.geometry)
@@ -75,6 +77,18 @@ final class DNNLConvolution {
     var implementation: String { forwardPrimitive.implementation }
 
     private var nhwcOutput: Bool { key.channelsLast || key.trainingChannelsLast }
+    private var trainingKernelsNHWC: Bool { key.trainingChannelsLast && !DNNLConvolution.trainsBlocked(key) }
+
+    /// Channels-last training asks the kernels for NHWC too, except for dense convolutions with
+    /// windows over 1×1: for those oneDNN 2.6's training kernels ran a ResNet-18 step faster in
+    /// its blocked layout, NHWC activations reordered in and out (three alternating runs, b32
+    /// 112 px: 2.69 s NCHW path vs 3.23 s all-NHWC). `AVIARY_TRAINING_CONV_LAYOUT=nhwc` asks
+    /// for NHWC everywhere (A/B runs).
+    static func trainsBlocked(_ key: DNNLKernels.ConvolutionKey) -> Bool {
+        key.trainingChannelsLast && allowsBlockedTraining && key.geometry.groups == 1 && key.geometry.kernelH * key.geometry.kernelW > 1
+    }
+
+    private static let allowsBlockedTraining = ProcessInfo.processInfo.environment["AVIARY_TRAINING_CONV_LAYOUT"] != "nhwc"
 
     /// The forward pass. For a channels-last key, `input` holds NHWC scalars when
     /// `inputChannelsLast` and the result does too; `residual` (channels-last, output-sized) is
@@ -103,7 +117,7 @@ final class DNNLConvolution {
         if backwardDataPlan == nil {
             let op = "conv2d backward data"
             // Winograd runs on blocked activations only: channels-last ones are reordered in and out.
-            let layout = key.trainingChannelsLast && algorithm != dnnl_convolution_winograd ? dnnl_nhwc : dnnl_format_tag_any
+            let layout = trainingKernelsNHWC && algorithm != dnnl_convolution_winograd ? dnnl_nhwc : dnnl_format_tag_any
             var diffSrc = try dnnlDesc(key.input, layout, op: op)
             var weights = try dnnlDesc(fwdWeights.user.dims(), dnnl_format_tag_any, op: op)
             var diffDst = try dnnlDesc(outputShape, layout, op: op)
@@ -136,7 +150,7 @@ final class DNNLConvolution {
         if backwardWeightsPlan == nil {
             let op = "conv2d backward weights"
             let p = try remembering("weights") {
-                let layout = key.trainingChannelsLast && algorithm != dnnl_convolution_winograd ? dnnl_nhwc : dnnl_format_tag_any
+                let layout = trainingKernelsNHWC && algorithm != dnnl_convolution_winograd ? dnnl_nhwc : dnnl_format_tag_any
                 let chosen = try DNNLConvolution.withFallback(algorithm) { try backwardWeightsPrimitive(op: op, layout: layout, algorithm: $0) }.0
                 // Grouped (depthwise 5×5) shapes get oneDNN's GEMM-based kernel with `any`,
                 // 10× slower than its JIT kernel on NHWC (EfficientNet-Lite0: 30 % of a step).
