@@ -35,23 +35,29 @@ public enum AviaryProcess {
         }
     }
 
+    /// The child's standard streams are files, not pipes: under many concurrent children,
+    /// Foundation's pipe handles on Linux have crashed the test process with "Bad file
+    /// descriptor" and "Interrupted system call" inside `readDataToEndOfFile`
+    /// (swiftlang/swift#57827), and a file never fills up and stalls a chatty child either.
     static func runBlocking(_ arguments: [String], in directory: URL, environment: [String: String],
                             standardInput: Data?) throws -> CommandResult {
+        let streams = TemporaryDirectory("streams")
+        let input = try FileHandle(forReadingFrom: streams.write("stdin", standardInput ?? Data()))
+        let outputURL = try streams.write("stdout", Data()), errorURL = try streams.write("stderr", Data())
+        let output = try FileHandle(forWritingTo: outputURL), error = try FileHandle(forWritingTo: errorURL)
+        defer {
+            for handle in [input, output, error] { try? handle.close() }
+            try? FileManager.default.removeItem(at: streams.url)
+        }
         let process = configured(arguments, in: directory, environment: environment)
-        let output = Pipe(), error = Pipe(), input = Pipe()
+        process.standardInput = input
         process.standardOutput = output
         process.standardError = error
-        process.standardInput = input
         try process.run()
-        if let standardInput { input.fileHandleForWriting.write(standardInput) }
-        try input.fileHandleForWriting.close()
-        // Read both pipes before waiting so that a chatty child cannot fill a pipe and stall.
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return CommandResult(status: process.terminationStatus,
-                             standardOutput: String(decoding: outputData, as: UTF8.self),
-                             standardError: String(decoding: errorData, as: UTF8.self))
+                             standardOutput: String(decoding: try Data(contentsOf: outputURL), as: UTF8.self),
+                             standardError: String(decoding: try Data(contentsOf: errorURL), as: UTF8.self))
     }
 
     /// A process ready to start, for tests that need to watch or kill it while it runs.
