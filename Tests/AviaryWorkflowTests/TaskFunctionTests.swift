@@ -21,6 +21,23 @@ struct TaskFunctionTests {
         ])
     }
 
+    @Test("many commands at once, each writing more than a pipe holds, all return their whole output")
+    func concurrentLargeOutputs() async throws {
+        let registry = FunctionRegistry()
+        // A JSON string of 200,000 letters: three times a pipe's 64 KiB buffer, under the 256 KiB payload limit.
+        registry.register("big", CommandFunction.shell(#"printf '"'; head -c 200000 /dev/zero | tr '\0' a; printf '"'"#))
+        let definition = """
+            {"StartAt": "Big", "States": {"Big": {"Type": "Task", "Resource": "big", "End": true}}}
+            """
+        let lengths = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<12 {
+                group.addTask { try await execute(definition, invoker: registry).result.output?.serialized().count ?? -1 }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(lengths == Array(repeating: 200_002, count: 12))
+    }
+
     @Test("a failing command becomes States.TaskFailed, which Catch handles")
     func commandFailure() async throws {
         let registry = FunctionRegistry()

@@ -57,6 +57,21 @@ enum ProcessRunner {
     /// A function that exits without reading its stdin must not kill us with SIGPIPE.
     private static let ignoreBrokenPipes: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
 
+    /// Everything up to end of file, read with read(2): Foundation's `readDataToEndOfFile` on
+    /// Linux traps on EINTR and EBADF (a `try!` inside it; swiftlang/swift#57827), which took the
+    /// whole process down when many children ran at once. A signal retries the read; any other
+    /// error ends the output there.
+    static func readToEnd(_ handle: FileHandle) -> Data {
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(handle.fileDescriptor, $0.baseAddress, $0.count) }
+            if count > 0 { data.append(contentsOf: buffer[0..<count]); continue }
+            if count < 0 && errno == EINTR { continue }
+            return data
+        }
+    }
+
     static func run(executable: String, arguments: [String], environment: [String: String]?, stdin: Data) async throws -> Output {
         ProcessRunner.ignoreBrokenPipes
         let process = Process()
@@ -79,8 +94,8 @@ enum ProcessRunner {
                 DispatchQueue.global().async {
                     let group = DispatchGroup()
                     nonisolated(unsafe) var out = Data(), err = Data()
-                    DispatchQueue.global().async(group: group) { out = outPipe.fileHandleForReading.readDataToEndOfFile() }
-                    DispatchQueue.global().async(group: group) { err = errPipe.fileHandleForReading.readDataToEndOfFile() }
+                    DispatchQueue.global().async(group: group) { out = ProcessRunner.readToEnd(outPipe.fileHandleForReading) }
+                    DispatchQueue.global().async(group: group) { err = ProcessRunner.readToEnd(errPipe.fileHandleForReading) }
                     try? inPipe.fileHandleForWriting.write(contentsOf: stdin)
                     try? inPipe.fileHandleForWriting.close()
                     group.wait()
