@@ -1,3 +1,4 @@
+import AviaryCore
 import Foundation
 
 /// The outcome of running a program to its end.
@@ -13,11 +14,22 @@ public enum AviaryProcess {
 
     /// Runs `aviary arguments…` in `directory` with `environment` added to a clean environment and waits for it.
     ///
-    /// The wait happens on a dispatch queue, not on the caller's thread: blocking Swift's cooperative pool
-    /// (two threads on two cores) would stall every other test running in parallel.
+    /// `ChildProcess` (posix_spawn, waitpid on the child's pid, polled with `Task.sleep`) rather than
+    /// Foundation.Process, whose `waitUntilExit` once waited forever for a child that had exited, and
+    /// files rather than pipes for the streams, which Foundation's handles crashed reading
+    /// (swiftlang/swift#57827). The wait holds no thread of Swift's cooperative pool.
     public static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:],
                            standardInput: Data? = nil) async throws -> CommandResult {
-        try await offThePool { try runBlocking(arguments, in: directory, environment: environment, standardInput: standardInput) }
+        let streams = TemporaryDirectory("streams")
+        defer { try? FileManager.default.removeItem(at: streams.url) }
+        let input = try streams.write("stdin", standardInput ?? Data())
+        let output = streams.file("stdout"), error = streams.file("stderr")
+        let child = ChildProcess(arguments: [executable.path] + arguments, environment: cleanEnvironment(adding: environment),
+                                 workingDirectory: directory, logFile: output, errorFile: error, inputFile: input)
+        let status = try await child.run()
+        return CommandResult(status: status,
+                             standardOutput: String(decoding: try Data(contentsOf: output), as: UTF8.self),
+                             standardError: String(decoding: try Data(contentsOf: error), as: UTF8.self))
     }
 
     /// A new folder made into a project by the real `aviary init`.
@@ -35,41 +47,19 @@ public enum AviaryProcess {
         }
     }
 
-    /// The child's standard streams are files, not pipes: under many concurrent children,
-    /// Foundation's pipe handles on Linux have crashed the test process with "Bad file
-    /// descriptor" and "Interrupted system call" inside `readDataToEndOfFile`
-    /// (swiftlang/swift#57827), and a file never fills up and stalls a chatty child either.
-    static func runBlocking(_ arguments: [String], in directory: URL, environment: [String: String],
-                            standardInput: Data?) throws -> CommandResult {
-        let streams = TemporaryDirectory("streams")
-        let input = try FileHandle(forReadingFrom: streams.write("stdin", standardInput ?? Data()))
-        let outputURL = try streams.write("stdout", Data()), errorURL = try streams.write("stderr", Data())
-        let output = try FileHandle(forWritingTo: outputURL), error = try FileHandle(forWritingTo: errorURL)
-        defer {
-            for handle in [input, output, error] { try? handle.close() }
-            try? FileManager.default.removeItem(at: streams.url)
-        }
-        let process = configured(arguments, in: directory, environment: environment)
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        process.waitUntilExit()
-        return CommandResult(status: process.terminationStatus,
-                             standardOutput: String(decoding: try Data(contentsOf: outputURL), as: UTF8.self),
-                             standardError: String(decoding: try Data(contentsOf: errorURL), as: UTF8.self))
-    }
-
     /// A process ready to start, for tests that need to watch or kill it while it runs.
     public static func configured(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) -> Process {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = directory
-        var base = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-                    "HOME": ProcessInfo.processInfo.environment["HOME"] ?? "/tmp"]
-        base.merge(environment) { $1 }
-        process.environment = base
+        process.environment = cleanEnvironment(adding: environment)
         return process
+    }
+
+    /// PATH and HOME from the test process, and nothing else of its environment.
+    static func cleanEnvironment(adding environment: [String: String]) -> [String: String] {
+        ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+         "HOME": ProcessInfo.processInfo.environment["HOME"] ?? "/tmp"].merging(environment) { $1 }
     }
 }

@@ -6,14 +6,32 @@ import Glibc
 /// A command run in its own process group with its output appended to a log file. Cancelling the
 /// task that waits for it kills the whole group (the command and everything it started) with SIGKILL,
 /// which is how step timeouts stop a script and its children.
-struct ChildProcess {
-    var arguments: [String]
-    var environment: [String: String]
-    var workingDirectory: URL
-    var logFile: URL
+///
+/// It is posix_spawn and waitpid on the child's own pid, not Foundation.Process: under many
+/// concurrent children, Foundation on Linux has left `waitUntilExit` waiting forever for a child
+/// that had exited, and has trapped reading its pipes (swiftlang/swift#57827).
+public struct ChildProcess: Sendable {
+    public var arguments: [String]
+    public var environment: [String: String]
+    public var workingDirectory: URL
+    /// Standard output, appended to; standard error too unless `errorFile` is set.
+    public var logFile: URL
+    public var errorFile: URL?
+    /// Standard input; /dev/null when nil.
+    public var inputFile: URL?
+
+    public init(arguments: [String], environment: [String: String], workingDirectory: URL, logFile: URL,
+                errorFile: URL? = nil, inputFile: URL? = nil) {
+        self.arguments = arguments
+        self.environment = environment
+        self.workingDirectory = workingDirectory
+        self.logFile = logFile
+        self.errorFile = errorFile
+        self.inputFile = inputFile
+    }
 
     /// Runs to the end and returns the exit status (128 + the signal for a killed command).
-    func run() async throws -> Int32 {
+    public func run() async throws -> Int32 {
         let pid = try spawn()
         RunningCommands.insert(pid)
         defer { RunningCommands.remove(pid) }
@@ -54,9 +72,13 @@ struct ChildProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 0, inputFile?.path ?? "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, logFile.path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        if let errorFile {
+            posix_spawn_file_actions_addopen(&actions, 2, errorFile.path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        } else {
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        }
         // Nothing else of ours leaks into the command (database handles, pipes a parent reads to EOF,
         // the socket by which Foundation.Process learns that another child exited). Closing "every
         // descriptor from 3" happens in the child, atomically; a list made beforehand misses one that
