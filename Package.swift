@@ -59,8 +59,11 @@ let package = Package(
         // MARK: JSON that keeps key order and number spelling, shared by workflows and manifests
         .target(name: "AviaryJSON"),
 
+        // MARK: Child processes: posix_spawn in a group of their own, waitpid on their own pid
+        .target(name: "AviarySpawn"),
+
         // MARK: Workflows: the Amazon States Language, interpreted (pure: no storage, no CLI)
-        .target(name: "AviaryWorkflow", dependencies: ["AviaryJSON", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "AviaryWorkflow", dependencies: ["AviaryJSON", "AviarySpawn", .product(name: "Crypto", package: "swift-crypto")]),
 
         // MARK: Platform: storage
         .target(
@@ -85,6 +88,7 @@ let package = Package(
                 "AviaryONNX",
                 "AviaryWorkflow",
                 "AviaryJSON",
+                "AviarySpawn",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
@@ -103,6 +107,7 @@ let package = Package(
                 "AviaryJSON",
                 "AviaryONNX",
                 "AviaryTensor",
+                "AviarySpawn",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -117,16 +122,16 @@ let package = Package(
         .executableTarget(name: "ONNXBackboneBench", dependencies: ["AviaryNN", "AviaryONNX", "AviaryTensor"], path: "Benchmarks/ONNXBackboneBench"),
 
         // MARK: Tests
-        .target(name: "AviaryTestSupport", dependencies: ["AviaryStore", "AviaryCore", "AviaryVision"], path: "Tests/AviaryTestSupport"),
+        .target(name: "AviaryTestSupport", dependencies: ["AviaryStore", "AviaryCore", "AviaryVision", "AviarySpawn"], path: "Tests/AviaryTestSupport"),
         .testTarget(name: "AviaryJSONTests", dependencies: ["AviaryJSON"]),
-        .testTarget(name: "AviaryWorkflowTests", dependencies: ["AviaryWorkflow", "AviaryJSON"]),
+        .testTarget(name: "AviaryWorkflowTests", dependencies: ["AviaryWorkflow", "AviaryJSON", "AviaryTestSupport"]),
         .testTarget(name: "AviaryArchiveTests", dependencies: ["AviaryArchive", "AviaryTestSupport"]),
         .testTarget(name: "AviaryVisionTests", dependencies: ["AviaryVision"], exclude: ["Fixtures"]),
         .testTarget(name: "AviaryStoreTests", dependencies: ["AviaryStore", "AviaryTestSupport"]),
-        .testTarget(name: "AviaryCoreTests", dependencies: ["AviaryCore", "AviaryNN", "AviaryONNX", "AviaryTestSupport"], exclude: ["Evaluation/Fixtures"]),
+        .testTarget(name: "AviaryCoreTests", dependencies: ["AviaryCore", "AviaryNN", "AviaryONNX", "AviaryTestSupport", "AviarySpawn"], exclude: ["Evaluation/Fixtures"]),
         .testTarget(name: "AviaryONNXTests", dependencies: ["AviaryONNX", "AviaryNN", "AviaryTensor", "AviaryVision"], exclude: ["Fixtures"]),
         .testTarget(name: "AviaryTensorTests", dependencies: ["AviaryTensor"], exclude: ["Fixtures"]),
         .testTarget(name: "AviaryNNTests", dependencies: ["AviaryNN", "AviaryTensor"], exclude: ["Fixtures"]),
-        .testTarget(name: "AviaryCLITests", dependencies: ["aviary", "AviaryCore", "AviaryStore", "AviaryVision", "AviaryTestSupport"]),
+        .testTarget(name: "AviaryCLITests", dependencies: ["aviary", "AviaryCore", "AviaryStore", "AviaryVision", "AviaryTestSupport", "AviarySpawn"]),
     ]
 )

@@ -1,4 +1,5 @@
 import AviaryCore
+import AviarySpawn
 import AviaryStore
 import AviaryTestSupport
 import Foundation
@@ -19,7 +20,7 @@ import Testing
         var acknowledged: [Acknowledgement] = []
         // Small blobs make the kill land between rows; large ones make it land inside a blob write.
         for (round, (size, acks)) in [(64 * 1024, 25), (4 * 1024 * 1024, 3), (1024 * 1024, 8)].enumerated() {
-            acknowledged += try await AviaryProcess.offThePool { try Self.killWriter(in: directory, writer: "r\(round)", size: size, afterAcknowledgements: acks) }
+            acknowledged += try await Self.killWriter(in: directory, writer: "r\(round)", size: size, afterAcknowledgements: acks)
         }
 
         let project = try Project.open(ProjectLayout(root: directory.url), environment: [:])
@@ -37,21 +38,13 @@ import Testing
     @Test func twoProcessesWriteToOneProjectAtOnce() async throws {
         let directory = TemporaryDirectory()
         #expect(try await AviaryProcess.run(["init"], in: directory.url).status == 0)
-        let writers = ["a", "b"].map { name in
-            AviaryProcess.configured(["debug", "write-load", "--count", "40", "--size", "4096", "--writer", name], in: directory.url)
+        let writers = try ["a", "b"].map { name in
+            try AviaryProcess.start(["debug", "write-load", "--count", "40", "--size", "4096", "--writer", name], in: directory.url, standardOutput: .pipe)
         }
-        let outputs = writers.map { writer in
-            let pipe = Pipe()
-            writer.standardOutput = pipe
-            return pipe
-        }
-        for writer in writers { try writer.run() }
-        let lines = try await AviaryProcess.offThePool {
-            let lines = outputs.map { String(decoding: $0.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
-            for writer in writers { writer.waitUntilExit() }
-            return lines
-        }
-        for writer in writers { #expect(writer.terminationStatus == 0) }
+        var outputs: [ChildOutput] = []
+        for writer in writers { outputs.append(try await writer.communicate()) }
+        let lines = outputs.map { String(decoding: $0.standardOutput, as: UTF8.self) }
+        for output in outputs { #expect(output.status == 0) }
         #expect(lines.map { $0.split(separator: "\n").count } == [40, 40])
 
         let project = try Project.open(ProjectLayout(root: directory.url), environment: [:])
@@ -63,15 +56,24 @@ import Testing
     }
 
     /// Starts a writer, waits for `count` acknowledgements, kills it with SIGKILL and returns what it acknowledged.
-    static func killWriter(in directory: TemporaryDirectory, writer: String, size: Int, afterAcknowledgements count: Int) throws -> [Acknowledgement] {
-        let process = AviaryProcess.configured(["debug", "write-load", "--size", "\(size)", "--writer", writer], in: directory.url)
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
+    static func killWriter(in directory: TemporaryDirectory, writer: String, size: Int, afterAcknowledgements count: Int) async throws -> [Acknowledgement] {
+        let process = try AviaryProcess.start(["debug", "write-load", "--size", "\(size)", "--writer", writer], in: directory.url, standardOutput: .pipe)
+        let output = try #require(process.standardOutput)
+        let acknowledged = try await AviaryProcess.offThePool { try Self.readAcknowledgements(from: output, count: count) }
+        process.signal(SIGKILL)
+        #expect(try await process.waitForTermination() == .uncaughtSignal(SIGKILL), "the writer ended before it was killed")
+        // One read can hold several lines, so a busy machine may deliver more acknowledgements than
+        // asked for before the kill: every one of them must survive all the same.
+        #expect(acknowledged.count >= count)
+        return acknowledged
+    }
+
+    /// Reads `ack` lines until `count` have come (or the output ends); blocks, so it runs off the pool.
+    static func readAcknowledgements(from output: PipeEnd, count: Int) throws -> [Acknowledgement] {
         var buffer = Data()
         var acknowledged: [Acknowledgement] = []
         while acknowledged.count < count {
-            let chunk = output.fileHandleForReading.availableData
+            let chunk = output.read()
             if chunk.isEmpty { break }
             buffer.append(chunk)
             while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
@@ -82,12 +84,6 @@ import Testing
                 }
             }
         }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        #expect(process.terminationReason == .uncaughtSignal, "the writer ended before it was killed")
-        // One read can hold several lines, so a busy machine may deliver more acknowledgements than
-        // asked for before the kill: every one of them must survive all the same.
-        #expect(acknowledged.count >= count)
         return acknowledged
     }
 }

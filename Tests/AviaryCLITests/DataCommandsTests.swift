@@ -1,4 +1,5 @@
 import AviaryCore
+import AviarySpawn
 import AviaryStore
 import AviaryTestSupport
 import Foundation
@@ -20,10 +21,7 @@ import Testing
         let expectedID = try #require((expected["version"] as? [String: Any])?["manifest"] as? String)
 
         let directory = try await AviaryProcess.initializedProject()
-        let writer = AviaryProcess.configured(["data", "import", Self.fashionTest, "--dataset", "fashion"], in: directory.url)
-        writer.standardError = FileHandle.nullDevice
-        writer.standardOutput = FileHandle.nullDevice
-        try writer.run()
+        let writer = try AviaryProcess.start(["data", "import", Self.fashionTest, "--dataset", "fashion"], in: directory.url)
         // Kill it as soon as its first batch is journaled: the import is then certainly half done.
         let store = try SQLiteMetadataStore(path: directory.file(".aviary/aviary.sqlite").path)
         var journaled = 0
@@ -31,9 +29,8 @@ import Testing
             journaled = try await store.recordCounts()["dataset.import.journal"] ?? 0
             try await Task.sleep(for: .milliseconds(20))
         }
-        kill(writer.processIdentifier, SIGKILL)
-        try await AviaryProcess.offThePool { writer.waitUntilExit() }
-        #expect(writer.terminationReason == .uncaughtSignal)
+        writer.signal(SIGKILL)
+        #expect(try await writer.waitForTermination() == .uncaughtSignal(SIGKILL))
         #expect(journaled > 0)
         #expect(try await store.recordCounts()[DatasetVersion.recordKind] == nil)
 

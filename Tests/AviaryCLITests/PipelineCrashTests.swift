@@ -1,4 +1,5 @@
 import AviaryCore
+import AviarySpawn
 import AviaryStore
 import AviaryTestSupport
 import Foundation
@@ -19,13 +20,10 @@ import Testing
         """
 
     /// Starts `aviary pipeline run p.yaml --name crash` and waits until its slow step hangs.
-    static func hungRun() async throws -> (TemporaryDirectory, Process) {
+    static func hungRun() async throws -> (TemporaryDirectory, RunningChild) {
         let directory = try await AviaryProcess.initializedProject()
         _ = try directory.write("p.yaml", Data(Self.pipeline.utf8))
-        let process = AviaryProcess.configured(["pipeline", "run", "p.yaml", "--name", "crash"], in: directory.url)
-        process.standardOutput = Pipe()
-        process.standardError = Pipe()
-        try process.run()
+        let process = try AviaryProcess.start(["pipeline", "run", "p.yaml", "--name", "crash"], in: directory.url)
         let marker = directory.file("started")
         let deadline = Date().addingTimeInterval(30)
         while !FileManager.default.fileExists(atPath: marker.path) && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
@@ -34,10 +32,9 @@ import Testing
     }
 
     /// SIGKILL for the runner, then for the step's command, whose own process group outlives it.
-    static func kill(_ process: Process, in directory: TemporaryDirectory) async throws {
-        Glibc.kill(process.processIdentifier, SIGKILL)
-        try await AviaryProcess.offThePool { process.waitUntilExit() }
-        #expect(process.terminationReason == .uncaughtSignal)
+    static func kill(_ process: RunningChild, in directory: TemporaryDirectory) async throws {
+        process.signal(SIGKILL)
+        #expect(try await process.waitForTermination() == .uncaughtSignal(SIGKILL))
         if let pid = Int32((try? String(contentsOf: directory.file("slow.pid"), encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") {
             Glibc.kill(pid, SIGKILL)
         }
@@ -61,10 +58,8 @@ import Testing
 
     @Test(.ownThread) func ctrlCStopsTheRunningStepsWithTheRunnerAndLeavesTheRunResumable() async throws {
         let (directory, process) = try await Self.hungRun()
-        Glibc.kill(process.processIdentifier, SIGINT)
-        try await AviaryProcess.offThePool { process.waitUntilExit() }
-        #expect(process.terminationReason == .exit)
-        #expect(process.terminationStatus == 130)
+        process.signal(SIGINT)
+        #expect(try await process.waitForTermination() == .exit(130))
         let pid = try #require(Int32(try String(contentsOf: directory.file("slow.pid"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
         // Gone, or a zombie left for a reaper: a container's init may never reap orphans.
         let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)

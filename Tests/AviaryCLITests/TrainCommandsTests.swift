@@ -1,4 +1,5 @@
 import AviaryCore
+import AviarySpawn
 import AviaryStore
 import AviaryTestSupport
 import AviaryVision
@@ -103,16 +104,12 @@ import Testing
         try #require(unbroken.status == 0, "\(unbroken.standardError)")
 
         let arguments = Self.train + ["--epochs", "3", "--name", "killed", "--json"]
-        let process = AviaryProcess.configured(arguments, in: directory.url)
-        process.standardOutput = Pipe()
-        process.standardError = Pipe()
-        try process.run()
+        let process = try AviaryProcess.start(arguments, in: directory.url)
         let log = directory.url.appendingPathComponent(".aviary/training/killed/state.json")
         let deadline = Date().addingTimeInterval(120)
         while !FileManager.default.fileExists(atPath: log.path) && Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
-        kill(process.processIdentifier, SIGKILL)
-        try await AviaryProcess.offThePool { process.waitUntilExit() }
-        #expect(process.terminationReason == .uncaughtSignal, "the run ended before it could be killed")
+        process.signal(SIGKILL)
+        #expect(try await process.waitForTermination() == .uncaughtSignal(SIGKILL), "the run ended before it could be killed")
 
         let resumed = try await AviaryProcess.run(arguments, in: directory.url)
         #expect(resumed.status == 0, "\(resumed.standardError)")

@@ -1,4 +1,5 @@
 import AviaryCore
+import AviarySpawn
 import AviaryStore
 import AviaryTestSupport
 import Foundation
@@ -23,16 +24,13 @@ import Testing
         let file = try directory.write("flow.json", Data(Self.definition.utf8))
         #expect(try await AviaryProcess.run(["workflow", "create", "flow", file.path], in: directory.url).status == 0)
 
-        let process = AviaryProcess.configured(["workflow", "start", "flow", "--name", "crash", "--input", #"{"seed": 7}"#], in: directory.url)
-        process.standardOutput = Pipe()
-        try process.run()
+        let process = try AviaryProcess.start(["workflow", "start", "flow", "--name", "crash", "--input", #"{"seed": 7}"#], in: directory.url)
         let marker = directory.file("first-call")
         let deadline = Date().addingTimeInterval(30)
         while !FileManager.default.fileExists(atPath: marker.path) && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
         #expect(FileManager.default.fileExists(atPath: marker.path), "the Task's function never ran")
-        kill(process.processIdentifier, SIGKILL)
-        try await AviaryProcess.offThePool { process.waitUntilExit() }
-        #expect(process.terminationReason == .uncaughtSignal)
+        process.signal(SIGKILL)
+        #expect(try await process.waitForTermination() == .uncaughtSignal(SIGKILL))
         if let pid = Int32((try? String(contentsOf: directory.file("slow.pid"), encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") {
             kill(pid, SIGKILL)
         }
@@ -69,13 +67,11 @@ import Testing
         #expect(try await AviaryProcess.run(["function", "add", "slow", "--command", Self.slowFunction], in: directory.url).status == 0)
         let file = try directory.write("flow.json", Data(Self.definition.utf8))
         #expect(try await AviaryProcess.run(["workflow", "create", "flow", file.path], in: directory.url).status == 0)
-        let process = AviaryProcess.configured(["workflow", "start", "flow", "--name", "orphan", "--input", #"{"seed": 1}"#], in: directory.url)
-        process.standardOutput = Pipe()
-        try process.run()
+        let process = try AviaryProcess.start(["workflow", "start", "flow", "--name", "orphan", "--input", #"{"seed": 1}"#], in: directory.url)
         let deadline = Date().addingTimeInterval(30)
         while !FileManager.default.fileExists(atPath: directory.file("first-call").path) && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        kill(process.processIdentifier, SIGKILL)
-        try await AviaryProcess.offThePool { process.waitUntilExit() }
+        process.signal(SIGKILL)
+        _ = try await process.wait()
         if let pid = Int32((try? String(contentsOf: directory.file("slow.pid"), encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") {
             kill(pid, SIGKILL)
         }
@@ -88,13 +84,11 @@ import Testing
         #expect(try await AviaryProcess.run(["function", "add", "slow", "--command", Self.slowFunction], in: directory.url).status == 0)
         let file = try directory.write("flow.json", Data(Self.definition.utf8))
         #expect(try await AviaryProcess.run(["workflow", "create", "flow", file.path], in: directory.url).status == 0)
-        let process = AviaryProcess.configured(["workflow", "start", "flow", "--name", "dead", "--input", #"{"seed": 2}"#], in: directory.url)
-        process.standardOutput = Pipe()
-        try process.run()
+        let process = try AviaryProcess.start(["workflow", "start", "flow", "--name", "dead", "--input", #"{"seed": 2}"#], in: directory.url)
         let deadline = Date().addingTimeInterval(30)
         while !FileManager.default.fileExists(atPath: directory.file("first-call").path) && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        kill(process.processIdentifier, SIGKILL)
-        try await AviaryProcess.offThePool { process.waitUntilExit() }
+        process.signal(SIGKILL)
+        _ = try await process.wait()
         if let pid = Int32((try? String(contentsOf: directory.file("slow.pid"), encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") {
             kill(pid, SIGKILL)
         }
@@ -113,10 +107,7 @@ import Testing
         let directory = try await AviaryProcess.initializedProject()
         let file = try directory.write("hold.json", Data(#"{"StartAt": "Hold", "States": {"Hold": {"Type": "Wait", "Seconds": 120, "End": true}}}"#.utf8))
         #expect(try await AviaryProcess.run(["workflow", "create", "hold", file.path], in: directory.url).status == 0)
-        let process = AviaryProcess.configured(["workflow", "start", "hold", "--name", "held"], in: directory.url)
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
+        let process = try AviaryProcess.start(["workflow", "start", "hold", "--name", "held"], in: directory.url, standardOutput: .pipe)
         let project = try Project.open(ProjectLayout(root: directory.url), environment: [:])
         let catalog = WorkflowCatalog(metadata: project.metadata)
         let deadline = Date().addingTimeInterval(30)
@@ -127,12 +118,9 @@ import Testing
         let stopped = try #require(try JSONSerialization.jsonObject(with: Data(stop.standardOutput.utf8)) as? [String: Any])
         #expect(stopped["status"] as? String == "ABORTED")
         #expect(stopped["cause"] as? String == "operator")
-        let printed = try await AviaryProcess.offThePool { () -> String in
-            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            return text
-        }
-        #expect(process.terminationStatus == 1)
+        let output = try await process.communicate()
+        let printed = String(decoding: output.standardOutput, as: UTF8.self)
+        #expect(output.status == 1)
         #expect(printed.contains("status:   ABORTED\n"))
         #expect(try await catalog.historyEntries("held").map(\.type) == ["ExecutionStarted", "WaitStateEntered", "ExecutionAborted"])
     }

@@ -1,4 +1,5 @@
 import AviaryCore
+import AviarySpawn
 import Foundation
 
 /// The outcome of running a program to its end.
@@ -47,14 +48,12 @@ public enum AviaryProcess {
         }
     }
 
-    /// A process ready to start, for tests that need to watch or kill it while it runs.
-    public static func configured(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) -> Process {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        process.environment = cleanEnvironment(adding: environment)
-        return process
+    /// Starts `aviary arguments…` for a test that watches, signals or kills it while it runs. Standard
+    /// output goes where the test asks (a pipe it reads as the run goes, say); standard error to /dev/null.
+    public static func start(_ arguments: [String], in directory: URL, environment: [String: String] = [:],
+                             standardOutput: ChildStream = .null) throws -> RunningChild {
+        try ChildProcess.start(arguments: [executable.path] + arguments, environment: cleanEnvironment(adding: environment),
+                               workingDirectory: directory, standardOutput: standardOutput, standardError: .null)
     }
 
     /// PATH and HOME from the test process, and nothing else of its environment.

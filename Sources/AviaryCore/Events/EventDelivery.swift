@@ -1,3 +1,4 @@
+import AviarySpawn
 import AviaryStore
 import Foundation
 
@@ -45,18 +46,15 @@ public struct StandardDelivery: EventDelivering {
         }
     }
 
-    /// Runs `/bin/sh -c command` and waits for it off the cooperative pool.
+    /// Runs `/bin/sh -c command` in a process group of its own, its output to ours, and waits for it
+    /// without holding a thread of the cooperative pool.
     static func runShell(_ command: String, environment: [String: String]) async throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        process.environment = environment
-        return try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: DeliveryError("cannot start /bin/sh: \(error.localizedDescription)"))
-            }
+        let child: RunningChild
+        do {
+            child = try Spawner.spawn(executable: "/bin/sh", arguments: ["-c", command], environment: environment)
+        } catch {
+            throw DeliveryError("cannot start /bin/sh for the rule command \(command): \(error.reason)")
         }
+        return try await child.wait()
     }
 }

@@ -1,4 +1,5 @@
 @testable import AviaryCore
+import AviarySpawn
 import AviaryTestSupport
 import Foundation
 import Testing
@@ -16,5 +17,51 @@ import Testing
         #expect(try await child.run() == 0)
         // ls itself holds 3: the directory it is listing.
         #expect(try String(contentsOf: log, encoding: .utf8).split(separator: "\n") == ["0", "1", "2", "3"])
+    }
+}
+
+/// The handle a started command gives back: its pid, signals, and how it ended.
+@Suite struct RunningChildTests {
+    @Test func aSignalledChildReportsTheSignalAndNoLongerRuns() async throws {
+        let directory = TemporaryDirectory("child")
+        let child = try ChildProcess(arguments: ["sleep", "30"], environment: ["PATH": "/usr/bin:/bin"],
+                                     workingDirectory: directory.url, logFile: directory.file("log")).start()
+        #expect(child.isRunning)
+        #expect(child.termination == nil)
+        child.signal(SIGTERM)
+        #expect(try await child.waitForTermination() == .uncaughtSignal(SIGTERM))
+        #expect(!child.isRunning)
+        #expect(try await child.wait() == 128 + SIGTERM)
+    }
+
+    @Test func theCommandRunsInTheFolderGivenWithItsOwnProcessGroup() async throws {
+        let directory = TemporaryDirectory("child")
+        let child = try ChildProcess.start(arguments: ["sh", "-c", "pwd; ps -o pgid= -p $$"], environment: ["PATH": "/usr/bin:/bin"],
+                                           workingDirectory: directory.url, standardOutput: .pipe, standardError: .standardOutput)
+        let output = try await child.communicate()
+        let lines = String(decoding: output.standardOutput, as: UTF8.self).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(output.status == 0)
+        #expect(lines == [directory.url.resolvingSymlinksInPath().path, "\(child.pid)"])
+    }
+
+    @Test func cancellingTheRunKillsTheCommandAndWhatItStarted() async throws {
+        let directory = TemporaryDirectory("child")
+        let child = ChildProcess(arguments: ["sh", "-c", "echo $$ > pid; sleep 30 & sleep 30"], environment: ["PATH": "/usr/bin:/bin"],
+                                 workingDirectory: directory.url, logFile: directory.file("log"))
+        let task = Task { try await child.run() }
+        let group = try #require(try await ProcessGroupProbe.pid(writtenTo: directory.file("pid")))
+        task.cancel()
+        let result = await task.result
+        #expect(throws: CancellationError.self) { try result.get() }
+        #expect(try await ProcessGroupProbe.noneAlive(in: group))
+        #expect(try await ProcessGroupProbe.isGone(group))
+    }
+
+    @Test func aMissingProgramExitsWith127AsInAShell() async throws {
+        let directory = TemporaryDirectory("child")
+        // The shell that changes folder starts; the program it execs is missing: it exits 127.
+        let child = ChildProcess(arguments: ["/no/such/tool"], environment: ["PATH": "/usr/bin:/bin"],
+                                 workingDirectory: directory.url, logFile: directory.file("log"))
+        #expect(try await child.run() == 127)
     }
 }

@@ -47,6 +47,7 @@ struct EventsDispatchCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner.run(options) { project, logger in
+            InterruptHandler.install(stopping: "rule command(s)", hint: nil)
             let dispatcher = EventDispatcher(metadata: project.metadata, delivery: StandardDelivery(projectRoot: project.layout.root),
                                              logger: logger)
             guard once else {

@@ -22,6 +22,7 @@ struct WorkflowResumeCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner.run(options) { project, _ in
+            InterruptHandler.install(stopping: "command(s)", hint: "`aviary workflow resume` continues the execution")
             let runner = WorkflowRunner(
                 catalog: WorkflowCatalog(metadata: project.metadata),
                 invoker: try await ProjectFunctions.registry(project: project, executable: WorkflowOutput.executable))

@@ -20,6 +20,7 @@ struct WorkflowRunCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner.runWithoutProject(options) { _ in
+            InterruptHandler.install(stopping: "command(s)", hint: nil)
             let text: String
             do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
                 throw WorkflowError.invalidInput(source: file, detail: "cannot read it: \(error.localizedDescription)")
