@@ -62,6 +62,23 @@ import Testing
         #expect(again.standardError == "error: execution 'crash' is SUCCEEDED, not RUNNING; only a running execution can be stopped or resumed\n")
     }
 
+    /// A command task runs in a process group of its own, out of reach of the terminal's Ctrl-C: the
+    /// interrupted `aviary` kills it on its way out, and the execution stays resumable.
+    @Test(.ownThread) func ctrlCStopsTheRunningCommandWithTheExecutionAndLeavesItResumable() async throws {
+        let directory = try await AviaryProcess.initializedProject()
+        #expect(try await AviaryProcess.run(["function", "add", "slow", "--command", Self.slowFunction], in: directory.url).status == 0)
+        let file = try directory.write("flow.json", Data(Self.definition.utf8))
+        #expect(try await AviaryProcess.run(["workflow", "create", "flow", file.path], in: directory.url).status == 0)
+        let process = try AviaryProcess.start(["workflow", "start", "flow", "--name", "ctrl-c", "--input", #"{"seed": 3}"#], in: directory.url)
+        let function = try #require(try await ProcessGroupProbe.pid(writtenTo: directory.file("slow.pid"), within: .seconds(30)), "the Task's function never ran")
+        process.signal(SIGINT)
+        #expect(try await process.waitForTermination() == .exit(130))
+        #expect(try await ProcessGroupProbe.noneAlive(in: function), "the Task's function outlived Ctrl-C")
+        let resumed = try await AviaryProcess.run(["workflow", "resume", "ctrl-c"], in: directory.url)
+        #expect(resumed.status == 0, "\(resumed.standardError)")
+        #expect(resumed.standardOutput.contains("status:   SUCCEEDED\n"), "\(resumed.standardOutput)")
+    }
+
     @Test func resumeAllPicksUpEveryAbandonedExecution() async throws {
         let directory = try await AviaryProcess.initializedProject()
         #expect(try await AviaryProcess.run(["function", "add", "slow", "--command", Self.slowFunction], in: directory.url).status == 0)
