@@ -115,11 +115,11 @@ let package = Package(
 
         // MARK: Benchmarks (outside the test graph)
         .executableTarget(name: "WorkflowBench", dependencies: ["AviaryWorkflow", "AviaryJSON", "AviaryCore", "AviaryStore"], path: "Benchmarks/WorkflowBench"),
-        .executableTarget(name: "DataBench", dependencies: ["AviaryVision"], path: "Benchmarks/DataBench", exclude: ["pillow_peer.py"]),
+        .executableTarget(name: "DataBench", dependencies: ["AviaryVision", "AviarySpawn"], path: "Benchmarks/DataBench", exclude: ["pillow_peer.py"]),
 
-        .executableTarget(name: "TrainBench", dependencies: ["AviaryCore", "AviaryNN", "AviaryStore", "AviaryVision"], path: "Benchmarks/TrainBench", exclude: ["torch_reference.py"]),
-        .executableTarget(name: "EngineBench", dependencies: ["AviaryNN", "AviaryTensor"], path: "Benchmarks/EngineBench", exclude: ["torch_peer.py"]),
-        .executableTarget(name: "ONNXBackboneBench", dependencies: ["AviaryNN", "AviaryONNX", "AviaryTensor"], path: "Benchmarks/ONNXBackboneBench"),
+        .executableTarget(name: "TrainBench", dependencies: ["AviaryCore", "AviaryNN", "AviaryStore", "AviaryVision", "AviarySpawn"], path: "Benchmarks/TrainBench", exclude: ["torch_reference.py"]),
+        .executableTarget(name: "EngineBench", dependencies: ["AviaryNN", "AviaryTensor", "AviarySpawn"], path: "Benchmarks/EngineBench", exclude: ["torch_peer.py"]),
+        .executableTarget(name: "ONNXBackboneBench", dependencies: ["AviaryNN", "AviaryONNX", "AviaryTensor", "AviarySpawn"], path: "Benchmarks/ONNXBackboneBench"),
 
         // MARK: Tests
         .target(name: "AviaryTestSupport", dependencies: ["AviaryStore", "AviaryCore", "AviaryVision", "AviarySpawn"], path: "Tests/AviaryTestSupport"),

@@ -1,3 +1,4 @@
+import AviarySpawn
 import AviaryVision
 import Foundation
 
@@ -44,17 +45,12 @@ enum BenchError: Error, CustomStringConvertible {
 /// Runs a one-shot peer command (`prepare`, `compare`) and returns what it printed.
 @discardableResult
 func runPeerCommand(python: String, script: String, _ arguments: [String]) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [python, script] + arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw BenchError.peerFailed(command: process.arguments!.joined(separator: " "), status: process.terminationStatus,
-                                    output: output)
+    let process = try Spawner.spawn(executable: "/usr/bin/env", arguments: [python, script] + arguments,
+                                    environment: ProcessInfo.processInfo.environment, standardOutput: .pipe)
+    let output = String(decoding: process.standardOutput!.readToEnd(), as: UTF8.self)
+    let status = process.waitBlocking().status
+    guard status == 0 else {
+        throw BenchError.peerFailed(command: ([python, script] + arguments).joined(separator: " "), status: status, output: output)
     }
     return output
 }

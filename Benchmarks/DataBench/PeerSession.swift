@@ -1,34 +1,31 @@
+import AviarySpawn
 import Foundation
 
 /// The Pillow peer running in `serve` mode: one persistent process pool, one timed round per
 /// request, so DataBench can alternate its rounds with the peer's under the same machine load.
 final class PeerSession {
-    private let process = Process()
-    private let input = Pipe()
-    private let output = Pipe()
+    private let process: RunningChild
     private var buffer = Data()
     private(set) var peer = ""
     private let command: String
 
     init(python: String, script: String, task: String, path: String, workers: Int) throws {
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [python, script, "serve", task, path, "--workers", "\(workers)"]
-        command = ([python] + process.arguments!.dropFirst()).joined(separator: " ")
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
+        let arguments = [python, script, "serve", task, path, "--workers", "\(workers)"]
+        command = arguments.joined(separator: " ")
+        process = try Spawner.spawn(executable: "/usr/bin/env", arguments: arguments, environment: ProcessInfo.processInfo.environment,
+                                    standardInput: .pipe, standardOutput: .pipe)
         let hello = try readObject()
         peer = hello["peer"] as? String ?? "Pillow"
     }
 
     deinit {
-        try? input.fileHandleForWriting.close()
-        process.waitUntilExit()
+        process.standardInput!.close()
+        _ = process.waitBlocking()
     }
 
     /// Runs one timed round on the peer and returns its images/s.
     func round() throws -> Double {
-        input.fileHandleForWriting.write(Data("round\n".utf8))
+        process.standardInput!.write(Data("round\n".utf8))
         guard let rate = try readObject()["images_per_s"] as? Double else {
             throw BenchError.peerFailed(command: command, status: -1, output: "no images_per_s in the reply")
         }
@@ -37,9 +34,9 @@ final class PeerSession {
 
     private func readObject() throws -> [String: Any] {
         while !buffer.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
+            let chunk = process.standardOutput!.read()
             if chunk.isEmpty {
-                throw BenchError.peerFailed(command: command, status: process.isRunning ? -1 : process.terminationStatus,
+                throw BenchError.peerFailed(command: command, status: process.termination?.status ?? -1,
                                             output: String(decoding: buffer, as: UTF8.self))
             }
             buffer.append(chunk)

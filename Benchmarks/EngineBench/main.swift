@@ -3,6 +3,7 @@
 //
 //   make bench-engine            (or: EngineBench --python .venv/bin/python --threads 2 --repeats 3)
 import AviaryNN
+import AviarySpawn
 import Foundation
 
 struct Options {
@@ -92,17 +93,14 @@ for config in options.configs {
 let aviaryPeak = results.values.compactMap { $0["aviary_peak_rss_mb"] }.max() ?? 0
 
 // The peer runs after ours so the two never compete for the cores.
-let peer = Process()
-peer.executableURL = URL(fileURLWithPath: options.python)
 let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("torch_peer.py").path
-peer.arguments = [script, "--threads", String(options.threads), "--configs", options.configs.joined(separator: ","), "--repeats", String(options.repeats)]
-let pipe = Pipe()
-peer.standardOutput = pipe
 var peerResults: [String: Any] = [:]
 do {
-    try peer.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    peer.waitUntilExit()
+    let peer = try Spawner.spawn(executable: options.python,
+                                 arguments: [script, "--threads", String(options.threads), "--configs", options.configs.joined(separator: ","), "--repeats", String(options.repeats)],
+                                 environment: ProcessInfo.processInfo.environment, standardOutput: .pipe)
+    let data = peer.standardOutput!.readToEnd()
+    _ = peer.waitBlocking()
     if let last = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
        let object = try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any] {
         peerResults = object

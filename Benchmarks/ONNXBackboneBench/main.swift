@@ -7,6 +7,7 @@
 //   .build/release/ONNXBackboneBench --python .venv/bin/python --threads 2 --repeats 3
 import AviaryNN
 import AviaryONNX
+import AviarySpawn
 import AviaryTensor
 import Foundation
 
@@ -50,14 +51,10 @@ func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
         a = time.perf_counter(); s.run(None, {"\(input)": x}); t.append(time.perf_counter() - a)
     print(statistics.median(t))
     """
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: python)
-    process.arguments = ["-c", script, file.path]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    guard (try? process.run()) != nil else { return nil }
-    let output = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
+    guard let process = try? Spawner.spawn(executable: python, arguments: ["-c", script, file.path],
+                                           environment: ProcessInfo.processInfo.environment, standardOutput: .pipe) else { return nil }
+    let output = process.standardOutput!.readToEnd()
+    _ = process.waitBlocking()
     return Double(String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
 }
 

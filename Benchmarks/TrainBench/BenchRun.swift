@@ -1,5 +1,6 @@
 import AviaryCore
 import AviaryNN
+import AviarySpawn
 import AviaryStore
 import AviaryVision
 import Foundation
@@ -116,21 +117,18 @@ enum BenchRun {
     /// torch_reference.py with the same protocol and head settings; its last line is JSON.
     static func torch(_ options: BenchOptions, padding: String) throws -> Result? {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("torch_reference.py").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: options.python)
-        process.arguments = [script, "--weights", options.weights, "--data", options.data, "--per-class", "\(options.perClass)",
+        let arguments = [script, "--weights", options.weights, "--data", options.data, "--per-class", "\(options.perClass)",
                              "--test-limit", "\(options.testLimit)", "--size", "\(options.size)", "--epochs", "\(options.epochs)",
                              "--feature-batch", "\(options.featureBatch)", "--threads", "\(options.threads)", "--padding", padding]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0,
+        let process = try Spawner.spawn(executable: options.python, arguments: arguments, environment: ProcessInfo.processInfo.environment,
+                                        standardOutput: .pipe)
+        let data = process.standardOutput!.readToEnd()
+        let status = process.waitBlocking().status
+        guard status == 0,
               let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
               let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
               let accuracy = object["accuracy"] as? Double, let seconds = object["seconds"] as? [String: Double] else {
-            print("PyTorch reference failed (status \(process.terminationStatus)); is torch installed in \(options.python)?")
+            print("PyTorch reference failed (status \(status)); is torch installed in \(options.python)?")
             return nil
         }
         return Result(accuracy: accuracy, seconds: seconds)

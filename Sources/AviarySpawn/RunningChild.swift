@@ -50,6 +50,23 @@ public final class RunningChild: Sendable {
         try await poll { self.poll() }
     }
 
+    /// Waits for the end by blocking the calling thread in waitpid: for plain synchronous programs
+    /// (the benchmarks), never from a task on Swift's cooperative pool.
+    public func waitBlocking() -> ChildTermination {
+        if let termination = poll() { return termination }
+        var status: Int32 = 0
+        var waited: pid_t
+        repeat { waited = waitpid(pid, &status, 0) } while waited < 0 && errno == EINTR
+        return ended.withLock { termination in
+            if termination == nil {
+                // ECHILD: a concurrent `poll` reaped it first and stored what it found.
+                termination = waited == pid ? ChildTermination(waitStatus: status) : .exit(-1)
+                RunningCommands.remove(pid)
+            }
+            return termination!
+        }
+    }
+
     /// Polls `check` (starting at 1 ms, backing off to 20 ms) until it gives a value; cancellation
     /// kills the group as `waitForTermination` describes.
     func poll<T>(_ check: () throws -> T?) async throws -> T {

@@ -57,6 +57,22 @@ import Testing
         #expect(try await ProcessGroupProbe.isGone(group))
     }
 
+    @Test func aSynchronousWaitGetsTheStatusAndLeavesTheChildReaped() async throws {
+        let child = try Spawner.spawn(executable: "/bin/sh", arguments: ["-c", "read line; echo \"got $line\"; exit 4"], environment: [:],
+                                      standardInput: .pipe, standardOutput: .pipe)
+        let input = try #require(child.standardInput), output = try #require(child.standardOutput)
+        let (termination, printed) = try await AviaryProcess.offThePool { () -> (ChildTermination, Data) in
+            input.write(Data("ping\n".utf8))
+            input.close()
+            let printed = output.readToEnd()
+            return (child.waitBlocking(), printed)
+        }
+        #expect(termination == .exit(4))
+        #expect(String(decoding: printed, as: UTF8.self) == "got ping\n")
+        #expect(child.termination == .exit(4))
+        #expect(!child.isRunning)
+    }
+
     @Test func aMissingProgramExitsWith127AsInAShell() async throws {
         let directory = TemporaryDirectory("child")
         // The shell that changes folder starts; the program it execs is missing: it exits 127.
