@@ -18,11 +18,17 @@ import Testing
           "Finish": {"Type": "Pass", "Parameters": {"seed.$": "$.seed", "prepared.$": "$.prep.prepared", "echoed.$": "$.slow.seed"}, "End": true}}}
         """
 
-    @Test(.ownThread) func anExecutionKilledMidTaskResumesFromItsPersistedHistory() async throws {
+    /// A project with the function `slow` and the workflow `flow` that calls it.
+    static func projectWithSlowFlow() async throws -> TemporaryDirectory {
         let directory = try await AviaryProcess.initializedProject()
         #expect(try await AviaryProcess.run(["function", "add", "slow", "--command", Self.slowFunction], in: directory.url).status == 0)
         let file = try directory.write("flow.json", Data(Self.definition.utf8))
         #expect(try await AviaryProcess.run(["workflow", "create", "flow", file.path], in: directory.url).status == 0)
+        return directory
+    }
+
+    @Test(.ownThread) func anExecutionKilledMidTaskResumesFromItsPersistedHistory() async throws {
+        let directory = try await Self.projectWithSlowFlow()
 
         let process = try AviaryProcess.start(["workflow", "start", "flow", "--name", "crash", "--input", #"{"seed": 7}"#], in: directory.url)
         let marker = directory.file("first-call")
@@ -65,12 +71,12 @@ import Testing
     /// A command task runs in a process group of its own, out of reach of the terminal's Ctrl-C: the
     /// interrupted `aviary` kills it on its way out, and the execution stays resumable.
     @Test(.ownThread) func ctrlCStopsTheRunningCommandWithTheExecutionAndLeavesItResumable() async throws {
-        let directory = try await AviaryProcess.initializedProject()
-        #expect(try await AviaryProcess.run(["function", "add", "slow", "--command", Self.slowFunction], in: directory.url).status == 0)
-        let file = try directory.write("flow.json", Data(Self.definition.utf8))
-        #expect(try await AviaryProcess.run(["workflow", "create", "flow", file.path], in: directory.url).status == 0)
+        let directory = try await Self.projectWithSlowFlow()
         let process = try AviaryProcess.start(["workflow", "start", "flow", "--name", "ctrl-c", "--input", #"{"seed": 3}"#], in: directory.url)
-        let function = try #require(try await ProcessGroupProbe.pid(writtenTo: directory.file("slow.pid"), within: .seconds(30)), "the Task's function never ran")
+        // The marker comes after the pid file: once it is there, a resumed call takes the quick path.
+        let deadline = Date().addingTimeInterval(30)
+        while !FileManager.default.fileExists(atPath: directory.file("first-call").path) && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        let function = try #require(try await ProcessGroupProbe.pid(writtenTo: directory.file("slow.pid"), within: .seconds(1)), "the Task's function never ran")
         process.signal(SIGINT)
         #expect(try await process.waitForTermination() == .exit(130))
         #expect(try await ProcessGroupProbe.noneAlive(in: function), "the Task's function outlived Ctrl-C")
@@ -80,10 +86,7 @@ import Testing
     }
 
     @Test func resumeAllPicksUpEveryAbandonedExecution() async throws {
-        let directory = try await AviaryProcess.initializedProject()
-        #expect(try await AviaryProcess.run(["function", "add", "slow", "--command", Self.slowFunction], in: directory.url).status == 0)
-        let file = try directory.write("flow.json", Data(Self.definition.utf8))
-        #expect(try await AviaryProcess.run(["workflow", "create", "flow", file.path], in: directory.url).status == 0)
+        let directory = try await Self.projectWithSlowFlow()
         let process = try AviaryProcess.start(["workflow", "start", "flow", "--name", "orphan", "--input", #"{"seed": 1}"#], in: directory.url)
         let deadline = Date().addingTimeInterval(30)
         while !FileManager.default.fileExists(atPath: directory.file("first-call").path) && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
@@ -97,10 +100,7 @@ import Testing
     }
 
     @Test(.ownThread) func stopAbortsAnExecutionWhoseProcessDied() async throws {
-        let directory = try await AviaryProcess.initializedProject()
-        #expect(try await AviaryProcess.run(["function", "add", "slow", "--command", Self.slowFunction], in: directory.url).status == 0)
-        let file = try directory.write("flow.json", Data(Self.definition.utf8))
-        #expect(try await AviaryProcess.run(["workflow", "create", "flow", file.path], in: directory.url).status == 0)
+        let directory = try await Self.projectWithSlowFlow()
         let process = try AviaryProcess.start(["workflow", "start", "flow", "--name", "dead", "--input", #"{"seed": 2}"#], in: directory.url)
         let deadline = Date().addingTimeInterval(30)
         while !FileManager.default.fileExists(atPath: directory.file("first-call").path) && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
