@@ -50,4 +50,31 @@ public enum ProcessGroupProbe {
         }
         return pid
     }
+
+    /// What `cancelOnceStarted` saw.
+    public struct Cancelled<T: Sendable>: Sendable {
+        /// The pid the command wrote: its process group, when it is the group's leader.
+        public var pid: pid_t
+        /// From the cancellation to the work's return.
+        public var returnedAfter: Duration
+        public var result: Result<T, any Error>
+    }
+
+    /// Runs `work` as a child task (so that it keeps the test's own thread, see `OwnThreadTrait`),
+    /// cancels it as soon as its command has written its pid to `pidFile`, and times its return.
+    public static func cancelOnceStarted<T: Sendable>(writing pidFile: URL, _ work: @escaping @Sendable () async throws -> T) async throws -> Cancelled<T> {
+        try await withThrowingTaskGroup(of: Result<T, any Error>.self) { group in
+            group.addTask {
+                do { return .success(try await work()) } catch { return .failure(error) }
+            }
+            guard let pid = try await pid(writtenTo: pidFile) else {
+                group.cancelAll()
+                throw CocoaError(.fileReadNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "the command never wrote its pid to \(pidFile.path)"])
+            }
+            let cancelled = ContinuousClock.now
+            group.cancelAll()
+            let result = try await group.next()!
+            return Cancelled(pid: pid, returnedAfter: ContinuousClock.now - cancelled, result: result)
+        }
+    }
 }

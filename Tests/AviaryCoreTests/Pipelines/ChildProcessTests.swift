@@ -44,17 +44,15 @@ import Testing
         #expect(lines == [directory.url.resolvingSymlinksInPath().path, "\(child.pid)"])
     }
 
-    @Test func cancellingTheRunKillsTheCommandAndWhatItStarted() async throws {
+    @Test(.ownThread) func cancellingTheRunKillsTheCommandAndWhatItStarted() async throws {
         let directory = TemporaryDirectory("child")
         let child = ChildProcess(arguments: ["sh", "-c", "echo $$ > pid; sleep 30 & sleep 30"], environment: ["PATH": "/usr/bin:/bin"],
                                  workingDirectory: directory.url, logFile: directory.file("log"))
-        let task = Task { try await child.run() }
-        let group = try #require(try await ProcessGroupProbe.pid(writtenTo: directory.file("pid")))
-        task.cancel()
-        let result = await task.result
-        #expect(throws: CancellationError.self) { try result.get() }
-        #expect(try await ProcessGroupProbe.noneAlive(in: group))
-        #expect(try await ProcessGroupProbe.isGone(group))
+        let run = try await ProcessGroupProbe.cancelOnceStarted(writing: directory.file("pid")) { try await child.run() }
+        #expect(run.returnedAfter < .seconds(2))
+        #expect(throws: CancellationError.self) { try run.result.get() }
+        #expect(try await ProcessGroupProbe.noneAlive(in: run.pid))
+        #expect(try await ProcessGroupProbe.isGone(run.pid))
     }
 
     @Test func aSynchronousWaitGetsTheStatusAndLeavesTheChildReaped() async throws {
