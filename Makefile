@@ -84,7 +84,7 @@ bench-engine: deps $(ENGINE_PEER)
 
 # Training: issue 6's protocol (EfficientNet-Lite0 head mode on 10,000 Fashion-MNIST images at 112 px,
 # tested on the 10,000 test images) in Aviary and PyTorch CPU, same threads; then Aviary's finetune with
-# `aviary train --mode finetune`'s defaults (docs/training.md), 1 epoch on the same 10,000 images.
+# `aviary train --mode finetune`'s defaults (docs/training.md), 3 epochs on the same 10,000 images.
 # TRAIN_BENCH_FLAGS passes options (--finetune-epochs N, --finetune-per-class N; 0 epochs skips finetune);
 # ends with one line of JSON holding head and finetune accuracies and the finetune recipe.
 TRAIN_THREADS ?= $(shell nproc)

@@ -13,7 +13,7 @@ struct BenchOptions {
     var epochs = 20
     var featureBatch = 64
     var workers = 1
-    var finetuneEpochs = 1
+    var finetuneEpochs = 3
     var finetunePerClass = 1000
     var skipTorch = false
     /// Finetune overrides for experiments; nil keeps `TrainingConfiguration`'s finetune defaults.

@@ -4,6 +4,7 @@ import AviarySpawn
 import AviaryStore
 import AviaryVision
 import Foundation
+import Synchronization
 
 /// One side of the benchmark: its test accuracy and the seconds each phase took.
 enum BenchRun {
@@ -20,16 +21,19 @@ enum BenchRun {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("trainbench-\(UUID().uuidString)")
         _ = try Project.initialize(at: folder)
         let project = try Project.open(ProjectLayout(root: folder), environment: [:])
-        let encoder = ImageDecoder()
+        // As `aviary data import` stores them: PNG-encoded on every core, written a batch at a time
+        // with one disk flush per batch (DatasetImporter).
         func source(_ images: String, _ labels: String, limit: (Int) -> Bool) throws -> DatasetImageSource {
             let pixels = try IDXFile(contentsOfFile: "\(options.data)/\(images)")
             let classes = try IDXFile(contentsOfFile: "\(options.data)/\(labels)")
-            var ids: [BlobID] = [], labels: [Int] = []
-            for index in 0..<pixels.count where limit(Int(classes.data[index])) {
-                ids.append(try project.blobs.put(Data(try encoder.encodePNG(pixels.image(at: index)))).id)
-                labels.append(Int(classes.data[index]))
+            let picked = (0..<pixels.count).filter { limit(Int(classes.data[$0])) }
+            let encoded = try encodePNGs(picked.map { pixels.image(at: $0) })
+            var ids: [BlobID] = []
+            for start in stride(from: 0, to: encoded.count, by: 512) {
+                let batch = encoded[start..<min(start + 512, encoded.count)].map { DataBlobSource($0) }
+                ids += try project.blobs.put(batch: batch).map(\.id)
             }
-            return DatasetImageSource(blobs: project.blobs, images: ids, labels: labels)
+            return DatasetImageSource(blobs: project.blobs, images: ids, labels: picked.map { Int(classes.data[$0]) })
         }
         var counts = [Int](repeating: 0, count: 10)
         let train = try source("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz") { label in
@@ -42,6 +46,21 @@ enum BenchRun {
             return taken <= options.testLimit
         }
         return (project, train, test, folder)
+    }
+
+    /// PNG files of `images`, in order, encoded on every core.
+    static func encodePNGs(_ images: [Image]) throws -> [Data] {
+        let lanes = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let results = Mutex([Swift.Result<Data, any Error>?](repeating: nil, count: images.count))
+        DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+            let encoder = ImageDecoder()
+            for index in stride(from: lane, to: images.count, by: lanes) {
+                let outcome = Swift.Result { Data(try encoder.encodePNG(images[index])) }
+                results.withLock { $0[index] = outcome }
+            }
+        }
+        let outcomes = results.withLock { $0 }
+        return try outcomes.map { try $0!.get() }
     }
 
     static func trainer(_ configuration: TrainingConfiguration, train: DatasetImageSource, folder: URL, backbone: TrainingBackbone, workers: Int) -> ClassifierTrainer {
