@@ -14,6 +14,7 @@ public final class LoopbackHTTPServer: Sendable {
 
     public let port: UInt16
     private let listener: Int32
+    private let stopped = Atomic<Bool>(false)
     private let received = Mutex<[Request]>([])
     private let answers: Mutex<[Int]>
     private let answer: Int
@@ -51,10 +52,14 @@ public final class LoopbackHTTPServer: Sendable {
         thread.start()
     }
 
-    /// Stops accepting; the accept thread ends.
+    /// Stops accepting; the accept thread ends and closes the listening socket. Safe to call twice.
+    ///
+    /// Only the accept thread closes it: a close here, racing that thread's next `accept` or repeated by
+    /// a second `stop`, once hit a descriptor number another test had opened meanwhile (a blob store's
+    /// temporary file, whose next write failed with EBADF).
     public func stop() {
+        guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
     }
 
     /// Waits until `count` requests arrived or `timeout` passed, and returns what arrived.
@@ -65,6 +70,7 @@ public final class LoopbackHTTPServer: Sendable {
     }
 
     private func acceptLoop() {
+        defer { close(listener) }
         while true {
             let connection = accept(listener, nil, nil)
             guard connection >= 0 else { return }
