@@ -1,5 +1,6 @@
 // EngineBench: Aviary's engine against PyTorch CPU (and ONNX Runtime for inference), measured in
-// the same run with the same thread count. Prints a table, then one line of JSON.
+// the same run with the same thread count, the peer right after Aviary for each config. Prints a
+// table, then one line of JSON.
 //
 //   make bench-engine            (or: EngineBench --python .venv/bin/python --threads 2 --repeats 3)
 import AviaryNN
@@ -61,7 +62,35 @@ let options = Options(CommandLine.arguments)
 setenv("AVIARY_THREADS", String(options.threads), 1)
 print("EngineBench: \(options.threads) threads, median of \(options.repeats) after one warm-up; oneDNN threads \(DNNLKernels.threadCount)")
 
+/// The peer (PyTorch, then ONNX Runtime) for one config, right after Aviary's: both sides of a
+/// ratio see the same load, which on a shared machine moves more than either engine does.
+func measurePeer(_ config: String) -> [String: Any] {
+    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("torch_peer.py").path
+    do {
+        let peer = try Spawner.spawn(executable: options.python,
+                                     arguments: [script, "--threads", String(options.threads), "--configs", config, "--repeats", String(options.repeats)],
+                                     environment: ProcessInfo.processInfo.environment, standardOutput: .pipe)
+        let data = peer.standardOutput!.readToEnd()
+        _ = peer.waitBlocking()
+        if let last = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
+           let object = try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any] {
+            return object
+        }
+    } catch {
+        print("peer failed to start (\(options.python)): \(error). Run `make bench-engine`, which creates the venv.")
+    }
+    return [:]
+}
+
+/// The one-minute load average: printed beside each config, since it explains most run-to-run moves.
+func loadAverage() -> Double {
+    var loads = [Double](repeating: 0, count: 1)
+    return getloadavg(&loads, 1) == 1 ? loads[0] : .nan
+}
+
 var results: [String: [String: Double]] = [:]
+var peerResults: [String: Any] = [:]
+var peerPeak = 0.0
 for config in options.configs {
     // The previous config's model is gone: return its memory, so each config's peak is its own.
     DNNLKernels.shared.releaseMemory()
@@ -73,7 +102,7 @@ for config in options.configs {
     let x = Variable(Tensor.normal([batch, 3, size, size], using: &rng))
     let targets = (0..<batch).map { _ in rng.nextInt(below: 1000) }
     let optimizer = SGD(model.parameters(), learningRate: 0.01, momentum: 0.9)
-    var entry: [String: Double] = [:]
+    var entry: [String: Double] = ["load_average": loadAverage()]
     if batch > 1 {
         (entry["aviary_train_s"], entry["aviary_train_cpu_s"]) = try timed(repeats: options.repeats) {
             model.train()
@@ -89,25 +118,16 @@ for config in options.configs {
     entry["aviary_peak_rss_mb"] = PeakMemory.megabytes()
     results[config] = entry
     print("  measured \(config): \(entry.map { "\($0.key)=\(String(format: "%.3f", $0.value))" }.sorted().joined(separator: " "))")
+    // Our memory goes back before the peer starts, so the two never hold the machine at once.
+    DNNLKernels.shared.releaseMemory()
+    let peer = measurePeer(config)
+    if let figures = peer[config] { peerResults[config] = figures }
+    peerResults["torch_version"] = peer["torch_version"]
+    peerPeak = max(peerPeak, peer["torch_peak_rss_mb"] as? Double ?? 0)
+    print("  peer \(config): load average \(String(format: "%.1f", loadAverage()))")
 }
 let aviaryPeak = results.values.compactMap { $0["aviary_peak_rss_mb"] }.max() ?? 0
-
-// The peer runs after ours so the two never compete for the cores.
-let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("torch_peer.py").path
-var peerResults: [String: Any] = [:]
-do {
-    let peer = try Spawner.spawn(executable: options.python,
-                                 arguments: [script, "--threads", String(options.threads), "--configs", options.configs.joined(separator: ","), "--repeats", String(options.repeats)],
-                                 environment: ProcessInfo.processInfo.environment, standardOutput: .pipe)
-    let data = peer.standardOutput!.readToEnd()
-    _ = peer.waitBlocking()
-    if let last = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
-       let object = try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any] {
-        peerResults = object
-    }
-} catch {
-    print("peer failed to start (\(options.python)): \(error). Run `make bench-engine`, which creates the venv.")
-}
+if peerPeak > 0 { peerResults["torch_peak_rss_mb"] = peerPeak }
 
 func fmt(_ v: Double?) -> String { v.map { String(format: "%8.3f", $0) } ?? "       —" }
 func ratio(_ a: Double?, _ b: Double?) -> Double? { if let a, let b, a > 0 { return b / a } else { return nil } }
@@ -135,6 +155,7 @@ for config in options.configs {
         "aviary_infer_cpu_s": mine["aviary_infer_cpu_s"], "torch_infer_cpu_s": tInferCPU, "ort_infer_cpu_s": ortCPU,
         "infer_cpu_speedup_vs_torch": inferCPUVsTorch, "infer_cpu_speedup_vs_ort": inferCPUVsOrt,
         "aviary_peak_rss_mb": mine["aviary_peak_rss_mb"], "torch_peak_rss_mb": peer("torch_peak_rss_mb"),
+        "load_average": mine["load_average"],
     ]
     json[config] = figures.mapValues { $0 as Any? ?? NSNull() }
 }

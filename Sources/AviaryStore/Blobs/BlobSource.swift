@@ -18,31 +18,36 @@ public struct DataBlobSource: BlobSource {
 }
 
 /// An open file descriptor read in fixed-size chunks: a file, a pipe or standard input.
+///
+/// A file opened here belongs to the source: it closes when the last copy of the source is gone,
+/// and each `forEachChunk` reads it from the start, so a source read twice (a retried upload) reads
+/// the same bytes and one never read leaks nothing. Closing it inside `forEachChunk` instead, as
+/// before, closed a descriptor number that another thread may have reopened by the second call.
 public struct FileBlobSource: BlobSource {
     public static let chunkSize = 1 << 20
 
-    let descriptor: Int32
+    let file: OpenDescriptor
     let name: String
-    let closesDescriptor: Bool
 
     /// Reads the file at `url`; the file is opened at once so that a missing file fails here.
     public init(url: URL) throws {
         let fd = open(url.path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw StoreError.io(path: url.path, operation: "open", reason: lastErrorText()) }
-        self.descriptor = fd
+        self.file = OpenDescriptor(fd, owned: true)
         self.name = url.path
-        self.closesDescriptor = true
     }
 
-    /// Reads an already open descriptor such as standard input; the caller keeps ownership.
+    /// Reads an already open descriptor such as standard input, once; the caller keeps ownership.
     public init(descriptor: Int32, name: String) {
-        self.descriptor = descriptor
+        self.file = OpenDescriptor(descriptor, owned: false)
         self.name = name
-        self.closesDescriptor = false
     }
 
     public func forEachChunk(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
-        defer { if closesDescriptor { close(descriptor) } }
+        let descriptor = file.descriptor
+        if file.owned && lseek(descriptor, 0, SEEK_SET) < 0 {
+            throw StoreError.io(path: name, operation: "seek", reason: lastErrorText())
+        }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.chunkSize, alignment: 16)
         defer { buffer.deallocate() }
         while true {
@@ -54,6 +59,21 @@ public struct FileBlobSource: BlobSource {
             if count == 0 { return }
             try body(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
         }
+    }
+}
+
+/// A file descriptor closed when the last reference goes, if this process opened it.
+final class OpenDescriptor: Sendable {
+    let descriptor: Int32
+    let owned: Bool
+
+    init(_ descriptor: Int32, owned: Bool) {
+        self.descriptor = descriptor
+        self.owned = owned
+    }
+
+    deinit {
+        if owned { close(descriptor) }
     }
 }
 
