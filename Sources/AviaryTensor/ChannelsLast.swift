@@ -25,13 +25,15 @@ extension Tensor {
         return Tensor(uncheckedShape: [n, h, w, c], scalars: out)
     }
 
-    /// `batches` row-major [rows × columns] matrices transposed, in 32×32 tiles.
+    /// `batches` row-major [rows × columns] matrices transposed, in 32×32 tiles; the batches (or,
+    /// for fewer batches than threads, the row tiles) split across the engine's threads.
     private static func transpose(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, batches: Int, rows: Int, columns: Int) {
-        let tile = 32, plane = rows * columns
-        for b in 0..<batches {
-            let s = src + b * plane, d = dst + b * plane
-            for r0 in stride(from: 0, to: rows, by: tile) {
-                let r1 = min(r0 + tile, rows)
+        let tile = 32, plane = rows * columns, rowTiles = (rows + tile - 1) / tile
+        nonisolated(unsafe) let src = src, dst = dst
+        ParallelRanges.forEach(batches * rowTiles, grain: max(1, 16_384 / max(tile * columns, 1))) { range in
+            for index in range {
+                let b = index / rowTiles, r0 = (index % rowTiles) * tile, r1 = min(r0 + tile, rows)
+                let s = src + b * plane, d = dst + b * plane
                 for c0 in stride(from: 0, to: columns, by: tile) {
                     let c1 = min(c0 + tile, columns)
                     for r in r0..<r1 {

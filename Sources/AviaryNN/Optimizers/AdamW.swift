@@ -21,10 +21,14 @@ public final class AdamW: Optimizer {
         self.init([ParameterGroup(parameters)], learningRate: learningRate, weightDecay: weightDecay)
     }
 
+    /// One fused pass per parameter, in place and split across the engine's threads, with the
+    /// same element-wise arithmetic as before (bit-identical results); the moments are taken out
+    /// of their arrays so they update without a copy.
     public func step() throws {
         var index = 0
         for group in groups {
             let lr = learningRate * group.learningRateScale, decay = group.weightDecay ?? weightDecay
+            let beta1 = beta1, beta2 = beta2, epsilon = epsilon
             for parameter in group.parameters {
                 defer { index += 1 }
                 guard let grad = parameter.grad else { continue }
@@ -32,16 +36,26 @@ public final class AdamW: Optimizer {
                 let t = Float(steps[index])
                 var mi = m[index] ?? [Float](repeating: 0, count: grad.count)
                 var vi = v[index] ?? [Float](repeating: 0, count: grad.count)
+                m[index] = nil; v[index] = nil
                 let c1 = 1 - pow(beta1, t), c2 = 1 - pow(beta2, t)
-                var p = parameter.value
-                for i in 0..<grad.count {
-                    let g = grad.scalars[i]
-                    p.scalars[i] *= 1 - lr * decay
-                    mi[i] = beta1 * mi[i] + (1 - beta1) * g
-                    vi[i] = beta2 * vi[i] + (1 - beta2) * g * g
-                    p.scalars[i] -= lr * (mi[i] / c1) / ((vi[i] / c2).squareRoot() + epsilon)
+                grad.scalars.withUnsafeBufferPointer { g in
+                    parameter.value.scalars.withUnsafeMutableBufferPointer { p in
+                        mi.withUnsafeMutableBufferPointer { mb in
+                            vi.withUnsafeMutableBufferPointer { vb in
+                                nonisolated(unsafe) let g = g.baseAddress!, p = p.baseAddress!, m = mb.baseAddress!, v = vb.baseAddress!
+                                ParallelRanges.forEach(grad.count, grain: 1 << 14) { range in
+                                    for i in range {
+                                        let gi = g[i]
+                                        p[i] *= 1 - lr * decay
+                                        m[i] = beta1 * m[i] + (1 - beta1) * gi
+                                        v[i] = beta2 * v[i] + (1 - beta2) * gi * gi
+                                        p[i] -= lr * (m[i] / c1) / ((v[i] / c2).squareRoot() + epsilon)
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
-                parameter.value = p
                 m[index] = mi; v[index] = vi
             }
         }

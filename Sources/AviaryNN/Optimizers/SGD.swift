@@ -21,25 +21,42 @@ public final class SGD: Optimizer {
         self.init([ParameterGroup(parameters)], learningRate: learningRate, momentum: momentum, nesterov: nesterov, weightDecay: weightDecay)
     }
 
+    /// One fused pass per parameter, in place and split across the engine's threads. The
+    /// arithmetic is PyTorch's, element by element in the same order as before, so results are
+    /// bit-identical; what changed is that the weights, gradient and momentum are no longer
+    /// copied (three full copies of the model per step) and that both cores do the pass.
     public func step() throws {
         var index = 0
         for group in groups {
             let lr = learningRate * group.learningRateScale, decay = group.weightDecay ?? weightDecay
+            let momentum = momentum, nesterov = nesterov
             for parameter in group.parameters {
                 defer { index += 1 }
                 guard let grad = parameter.grad else { continue }
-                var d = grad.scalars
-                let p = parameter.value.scalars
-                if decay != 0 { for i in 0..<d.count { d[i] += decay * p[i] } }
-                if momentum != 0 {
-                    var buffer = buffers[index] ?? d
-                    if buffers[index] != nil { for i in 0..<d.count { buffer[i] = momentum * buffer[i] + d[i] } }
-                    buffers[index] = buffer
-                    if nesterov { for i in 0..<d.count { d[i] += momentum * buffer[i] } } else { d = buffer }
+                // Taken out of the array so that it is uniquely held and updates in place.
+                var buffer = buffers[index] ?? []
+                buffers[index] = nil
+                let first = buffer.isEmpty
+                if momentum != 0 && first { buffer = [Float](repeating: 0, count: grad.count) }
+                grad.scalars.withUnsafeBufferPointer { g in
+                    parameter.value.scalars.withUnsafeMutableBufferPointer { p in
+                        buffer.withUnsafeMutableBufferPointer { b in
+                            nonisolated(unsafe) let g = g.baseAddress!, p = p.baseAddress!, b = b.baseAddress
+                            ParallelRanges.forEach(grad.count, grain: 1 << 15) { range in
+                                for i in range {
+                                    var d = decay != 0 ? g[i] + decay * p[i] : g[i]
+                                    if momentum != 0 {
+                                        let v = first ? d : momentum * b![i] + d
+                                        b![i] = v
+                                        d = nesterov ? d + momentum * v : v
+                                    }
+                                    p[i] -= lr * d
+                                }
+                            }
+                        }
+                    }
                 }
-                var updated = parameter.value
-                for i in 0..<d.count { updated.scalars[i] -= lr * d[i] }
-                parameter.value = updated
+                if momentum != 0 { buffers[index] = buffer }
             }
         }
     }

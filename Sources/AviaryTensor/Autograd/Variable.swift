@@ -130,10 +130,15 @@ public enum GradientMode {
 }
 
 extension Tensor {
-    /// Same-shape sum, for gradient accumulation.
+    /// Same-shape sum, for gradient accumulation (a residual block's input gets two gradients).
     func adding(_ other: Tensor) -> Tensor {
-        var out = scalars
-        for i in 0..<out.count { out[i] += other.scalars[i] }
+        var out = uninitializedScalars(count)
+        scalars.withUnsafeBufferPointer { a in other.scalars.withUnsafeBufferPointer { b in out.withUnsafeMutableBufferPointer { o in
+            nonisolated(unsafe) let pa = a.baseAddress, pb = b.baseAddress, po = o.baseAddress
+            ParallelRanges.forEach(count, grain: 1 << 16) { range in
+                for i in range { po![i] = pa![i] + pb![i] }
+            }
+        } } }
         return Tensor(uncheckedShape: shape, scalars: out)
     }
 }

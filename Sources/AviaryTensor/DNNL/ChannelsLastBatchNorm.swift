@@ -109,9 +109,7 @@ enum ChannelsLastBatchNorm {
 
     /// Runs `body` on one contiguous range of rows per thread.
     private static func forEachRowRange(_ rows: Int, _ body: @Sendable (Range<Int>) -> Void) {
-        let t = threads(rows)
-        if t == 1 { body(0..<rows); return }
-        DispatchQueue.concurrentPerform(iterations: t) { i in body((rows * i / t)..<(rows * (i + 1) / t)) }
+        ParallelRanges.forEach(rows, grain: block, body)
     }
 
     /// Per-channel sums over all rows: `add(row, acc)` adds one row into `channels` Float lanes;

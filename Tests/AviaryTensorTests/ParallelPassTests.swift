@@ -1,0 +1,35 @@
+@testable import AviaryTensor
+import Testing
+
+/// The layout transposes and gradient sums split across threads: shapes with fewer batches than
+/// threads and sides that are not multiples of the 32-element tile, against index formulas.
+@Suite struct ParallelPassTests {
+    @Test(arguments: [[1, 37, 45, 70], [3, 5, 7, 33], [2, 64, 56, 64]])
+    func layoutTransposesMatchTheIndexFormula(_ shape: [Int]) throws {
+        let x = randomTensor(shape, seed: 91)  // NCHW
+        let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
+        let nhwc = x.nchwToChannelsLast()
+        #expect(nhwc.shape == [n, h, w, c])
+        var mismatches = 0
+        for b in 0..<n { for ch in 0..<c { for y in 0..<h { for xx in 0..<w {
+            if nhwc.scalars[((b * h + y) * w + xx) * c + ch] != x.scalars[((b * c + ch) * h + y) * w + xx] { mismatches += 1 }
+        } } } }
+        #expect(mismatches == 0)
+        #expect(nhwc.channelsLastToNCHW() == x)
+    }
+
+    @Test func gradientsOfAValueUsedTwiceAddUp() throws {
+        let x = Variable(randomTensor([300_001], seed: 92), requiresGrad: true)
+        let y = try (x * x) + x  // three uses of x: the gradient 2x + 1 is accumulated
+        try y.sum().backward()
+        let worst = zip(x.grad!.scalars, x.value.scalars).map { abs($0 - (2 * $1 + 1)) }.max() ?? .infinity
+        #expect(worst <= 1e-6)
+    }
+
+    @Test func addingIsElementwise() throws {
+        let a = randomTensor([2, 70_001], seed: 93), b = randomTensor([2, 70_001], seed: 94)
+        let sum = a.adding(b)
+        #expect(sum.shape == a.shape)
+        #expect(sum.scalars == zip(a.scalars, b.scalars).map { $0 + $1 })
+    }
+}
