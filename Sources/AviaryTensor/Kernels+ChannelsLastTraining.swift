@@ -63,4 +63,14 @@ extension Kernels {
         let grads = try batchNormBackward(gradOutput: g, input: input.channelsLastToNCHW(), gamma: gamma, mean: mean, variance: variance, epsilon: epsilon, trainingStatistics: true)
         return BatchNormGradients(input: grads.input.nchwToChannelsLast(), gamma: grads.gamma, beta: grads.beta, residual: needResidual ? g.nchwToChannelsLast() : nil)
     }
+
+    public func maxPoolChannelsLast(input: Tensor, geometry: Conv2DGeometry) throws -> (output: Tensor, indices: PoolingIndices) {
+        let (out, indices) = try maxPoolForward(input: input.channelsLastToNCHW(), geometry: geometry)
+        return (out.nchwToChannelsLast(), indices)
+    }
+
+    public func maxPoolChannelsLastBackward(gradOutput: Tensor, indices: PoolingIndices, inputShape: [Int], geometry: Conv2DGeometry) throws -> Tensor {
+        let s = inputShape
+        return try maxPoolBackward(gradOutput: gradOutput.channelsLastToNCHW(), indices: indices, inputShape: [s[0], s[3], s[1], s[2]], geometry: geometry).nchwToChannelsLast()
+    }
 }

@@ -37,6 +37,9 @@ public protocol Kernels: Sendable {
     /// Max pooling; the returned indices are whatever the backend's backward pass needs.
     func maxPoolForward(input: Tensor, geometry: Conv2DGeometry) throws -> (output: Tensor, indices: PoolingIndices)
     func maxPoolBackward(gradOutput: Tensor, indices: PoolingIndices, inputShape: [Int], geometry: Conv2DGeometry) throws -> Tensor
+    /// Max pooling of [N, H, W, C] data to [N, OH, OW, C], and its backward pass (`inputShape` NHWC).
+    func maxPoolChannelsLast(input: Tensor, geometry: Conv2DGeometry) throws -> (output: Tensor, indices: PoolingIndices)
+    func maxPoolChannelsLastBackward(gradOutput: Tensor, indices: PoolingIndices, inputShape: [Int], geometry: Conv2DGeometry) throws -> Tensor
     func avgPoolForward(input: Tensor, geometry: Conv2DGeometry, countIncludePad: Bool) throws -> Tensor
     func avgPoolBackward(gradOutput: Tensor, inputShape: [Int], geometry: Conv2DGeometry, countIncludePad: Bool) throws -> Tensor
 

@@ -121,6 +121,57 @@ import Testing
         }
     }
 
+    /// Max pooling of channels-last data on oneDNN against the reference by parts (NCHW pooling
+    /// between two transposes): the same values and the same gradient routing.
+    @Test(arguments: [[2, 6, 9, 9], [3, 16, 8, 7]])
+    func channelsLastMaxPoolMatchesReference(shape: [Int]) throws {
+        let nhwc = [shape[0], shape[2], shape[3], shape[1]]
+        let x = randomTensor(nhwc, seed: 81)
+        let g = try Conv2DOptions(stride: 2, padding: 1).resolve(op: "test", inputH: shape[2], inputW: shape[3], kernelH: 3, kernelW: 3)
+        let fast = DNNLKernels.shared, slow = ReferenceKernels()
+        let (y, indices) = try fast.maxPoolChannelsLast(input: x, geometry: g)
+        let (ry, refIndices) = try slow.maxPoolChannelsLast(input: x, geometry: g)
+        #expect(y.shape == [shape[0], g.outputH, g.outputW, shape[1]] && y == ry)
+        let dy = randomTensor(y.shape, seed: 82)
+        let dx = try fast.maxPoolChannelsLastBackward(gradOutput: dy, indices: indices, inputShape: nhwc, geometry: g)
+        let rdx = try slow.maxPoolChannelsLastBackward(gradOutput: dy, indices: refIndices, inputShape: nhwc, geometry: g)
+        #expect(dx.shape == nhwc && dx.isClose(to: rdx, atol: 1e-6, rtol: 1e-6))
+    }
+
+    /// ResNet's stem: conv → BN → ReLU → max pool → a block whose shortcut is the pooled map, all
+    /// channels-last, against the same chain in NCHW.
+    @Test func pooledChainMatchesNCHW() throws {
+        func run(channelsLast: Bool) throws -> (loss: Float, grads: [Tensor]) {
+            try Variable.$channelsLastTraining.withValue(channelsLast) {
+                let x = Variable(randomTensor([2, 3, 12, 12], seed: 83), requiresGrad: true)
+                let w1 = Variable(randomTensor([8, 3, 3, 3], seed: 84, scale: 0.3), requiresGrad: true)
+                let w2 = Variable(randomTensor([8, 8, 3, 3], seed: 85, scale: 0.2), requiresGrad: true)
+                let gamma = Variable(randomTensor([8], seed: 86), requiresGrad: true), beta = Variable(randomTensor([8], seed: 87), requiresGrad: true)
+                var m1 = Tensor(zeros: [8]), v1 = Tensor(shape: [8], repeating: 1), m2 = m1, v2 = v1
+                let options = Conv2DOptions(stride: 1, padding: 1)
+                func block(_ input: Variable, _ w: Variable, _ mean: inout Tensor, _ variance: inout Tensor, residual: Variable?) throws -> Variable {
+                    if channelsLast {
+                        return try input.conv2dChannelsLast(weight: w, options: options)
+                            .batchNormActivation(gamma: gamma, beta: beta, runningMean: &mean, runningVar: &variance, residual: residual, activation: .relu)
+                    }
+                    var y = try input.conv2d(weight: w, options: options).batchNorm(gamma: gamma, beta: beta, runningMean: &mean, runningVar: &variance, training: true)
+                    if let residual { y = try y + residual }
+                    return y.relu()
+                }
+                let stem = try block(x, w1, &m1, &v1, residual: nil)
+                let pooled = try stem.maxPool2d(kernel: (3, 3), options: Conv2DOptions(stride: 2, padding: 1))
+                let loss = try block(pooled, w2, &m2, &v2, residual: pooled).globalAvgPool2d().sum()
+                try loss.backward()
+                return (loss.value.scalars[0], [x, w1, w2, gamma, beta].map { $0.grad! } + [m2, v2])
+            }
+        }
+        let nchw = try run(channelsLast: false), cl = try run(channelsLast: true)
+        #expect(abs(nchw.loss - cl.loss) <= 1e-4 * abs(nchw.loss))
+        for (index, (a, b)) in zip(nchw.grads, cl.grads).enumerated() {
+            #expect(b.isClose(to: a, atol: 1e-4, rtol: 1e-3), "gradient \(index): \(b.maxAbsDifference(a))")
+        }
+    }
+
     @Test func unfusableActivationIsRefused() throws {
         var mean = Tensor(zeros: [2]), variance = Tensor(shape: [2], repeating: 1)
         let x = Variable(randomTensor([2, 2, 2, 2], seed: 1))

@@ -13,6 +13,14 @@ extension Variable {
     public func maxPool2d(kernel: (Int, Int), options: Conv2DOptions) throws -> Variable {
         let geometry = try poolGeometry("maxPool2d", kernel: kernel, options: options)
         let kernels = Engine.kernels
+        if let nhwc = channelsLast {
+            // Inside a channels-last chain (ResNet's stem → pool → first block): stay channels-last.
+            let (out, indices) = try kernels.maxPoolChannelsLast(input: nhwc, geometry: geometry)
+            let parent = self, inputShape = nhwc.shape
+            return Variable(channelsLast: out, parents: [self]) { gradOut in
+                [Variable.gradient(try kernels.maxPoolChannelsLastBackward(gradOutput: gradOut, indices: indices, inputShape: inputShape, geometry: geometry), for: parent)]
+            }
+        }
         let (out, indices) = try kernels.maxPoolForward(input: value, geometry: geometry)
         let shape = value.shape
         return Variable(out, parents: [self]) { gradOut in
