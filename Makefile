@@ -78,8 +78,14 @@ ENGINE_PEER ?= .venv/engine-peer-ready
 $(ENGINE_PEER): $(PEER_PYTHON)
 	.venv/bin/pip install -q torch torchvision onnx onnxruntime numpy && touch $@
 
+# Idle threads wait the way each engine does by default (ENGINE_WAIT_POLICY=default: libgomp spins a
+# while for Aviary and PyTorch, ONNX Runtime's pool spins too), which is what a user gets; the tests'
+# passive policy above is for many processes sharing the cores. ENGINE_WAIT_POLICY=passive makes
+# every side sleep at once (ONNX Runtime included, through its session option).
+ENGINE_WAIT_POLICY ?= default
 bench-engine: deps $(ENGINE_PEER)
 	$(SWIFT) build -c release --product EngineBench
+	$(if $(filter default,$(ENGINE_WAIT_POLICY)),env -u OMP_WAIT_POLICY,env OMP_WAIT_POLICY=$(ENGINE_WAIT_POLICY)) \
 	"$$($(SWIFT) build -c release --show-bin-path)/EngineBench" --python $(PEER_PYTHON) --threads $(ENGINE_THREADS) $(ENGINE_BENCH_FLAGS)
 
 # Training: issue 6's protocol (EfficientNet-Lite0 head mode on 10,000 Fashion-MNIST images at 112 px,

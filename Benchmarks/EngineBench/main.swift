@@ -60,7 +60,11 @@ func makeModel(_ name: String) throws -> any Module {
 
 let options = Options(CommandLine.arguments)
 setenv("AVIARY_THREADS", String(options.threads), 1)
-print("EngineBench: \(options.threads) threads, median of \(options.repeats) after one warm-up; oneDNN threads \(DNNLKernels.threadCount)")
+/// How idle OpenMP threads wait, for Aviary and PyTorch alike (the peer inherits the environment):
+/// libgomp's default spins a while before sleeping, as ONNX Runtime's pool does; `passive` sleeps
+/// at once, and then the peer asks ONNX Runtime not to spin either.
+let waitPolicy = ProcessInfo.processInfo.environment["OMP_WAIT_POLICY"].map { $0.isEmpty ? "default" : $0.lowercased() } ?? "default"
+print("EngineBench: \(options.threads) threads, median of \(options.repeats) after one warm-up; oneDNN threads \(DNNLKernels.threadCount); OpenMP wait policy \(waitPolicy)")
 
 /// The peer (PyTorch, then ONNX Runtime) for one config, right after Aviary's: both sides of a
 /// ratio see the same load, which on a shared machine moves more than either engine does.
@@ -135,7 +139,7 @@ func ratio(_ a: Double?, _ b: Double?) -> Double? { if let a, let b, a > 0 { ret
 print("")
 print("wall time (the machine's load moves it; see the CPU-time table below)")
 print("config                     | train s: aviary   torch  speedup | infer s: aviary   torch     ORT  vs torch  vs ORT")
-var json: [String: Any] = ["threads": options.threads, "aviary_peak_rss_mb": aviaryPeak, "torch_peak_rss_mb": peerResults["torch_peak_rss_mb"] ?? NSNull()]
+var json: [String: Any] = ["threads": options.threads, "omp_wait_policy": waitPolicy, "aviary_peak_rss_mb": aviaryPeak, "torch_peak_rss_mb": peerResults["torch_peak_rss_mb"] ?? NSNull()]
 var cpuRows: [String] = []
 for config in options.configs {
     let mine = results[config] ?? [:]

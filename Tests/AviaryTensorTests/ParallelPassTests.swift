@@ -1,3 +1,4 @@
+import Foundation
 @testable import AviaryTensor
 import Testing
 
@@ -32,4 +33,38 @@ import Testing
         #expect(sum.shape == a.shape)
         #expect(sum.scalars == zip(a.scalars, b.scalars).map { $0 + $1 })
     }
+
+    /// `ParallelRanges.perform` runs on libgomp's team: every task exactly once, whatever the
+    /// team size, also when called inside another region (libgomp gives a nested region a team
+    /// of one) and from several Swift threads at once (each gets its own team).
+    @Test(arguments: [0, 1, 2, 3, 17])
+    func performRunsEveryTaskOnce(_ tasks: Int) {
+        let counts = TaskCounts(tasks)
+        ParallelRanges.perform(tasks) { counts.hit($0) }
+        #expect(counts.values == [Int](repeating: 1, count: tasks))
+    }
+
+    @Test func nestedAndConcurrentPerformRunEveryTaskOnce() async {
+        let outer = 5, inner = 7
+        let counts = TaskCounts(outer * inner)
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<3 {
+                group.addTask {
+                    ParallelRanges.perform(outer) { i in
+                        ParallelRanges.perform(inner) { j in counts.hit(i * inner + j) }
+                    }
+                }
+            }
+        }
+        #expect(counts.values == [Int](repeating: 3, count: outer * inner))
+    }
+}
+
+/// Per-task hit counts, written from the team's threads.
+private final class TaskCounts: @unchecked Sendable {
+    private var counts: [Int]
+    private let lock = NSLock()
+    init(_ tasks: Int) { counts = [Int](repeating: 0, count: tasks) }
+    func hit(_ task: Int) { lock.withLock { counts[task] += 1 } }
+    var values: [Int] { lock.withLock { counts } }
 }

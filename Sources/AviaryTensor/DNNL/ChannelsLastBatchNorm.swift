@@ -132,7 +132,7 @@ enum ChannelsLastBatchNorm {
                     for ch in 0..<channels { total[ch] += Double(acc[ch]) }
                 }
             }
-            if t == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: t, execute: work) }
+            ParallelRanges.perform(t, work)
         }
         var result = [Double](repeating: 0, count: channels)
         for i in 0..<t { for ch in 0..<channels { result[ch] += totals[i * channels + ch] } }

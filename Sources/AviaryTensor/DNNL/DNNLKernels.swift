@@ -6,8 +6,11 @@ import Foundation
 /// plain NCHW tensors callers hold. Cases oneDNN can only serve with its reference code fall back
 /// to `ReferenceKernels`, with one warning per shape.
 ///
-/// Threads: all cores unless `AVIARY_THREADS` says otherwise. Under load, spinning OpenMP workers
-/// slow everything down several times; run with `OMP_WAIT_POLICY=passive` (the Makefile does).
+/// Threads: all cores unless `AVIARY_THREADS` says otherwise; the engine's own Swift loops run on
+/// the same OpenMP team (`ParallelRanges.perform`). libgomp's default lets idle workers spin a
+/// while before sleeping, which keeps them ready for the next of a pass's many short regions; on a
+/// machine whose cores are all busy with other work, spinning workers slowed everything several
+/// times: there, run with `OMP_WAIT_POLICY=passive` (the Makefile's tests do).
 public final class DNNLKernels: Kernels, @unchecked Sendable {
     public static let shared = DNNLKernels()
 

@@ -32,7 +32,7 @@ enum DepthwiseWeightGradient {
                     for i in 0..<width { total[i] += Double(acc[i]) }
                 }
             }
-            if threads == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: threads, execute: work) }
+            ParallelRanges.perform(threads, work)
         } } }
         // Sum the threads, then transpose taps × C into the [C, 1, KH, KW] weight layout.
         var weight = [Float](repeating: 0, count: taps * c), bias = [Float](repeating: 0, count: c)

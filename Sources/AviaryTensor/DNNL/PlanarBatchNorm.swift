@@ -92,7 +92,7 @@ enum PlanarBatchNorm {
     private static func forEachChannel(_ channels: Int, _ body: @Sendable (Int) -> Void) {
         let threads = max(1, min(DNNLKernels.threadCount, channels))
         if threads == 1 { for ch in 0..<channels { body(ch) }; return }
-        DispatchQueue.concurrentPerform(iterations: threads) { t in
+        ParallelRanges.perform(threads) { t in
             for ch in (channels * t / threads)..<(channels * (t + 1) / threads) { body(ch) }
         }
     }
