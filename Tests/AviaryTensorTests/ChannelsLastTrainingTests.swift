@@ -1,4 +1,4 @@
-import AviaryTensor
+@testable import AviaryTensor
 import Testing
 
 /// Channels-last training: the oneDNN convolution passes and the fused Swift batch norm against
@@ -160,7 +160,10 @@ import Testing
                 }
                 let stem = try block(x, w1, &m1, &v1, residual: nil)
                 let pooled = try stem.maxPool2d(kernel: (3, 3), options: Conv2DOptions(stride: 2, padding: 1))
-                let loss = try block(pooled, w2, &m2, &v2, residual: pooled).globalAvgPool2d().sum()
+                let last = try block(pooled, w2, &m2, &v2, residual: pooled)
+                let loss = try last.globalAvgPool2d().sum()
+                // Neither pooling read its input's NCHW value (which would convert it).
+                #expect((stem.channelsLast != nil) == channelsLast && (last.channelsLast != nil) == channelsLast)
                 try loss.backward()
                 return (loss.value.scalars[0], [x, w1, w2, gamma, beta].map { $0.grad! } + [m2, v2])
             }
@@ -170,6 +173,22 @@ import Testing
         for (index, (a, b)) in zip(nchw.grads, cl.grads).enumerated() {
             #expect(b.isClose(to: a, atol: 1e-4, rtol: 1e-3), "gradient \(index): \(b.maxAbsDifference(a))")
         }
+    }
+
+    /// Global average pooling of a channels-last input averages it as it lies: the same
+    /// numbers as the NCHW path, bit for bit, forward and backward, with no conversion.
+    @Test func channelsLastGlobalAveragePoolIsExact() throws {
+        let nhwc = randomTensor([3, 5, 7, 19], seed: 95)
+        let seed = randomTensor([3, 19, 1, 1], seed: 96)
+        let x = Variable(channelsLast: nhwc, parents: [], rule: { _ in [] })
+        let cl = try x.globalAvgPool2d()
+        #expect(x.channelsLast != nil)
+        let plain = Variable(nhwc.channelsLastToNCHW(), requiresGrad: true)
+        let reference = try plain.globalAvgPool2d()
+        #expect(cl.value == reference.value)
+        try reference.backward(seed: seed)
+        let gradient = PoolingReference.globalAverageChannelsLastBackward(gradOutput: seed, inputShape: nhwc.shape)
+        #expect(gradient.channelsLastToNCHW() == plain.grad!)
     }
 
     @Test func unfusableActivationIsRefused() throws {

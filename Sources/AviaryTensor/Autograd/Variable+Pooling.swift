@@ -1,12 +1,13 @@
 extension Variable {
     private func poolGeometry(_ op: String, kernel: (Int, Int), options: Conv2DOptions) throws -> Conv2DGeometry {
-        guard value.rank == 4 else {
-            throw TensorError.shapeMismatch(op: op, detail: "input \(value.shape)", hint: "input must be [N, C, H, W]")
+        // `shape`, not `value.shape`: reading the value of a channels-last input would convert it.
+        guard shape.count == 4 else {
+            throw TensorError.shapeMismatch(op: op, detail: "input \(shape)", hint: "input must be [N, C, H, W]")
         }
         guard kernel.0 > 0, kernel.1 > 0 else {
             throw TensorError.invalidArgument(op: op, detail: "kernel \(kernel)", hint: "use a kernel of at least 1×1")
         }
-        return try options.resolve(op: op, inputH: value.shape[2], inputW: value.shape[3], kernelH: kernel.0, kernelW: kernel.1)
+        return try options.resolve(op: op, inputH: shape[2], inputW: shape[3], kernelH: kernel.0, kernelW: kernel.1)
     }
 
     /// Max pooling (`torch.nn.functional.max_pool2d`); `options.groups` is ignored.
@@ -41,9 +42,17 @@ extension Variable {
     }
 
     /// Mean over H and W: [N, C, H, W] → [N, C, 1, 1].
+    /// A channels-last input (the end of a conv chain) is averaged as it lies, and its gradient
+    /// goes back channels-last: no layout conversion either way.
     public func globalAvgPool2d() throws -> Variable {
-        guard value.rank == 4 else {
-            throw TensorError.shapeMismatch(op: "globalAvgPool2d", detail: "input \(value.shape)", hint: "input must be [N, C, H, W]")
+        guard shape.count == 4 else {
+            throw TensorError.shapeMismatch(op: "globalAvgPool2d", detail: "input \(shape)", hint: "input must be [N, C, H, W]")
+        }
+        if let nhwc = channelsLast {
+            let parent = self
+            return Variable(PoolingReference.globalAverageChannelsLastForward(input: nhwc), parents: [self], ruleKnowsLayouts: true) { gradOut in
+                [Variable.gradient(PoolingReference.globalAverageChannelsLastBackward(gradOutput: gradOut, inputShape: nhwc.shape), for: parent)]
+            }
         }
         let shape = value.shape
         return Variable(PoolingReference.globalAverageForward(input: value), parents: [self]) { gradOut in

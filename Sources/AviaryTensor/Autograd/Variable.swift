@@ -39,15 +39,17 @@ public final class Variable {
     }
 
     /// An op result. The graph is recorded only when some parent needs a gradient and recording
-    /// is on (`GradientMode`), so inference builds no graph.
-    init(_ value: Tensor, parents: [Variable], rule: @escaping (Tensor) throws -> [Tensor?]) {
+    /// is on (`GradientMode`), so inference builds no graph. `ruleKnowsLayouts`: the rule returns
+    /// each parent's gradient in that parent's layout (`gradient(_:for:)`), as the edge of a
+    /// channels-last chain does (global pooling reads NHWC and gives NCHW).
+    init(_ value: Tensor, parents: [Variable], ruleKnowsLayouts: Bool = false, rule: @escaping (Tensor) throws -> [Tensor?]) {
         self.stored = value
         let needed = GradientMode.isEnabled && parents.contains { $0.requiresGrad }
         self.requiresGrad = needed
         self.parents = needed ? parents : []
         self.rule = needed ? rule : nil
         self.gradientIsChannelsLast = false
-        self.ruleKnowsLayouts = false
+        self.ruleKnowsLayouts = needed && ruleKnowsLayouts
     }
 
     /// An inference result held channels-last: `nhwc` is [N, H, W, C]; the value reads as NCHW.

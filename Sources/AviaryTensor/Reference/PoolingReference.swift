@@ -104,4 +104,37 @@ public enum PoolingReference {
         }
         return Tensor(uncheckedShape: inputShape, scalars: grad)
     }
+
+    /// `globalAverageForward` of channels-last data ([N, H, W, C] → [N, C, 1, 1]): each channel
+    /// summed over the pixels in the same order, in Float64, so the result is the NCHW one exactly.
+    public static func globalAverageChannelsLastForward(input: Tensor) -> Tensor {
+        let (n, c) = (input.shape[0], input.shape[3]), hw = input.shape[1] * input.shape[2]
+        var out = [Float](repeating: 0, count: n * c)
+        input.scalars.withUnsafeBufferPointer { x in
+            var sums = [Double](repeating: 0, count: c)
+            for b in 0..<n {
+                for ch in 0..<c { sums[ch] = 0 }
+                for pixel in 0..<hw {
+                    let row = (b * hw + pixel) * c
+                    for ch in 0..<c { sums[ch] += Double(x[row + ch]) }
+                }
+                for ch in 0..<c { out[b * c + ch] = Float(sums[ch] / Double(hw)) }
+            }
+        }
+        return Tensor(uncheckedShape: [n, c, 1, 1], scalars: out)
+    }
+
+    /// `globalAverageBackward` with the gradient laid out [N, H, W, C] like `inputShape`.
+    public static func globalAverageChannelsLastBackward(gradOutput: Tensor, inputShape: [Int]) -> Tensor {
+        let (n, c) = (inputShape[0], inputShape[3]), hw = inputShape[1] * inputShape[2]
+        var grad = [Float](repeating: 0, count: inputShape.reduce(1, *))
+        let shares = gradOutput.scalars.map { $0 / Float(hw) }
+        for b in 0..<n {
+            for pixel in 0..<hw {
+                let row = (b * hw + pixel) * c
+                for ch in 0..<c { grad[row + ch] = shares[b * c + ch] }
+            }
+        }
+        return Tensor(uncheckedShape: inputShape, scalars: grad)
+    }
 }
