@@ -23,6 +23,17 @@ public protocol Kernels: Sendable {
     /// Its gradients, from `gradOutput` and the forward `output` (whose clamp gives the activation's
     /// mask); `residual` is the gradient after the activation, returned when `needResidual`.
     func batchNormActivationChannelsLastBackward(gradOutput: Tensor, input: Tensor, output: Tensor, gamma: Tensor, mean: [Float], variance: [Float], activation: Activation?, epsilon: Float, needResidual: Bool) throws -> BatchNormGradients
+    /// `conv2dTrainingChannelsLast` then `batchNormActivationChannelsLast` as one op, so a backend
+    /// may keep the convolution's result in its own layout between the two.
+    func convBatchNormActivationChannelsLast(
+        input: Tensor, inputChannelsLast: Bool, weight: Tensor, bias: Tensor?, geometry: Conv2DGeometry,
+        gamma: Tensor, beta: Tensor, residual: Tensor?, activation: Activation?, epsilon: Float
+    ) throws -> ConvBatchNormForward
+    /// Its gradients: the batch norm's, then the convolution's from the batch norm's input gradient.
+    func convBatchNormActivationChannelsLastBackward(
+        gradOutput: Tensor, forward: ConvBatchNormForward, input: Tensor, inputChannelsLast: Bool, weight: Tensor, geometry: Conv2DGeometry,
+        gamma: Tensor, activation: Activation?, epsilon: Float, needInput: Bool, needWeights: Bool, needResidual: Bool
+    ) throws -> ConvBatchNormGradients
     /// Row-major C[m×n] = op(A) · op(B).
     func gemm(_ a: [Float], _ b: [Float], m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool) -> [Float]
 

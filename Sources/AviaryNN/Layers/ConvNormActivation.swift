@@ -44,7 +44,7 @@ func convNormActivation(_ conv: Conv2d, _ norm: BatchNorm2d, _ activation: Activ
     norm.foldCache = nil
     if norm.isTraining && Variable.channelsLastTraining && input.shape.count == 4 && (activation?.fusesIntoBatchNorm ?? true) {
         // Channels-last from here on, with batch norm, residual and activation in one pass.
-        return try norm.forwardFused(input.conv2dChannelsLast(weight: conv.weight, bias: conv.bias, options: conv.options), residual: residual, activation: activation)
+        return try norm.forwardFused(after: conv, input, residual: residual, activation: activation)
     }
     var out = try norm(conv(input))
     if let residual { out = try out + residual }

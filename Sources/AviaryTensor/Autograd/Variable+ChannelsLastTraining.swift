@@ -66,6 +66,48 @@ extension Variable {
         }
     }
 
+    /// `conv2dChannelsLast` then `batchNormActivation` as one node: the backend may keep the
+    /// convolution's result in its own layout in between (oneDNN's blocked one, for the dense
+    /// convolutions that train blocked), which a graph of two nodes could not.
+    public func convBatchNormActivation(
+        weight: Variable, bias: Variable? = nil, options: Conv2DOptions = Conv2DOptions(),
+        gamma: Variable, beta: Variable, runningMean: inout Tensor, runningVar: inout Tensor,
+        momentum: Float = 0.1, epsilon: Float = 1e-5, residual: Variable? = nil, activation: Activation?
+    ) throws -> Variable {
+        let op = "convBatchNormActivation"
+        let geometry = try Variable.convolutionGeometry(input: shape, weight: weight.shape, bias: bias?.shape, options: options)
+        if let activation, !activation.fusesIntoBatchNorm {
+            throw TensorError.invalidArgument(op: op, detail: "activation \(activation)", hint: "fuse only ReLU or a clip; apply other activations with `activation(_:)`")
+        }
+        let outShape = [shape[0], weight.shape[0], geometry.outputH, geometry.outputW], pixels = outShape[0] * outShape[2] * outShape[3]
+        if let residual, residual.shape != outShape {
+            throw TensorError.shapeMismatch(op: op, detail: "residual \(residual.shape) for output \(outShape)", hint: "the residual must be shaped like the output")
+        }
+        try Variable.checkBatchNormParameters(op: op, channels: outShape[1], gamma: gamma, beta: beta, runningMean: runningMean, runningVar: runningVar, perChannel: pixels, training: true)
+        let kernels = Engine.kernels
+        let inputChannelsLast = channelsLast != nil
+        let input = channelsLast ?? value, weights = weight.value, g = gamma.value
+        let forward = try kernels.convBatchNormActivationChannelsLast(
+            input: input, inputChannelsLast: inputChannelsLast, weight: weights, bias: bias?.value, geometry: geometry, gamma: g, beta: beta.value,
+            residual: residual.map { $0.channelsLast ?? $0.value.nchwToChannelsLast() }, activation: activation, epsilon: epsilon)
+        Variable.updateRunningStatistics(mean: forward.mean, variance: forward.variance, count: pixels, momentum: momentum, runningMean: &runningMean, runningVar: &runningVar)
+        let parents = [self, weight] + (bias.map { [$0] } ?? []) + [gamma, beta] + (residual.map { [$0] } ?? [])
+        let needInput = requiresGrad, needWeights = weight.requiresGrad || (bias?.requiresGrad ?? false)
+        let parentChannelsLast = gradientIsChannelsLast, hasBias = bias != nil, residualParent = residual
+        return Variable(channelsLast: forward.output, parents: parents) { gradOut in
+            let grads = try kernels.convBatchNormActivationChannelsLastBackward(
+                gradOutput: gradOut, forward: forward, input: input, inputChannelsLast: inputChannelsLast, weight: weights, geometry: geometry,
+                gamma: g, activation: activation, epsilon: epsilon, needInput: needInput, needWeights: needWeights,
+                needResidual: residualParent?.requiresGrad ?? false)
+            // The input's gradient comes in the layout the input was read in; hand it over in the one its rule takes.
+            let gradIn = grads.convolution.input.map { g in
+                inputChannelsLast == parentChannelsLast ? g : (inputChannelsLast ? g.channelsLastToNCHW() : g.nchwToChannelsLast())
+            }
+            return [gradIn, grads.convolution.weight] + (hasBias ? [grads.convolution.bias] : []) + [grads.norm.gamma, grads.norm.beta]
+                + (residualParent.map { r in [grads.norm.residual.map { Variable.gradient($0, for: r) }] } ?? [])
+        }
+    }
+
     private var rank4: Bool { shape.count == 4 }
 }
 

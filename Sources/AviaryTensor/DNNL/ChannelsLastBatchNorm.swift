@@ -16,21 +16,32 @@ enum ChannelsLastBatchNorm {
         activation?.clampBounds ?? (-.infinity, .infinity)
     }
 
-    static func training(_ x: [Float], channels c: Int, gamma: [Float], beta: [Float], residual: [Float]?, activation: Activation?, epsilon: Float) -> (output: [Float], mean: [Float], variance: [Float]) {
+    /// `blockedPixels`: `x` is nChw16c ([N, C/16, H, W, 16], C a multiple of 16) with this many
+    /// pixels (H·W) per image, as a blocked convolution wrote it; the output is NHWC all the same.
+    static func training(_ x: [Float], channels c: Int, gamma: [Float], beta: [Float], residual: [Float]?, activation: Activation?, epsilon: Float, blockedPixels: Int? = nil) -> (output: [Float], mean: [Float], variance: [Float]) {
         let rows = x.count / c, m = Double(rows)
+        let layout = InputLayout(channels: c, blockedPixels: blockedPixels)
         var out = uninitializedScalars(x.count)
         let (lo, hi) = bounds(activation)
         var mean = [Float](repeating: 0, count: c), variance = mean
         x.withUnsafeBufferPointer { xb in
             nonisolated(unsafe) let px = xb.baseAddress!
             let sums = channelSums(rows: rows, channels: c) { row, acc in
-                addRow(px + row * c, c, into: acc)
+                if let stride = layout.chunkStride {
+                    addRowChunks(px + layout.offset(row), stride, c, into: acc)
+                } else {
+                    addRow(px + row * c, c, into: acc)
+                }
             }
             for ch in 0..<c { mean[ch] = Float(sums[ch] / m) }
             let squares = mean.withUnsafeBufferPointer { mb in
                 nonisolated(unsafe) let pm = mb.baseAddress!
                 return channelSums(rows: rows, channels: c) { row, acc in
-                    addSquaredDeviations(px + row * c, pm, c, into: acc)
+                    if let stride = layout.chunkStride {
+                        addSquaredDeviationChunks(px + layout.offset(row), stride, pm, c, into: acc)
+                    } else {
+                        addSquaredDeviations(px + row * c, pm, c, into: acc)
+                    }
                 }
             }
             for ch in 0..<c { variance[ch] = Float(squares[ch] / m) }
@@ -44,16 +55,23 @@ enum ChannelsLastBatchNorm {
         x.withUnsafeBufferPointer { xb in out.withUnsafeMutableBufferPointer { ob in
         scale.withUnsafeBufferPointer { sb in shift.withUnsafeBufferPointer { tb in
             nonisolated(unsafe) let px = xb.baseAddress!, po = ob.baseAddress!, ps = sb.baseAddress!, pt = tb.baseAddress!
-            if let residual {
-                residual.withUnsafeBufferPointer { rb in
-                    nonisolated(unsafe) let pr = rb.baseAddress!
+            if let stride = layout.chunkStride {
+                // Gathered into the NHWC row first, then the row pass as usual (in place).
+                withOptionalPointer(residual) { residualPointer in
+                    nonisolated(unsafe) let pr = residualPointer
                     forEachRowRange(rows) { range in
-                        for row in range { normalizeRow(px + row * c, pr + row * c, po + row * c, c, ps, pt, lo, hi) }
+                        for row in range {
+                            gatherChunks(px + layout.offset(row), stride, c, into: po + row * c)
+                            normalizeRow(po + row * c, pr.map { $0 + row * c }, po + row * c, c, ps, pt, lo, hi)
+                        }
                     }
                 }
             } else {
-                forEachRowRange(rows) { range in
-                    for row in range { normalizeRow(px + row * c, nil, po + row * c, c, ps, pt, lo, hi) }
+                withOptionalPointer(residual) { residualPointer in
+                    nonisolated(unsafe) let pr = residualPointer
+                    forEachRowRange(rows) { range in
+                        for row in range { normalizeRow(px + row * c, pr.map { $0 + row * c }, po + row * c, c, ps, pt, lo, hi) }
+                    }
                 }
             }
         } } } }
@@ -62,8 +80,11 @@ enum ChannelsLastBatchNorm {
 
     /// Gradients of `training`: the input's, γ's, β's, and (when `needResidual`) the residual's,
     /// which is the gradient masked by the activation.
-    static func backward(gradOutput dy: [Float], input x: [Float], output y: [Float], channels c: Int, gamma: [Float], mean: [Float], variance: [Float], activation: Activation?, epsilon: Float, needResidual: Bool) -> (input: [Float], gamma: [Float], beta: [Float], residual: [Float]?) {
+    /// `blockedPixels`: `x` is nChw16c as in `training`, and the input gradient comes back nChw16c
+    /// too, the layout the convolution's backward passes take.
+    static func backward(gradOutput dy: [Float], input x: [Float], output y: [Float], channels c: Int, gamma: [Float], mean: [Float], variance: [Float], activation: Activation?, epsilon: Float, needResidual: Bool, blockedPixels: Int? = nil) -> (input: [Float], gamma: [Float], beta: [Float], residual: [Float]?) {
         let rows = x.count / c, m = Double(rows)
+        let layout = InputLayout(channels: c, blockedPixels: blockedPixels)
         let (lo, hi) = bounds(activation)
         var dx = uninitializedScalars(x.count)
         var masked = needResidual ? uninitializedScalars(x.count) : []
@@ -76,7 +97,14 @@ enum ChannelsLastBatchNorm {
             // Σ g and Σ g·(x − mean) in one sweep, with g = dy where lo < y < hi, else 0.
             let both = channelSums(rows: rows, channels: 2 * c) { row, acc in
                 let o = row * c
-                gradientRowSums(pg + o, py + o, px + o, pm, pr.map { $0 + o }, c, lo, hi, sum: acc, centered: acc + c)
+                if let stride = layout.chunkStride {
+                    // x's row gathered into the upper half of the accumulator's scratch, past its 2·C lanes.
+                    let xRow = acc + 2 * c
+                    gatherChunks(px + layout.offset(row), stride, c, into: xRow)
+                    gradientRowSums(pg + o, py + o, xRow, pm, pr.map { $0 + o }, c, lo, hi, sum: acc, centered: acc + c)
+                } else {
+                    gradientRowSums(pg + o, py + o, px + o, pm, pr.map { $0 + o }, c, lo, hi, sum: acc, centered: acc + c)
+                }
             }
             sumDy = Array(both[0..<c]); sumDyCentered = Array(both[c...])
         } } } } }
@@ -93,14 +121,38 @@ enum ChannelsLastBatchNorm {
         mean.withUnsafeBufferPointer { mb in a.withUnsafeBufferPointer { ab in b.withUnsafeBufferPointer { bb in k.withUnsafeBufferPointer { kb in
             nonisolated(unsafe) let px = xb.baseAddress!, pg = gb.baseAddress!, py = yb.baseAddress!, po = ob.baseAddress!
             nonisolated(unsafe) let pm = mb.baseAddress!, pa = ab.baseAddress!, pb = bb.baseAddress!, pk = kb.baseAddress!
-            forEachRowRange(rows) { range in
-                for row in range {
-                    let o = row * c
-                    inputGradientRow(pg + o, py + o, px + o, po + o, c, pm, pa, pb, pk, lo, hi)
+            if let stride = layout.chunkStride {
+                forEachRowRange(rows) { range in
+                    // One NHWC row of scratch per range: x gathered in, dx computed in place, scattered out.
+                    let row = UnsafeMutablePointer<Float>.allocate(capacity: c)
+                    defer { row.deallocate() }
+                    for r in range {
+                        let o = r * c, blocked = layout.offset(r)
+                        gatherChunks(px + blocked, stride, c, into: row)
+                        inputGradientRow(pg + o, py + o, row, row, c, pm, pa, pb, pk, lo, hi)
+                        scatterChunks(row, c, into: po + blocked, stride)
+                    }
+                }
+            } else {
+                forEachRowRange(rows) { range in
+                    for row in range {
+                        let o = row * c
+                        inputGradientRow(pg + o, py + o, px + o, po + o, c, pm, pa, pb, pk, lo, hi)
+                    }
                 }
             }
         } } } } } } } }
         return (dx, dGamma, dBeta, needResidual ? masked : nil)
+    }
+
+    /// nChw16c scalars ([N, C/16, H·W, 16]) as NHWC.
+    static func unblocked(_ x: [Float], channels c: Int, pixels: Int) -> [Float] {
+        let layout = InputLayout(channels: c, blockedPixels: pixels)
+        var out = uninitializedScalars(x.count)
+        x.withUnsafeBufferPointer { xb in out.withUnsafeMutableBufferPointer { ob in
+            for row in 0..<(x.count / c) { gatherChunks(xb.baseAddress! + layout.offset(row), pixels * 16, c, into: ob.baseAddress! + row * c) }
+        } }
+        return out
     }
 
     // MARK: - Threads
@@ -114,13 +166,14 @@ enum ChannelsLastBatchNorm {
 
     /// Per-channel sums over all rows: `add(row, acc)` adds one row into `channels` Float lanes;
     /// every `block` rows the lanes are moved into Float64 totals, so long sums keep their precision.
+    /// `add` may use the `channels` floats past the accumulator's end as scratch.
     private static func channelSums(rows: Int, channels: Int, _ add: @escaping @Sendable (Int, UnsafeMutablePointer<Float>) -> Void) -> [Double] {
         let t = threads(rows)
         var totals = [Double](repeating: 0, count: t * channels)
         totals.withUnsafeMutableBufferPointer { tb in
             nonisolated(unsafe) let pt = tb.baseAddress!
             let work: @Sendable (Int) -> Void = { i in
-                let acc = UnsafeMutablePointer<Float>.allocate(capacity: channels)
+                let acc = UnsafeMutablePointer<Float>.allocate(capacity: 2 * channels)
                 defer { acc.deallocate() }
                 let total = pt + i * channels
                 var row = rows * i / t
@@ -139,12 +192,60 @@ enum ChannelsLastBatchNorm {
         return result
     }
 
+    /// Where a row (pixel) of the input lies: NHWC rows of C, or nChw16c, whose row is C/16
+    /// chunks of 16 floats `chunkStride` apart.
+    private struct InputLayout {
+        let channels: Int, pixels: Int
+        /// nil for NHWC.
+        let chunkStride: Int?
+
+        init(channels: Int, blockedPixels: Int?) {
+            precondition(blockedPixels == nil || channels % 16 == 0, "blocked batch norm input needs channels in whole blocks of 16")
+            self.channels = channels
+            pixels = blockedPixels ?? 1
+            chunkStride = blockedPixels.map { $0 * 16 }
+        }
+
+        /// The first float of `row`'s first chunk.
+        func offset(_ row: Int) -> Int {
+            let image = row / pixels
+            return (image * (channels / 16) * pixels + row % pixels) * 16
+        }
+    }
+
+    private static func withOptionalPointer(_ array: [Float]?, _ body: (UnsafePointer<Float>?) -> Void) {
+        guard let array else { return body(nil) }
+        array.withUnsafeBufferPointer { body($0.baseAddress!) }
+    }
+
     // MARK: - Rows
     // Plain loops over pointers, which LLVM vectorises; SIMD16's clamp and mask operations ran
     // lane by lane here (5× slower than these).
 
     private static func addRow(_ x: UnsafePointer<Float>, _ c: Int, into acc: UnsafeMutablePointer<Float>) {
         for j in 0..<c { acc[j] += x[j] }
+    }
+
+    private static func addRowChunks(_ x: UnsafePointer<Float>, _ stride: Int, _ c: Int, into acc: UnsafeMutablePointer<Float>) {
+        for chunk in 0..<(c / 16) {
+            let xs = x + chunk * stride, a = acc + chunk * 16
+            for lane in 0..<16 { a[lane] += xs[lane] }
+        }
+    }
+
+    private static func addSquaredDeviationChunks(_ x: UnsafePointer<Float>, _ stride: Int, _ mean: UnsafePointer<Float>, _ c: Int, into acc: UnsafeMutablePointer<Float>) {
+        for chunk in 0..<(c / 16) {
+            let xs = x + chunk * stride, a = acc + chunk * 16, m = mean + chunk * 16
+            for lane in 0..<16 { let d = xs[lane] - m[lane]; a[lane] += d * d }
+        }
+    }
+
+    private static func gatherChunks(_ x: UnsafePointer<Float>, _ stride: Int, _ c: Int, into row: UnsafeMutablePointer<Float>) {
+        for chunk in 0..<(c / 16) { (row + chunk * 16).update(from: x + chunk * stride, count: 16) }
+    }
+
+    private static func scatterChunks(_ row: UnsafePointer<Float>, _ c: Int, into x: UnsafeMutablePointer<Float>, _ stride: Int) {
+        for chunk in 0..<(c / 16) { (x + chunk * stride).update(from: row + chunk * 16, count: 16) }
     }
 
     private static func addSquaredDeviations(_ x: UnsafePointer<Float>, _ mean: UnsafePointer<Float>, _ c: Int, into acc: UnsafeMutablePointer<Float>) {

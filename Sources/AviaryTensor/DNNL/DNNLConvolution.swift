@@ -15,10 +15,10 @@ final class DNNLConvolution {
     /// Inference weights kept in the kernel's layout between calls.
     let preparedWeights: DNNLPreparedWeights?
     private let fwdSrc: DNNLOperand, fwdWeights: DNNLOperand, fwdBias: DNNLOperand, fwdDst: DNNLOperand
-    private var backwardDataPlan: (primitive: DNNLPrimitive, diffDst: DNNLOperand, weights: DNNLOperand, diffSrc: DNNLOperand)?
+    private var backwardDataPlan: (primitive: DNNLPrimitive, diffDst: DNNLOperand, diffDstBlocked: DNNLOperand, weights: DNNLOperand, diffSrc: DNNLOperand)?
     /// A backward primitive oneDNN could only serve with `ref`: remembered so it is not rebuilt each step.
     private var backwardRefusals: [String: DNNLRefusal] = [:]
-    private var backwardWeightsPlan: (primitive: DNNLPrimitive, src: DNNLOperand, diffDst: DNNLOperand, diffWeights: DNNLOperand, diffBias: DNNLOperand)?
+    private var backwardWeightsPlan: (primitive: DNNLPrimitive, src: DNNLOperand, diffDst: DNNLOperand, diffDstBlocked: DNNLOperand, diffWeights: DNNLOperand, diffBias: DNNLOperand)?
     /// Winograd or direct, as the forward pass got it; the backward passes ask for the same.
     private let algorithm: dnnl_alg_kind_t
 
@@ -112,7 +112,32 @@ final class DNNLConvolution {
         return Tensor(uncheckedShape: shape, scalars: out)
     }
 
-    func backwardData(gradOutput: Tensor, weight: Tensor, stream: dnnl_stream_t, pool: DNNLBufferPool) throws -> Tensor {
+    /// `gradOutputBlocked`: `gradOutput` holds nChw16c scalars (`forwardBlocked`'s layout).
+    /// Whether the training forward pass writes nChw16c (oneDNN's blocked layout, channels a
+    /// multiple of 16), so that `forwardBlocked` can hand its result over without a reorder.
+    var writesBlocked16: Bool {
+        guard key.trainingChannelsLast, outputShape[1] % 16 == 0, var blocked = try? dnnlDesc(outputShape, dnnl_nChw16c, op: "conv2d") else { return false }
+        var kernel = fwdDst.kernel
+        return dnnl_memory_desc_equal(&kernel, &blocked) != 0
+    }
+
+    /// The training forward pass with the result left in the kernel's nChw16c layout
+    /// ([N, C/16, OH, OW, 16] scalars; check `writesBlocked16` first): the fused batch norm that
+    /// reads it writes channels-last, so the reorder back to NHWC is never needed.
+    func forwardBlocked(input: Tensor, weight: Tensor, bias: Tensor?, stream: dnnl_stream_t, pool: DNNLBufferPool) throws -> [Float] {
+        var out = uninitializedScalars(outputShape.reduce(1, *))
+        var exec = DNNLExecution(engine: engine, stream: stream, op: "conv2d forward", pool: pool)
+        try exec.input(fwdSrc, exec.readOnly(input.scalars))
+        try exec.input(fwdWeights, exec.readOnly(weight.scalars))
+        try exec.input(fwdBias, exec.readOnly(bias?.scalars ?? [Float](repeating: 0, count: key.weight[0])))
+        try out.withUnsafeMutableBytes { o in
+            try exec.prepared(fwdDst, o.baseAddress!)
+            try exec.execute(forwardPrimitive)
+        }
+        return out
+    }
+
+    func backwardData(gradOutput: Tensor, gradOutputBlocked: Bool = false, weight: Tensor, stream: dnnl_stream_t, pool: DNNLBufferPool) throws -> Tensor {
         if let refusal = backwardRefusals["data"] { throw refusal }
         if backwardDataPlan == nil {
             let op = "conv2d backward data"
@@ -129,13 +154,14 @@ final class DNNLConvolution {
             }.0 }
             backwardDataPlan = (p,
                 try DNNLOperand(argument: DNNLArgument.diffDst, user: userDst, kernel: p.desc(dnnl_query_diff_dst_md), engine: engine, op: op),
+                try DNNLOperand(argument: DNNLArgument.diffDst, user: dnnlDesc(outputShape, dnnl_nChw16c, op: op), kernel: p.desc(dnnl_query_diff_dst_md), engine: engine, op: op, inputOnly: true),
                 try DNNLOperand(argument: DNNLArgument.weights, user: userWeights, kernel: p.desc(dnnl_query_weights_md), engine: engine, op: op),
                 try DNNLOperand(argument: DNNLArgument.diffSrc, user: userSrc, kernel: p.desc(dnnl_query_diff_src_md), engine: engine, op: op))
         }
         let plan = backwardDataPlan!
         var out = uninitializedScalars(key.input.reduce(1, *))
         var exec = DNNLExecution(engine: engine, stream: stream, op: "conv2d backward data", pool: pool)
-        try exec.input(plan.diffDst, exec.readOnly(gradOutput.scalars))
+        try exec.input(gradOutputBlocked ? plan.diffDstBlocked : plan.diffDst, exec.readOnly(gradOutput.scalars))
         try exec.input(plan.weights, exec.readOnly(weight.scalars))
         try out.withUnsafeMutableBytes { o in
             try exec.output(plan.diffSrc, o.baseAddress!)
@@ -145,7 +171,7 @@ final class DNNLConvolution {
         return Tensor(uncheckedShape: inputShape, scalars: out)
     }
 
-    func backwardWeights(input: Tensor, gradOutput: Tensor, stream: dnnl_stream_t, pool: DNNLBufferPool) throws -> (weight: Tensor, bias: Tensor) {
+    func backwardWeights(input: Tensor, gradOutput: Tensor, gradOutputBlocked: Bool = false, stream: dnnl_stream_t, pool: DNNLBufferPool) throws -> (weight: Tensor, bias: Tensor) {
         if let refusal = backwardRefusals["weights"] { throw refusal }
         if backwardWeightsPlan == nil {
             let op = "conv2d backward weights"
@@ -162,6 +188,7 @@ final class DNNLConvolution {
             backwardWeightsPlan = (p,
                 try DNNLOperand(argument: DNNLArgument.src, user: userSrc, kernel: p.desc(dnnl_query_src_md), engine: engine, op: op),
                 try DNNLOperand(argument: DNNLArgument.diffDst, user: userDst, kernel: p.desc(dnnl_query_diff_dst_md), engine: engine, op: op),
+                try DNNLOperand(argument: DNNLArgument.diffDst, user: dnnlDesc(outputShape, dnnl_nChw16c, op: op), kernel: p.desc(dnnl_query_diff_dst_md), engine: engine, op: op, inputOnly: true),
                 try DNNLOperand(argument: DNNLArgument.diffWeights, user: userWeights, kernel: p.desc(dnnl_query_diff_weights_md), engine: engine, op: op),
                 try DNNLOperand(argument: DNNLArgument.diffBias, user: userBias, kernel: p.desc(dnnl_query_diff_weights_md, index: 1), engine: engine, op: op))
         }
@@ -170,7 +197,7 @@ final class DNNLConvolution {
         var db = uninitializedScalars(key.weight[0])
         var exec = DNNLExecution(engine: engine, stream: stream, op: "conv2d backward weights", pool: pool)
         try exec.input(plan.src, exec.readOnly(input.scalars))
-        try exec.input(plan.diffDst, exec.readOnly(gradOutput.scalars))
+        try exec.input(gradOutputBlocked ? plan.diffDstBlocked : plan.diffDst, exec.readOnly(gradOutput.scalars))
         try dw.withUnsafeMutableBytes { dw in try db.withUnsafeMutableBytes { db in
             try exec.output(plan.diffWeights, dw.baseAddress!)
             try exec.output(plan.diffBias, db.baseAddress!)

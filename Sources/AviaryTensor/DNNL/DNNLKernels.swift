@@ -64,7 +64,7 @@ public final class DNNLKernels: Kernels, @unchecked Sendable {
         var inputChannelsLast = false
     }
 
-    private func convolution(_ key: ConvolutionKey) throws -> DNNLConvolution? {
+    func convolution(_ key: ConvolutionKey) throws -> DNNLConvolution? {
         guard let engine else { return nil }
         return try lock.withLock {
             if refusedKeys.contains(key) { return nil }
@@ -84,7 +84,7 @@ public final class DNNLKernels: Kernels, @unchecked Sendable {
     }
 
     /// Runs `body` with exclusive use of the stream, or falls back when a backward primitive is refused.
-    private func run<T>(_ body: () throws -> T) throws -> T? {
+    func run<T>(_ body: () throws -> T) throws -> T? {
         do {
             return try lock.withLock { try body() }
         } catch let refusal as DNNLRefusal {

@@ -1,0 +1,61 @@
+/// A training convolution and the batch norm (+ residual, + clamp activation) that follows it, as
+/// one op: `Kernels.convBatchNormActivationChannelsLast`.
+public struct ConvBatchNormForward: Sendable {
+    /// act(bn(conv(x)) + residual), [N, OH, OW, O].
+    public var output: Tensor
+    /// The batch statistics (biased variance).
+    public var mean: [Float], variance: [Float]
+    /// The convolution's result, which the backward pass needs, in whatever layout the backend
+    /// keeps it (`blockedPixels` set: oneDNN's nChw16c with that many pixels per image; else NHWC).
+    public var convolution: Tensor
+    public var blockedPixels: Int?
+}
+
+/// Both ops' gradients.
+public struct ConvBatchNormGradients: Sendable {
+    public var convolution: ConvolutionGradients
+    public var norm: BatchNormGradients
+}
+
+/// The fused op by its two parts, each on the backend's own channels-last kernels: what every
+/// backend does unless it can do better (oneDNN keeps the convolution's blocked result), and the
+/// definition the fused form is tested against.
+func convBatchNormByParts(
+    _ kernels: some Kernels, input: Tensor, inputChannelsLast: Bool, weight: Tensor, bias: Tensor?, geometry: Conv2DGeometry,
+    gamma: Tensor, beta: Tensor, residual: Tensor?, activation: Activation?, epsilon: Float
+) throws -> ConvBatchNormForward {
+    let conv = try kernels.conv2dTrainingChannelsLast(input: input, inputChannelsLast: inputChannelsLast, weight: weight, bias: bias, geometry: geometry)
+    let (out, mean, variance) = try kernels.batchNormActivationChannelsLast(input: conv, gamma: gamma, beta: beta, residual: residual, activation: activation, epsilon: epsilon)
+    return ConvBatchNormForward(output: out, mean: mean, variance: variance, convolution: conv, blockedPixels: nil)
+}
+
+func convBatchNormBackwardByParts(
+    _ kernels: some Kernels, gradOutput: Tensor, forward: ConvBatchNormForward, input: Tensor, inputChannelsLast: Bool, weight: Tensor,
+    geometry: Conv2DGeometry, gamma: Tensor, activation: Activation?, epsilon: Float, needInput: Bool, needWeights: Bool, needResidual: Bool
+) throws -> ConvBatchNormGradients {
+    let norm = try kernels.batchNormActivationChannelsLastBackward(
+        gradOutput: gradOutput, input: forward.convolution, output: forward.output, gamma: gamma, mean: forward.mean, variance: forward.variance,
+        activation: activation, epsilon: epsilon, needResidual: needResidual)
+    let conv = try kernels.conv2dTrainingChannelsLastBackward(
+        gradOutput: norm.input, input: input, inputChannelsLast: inputChannelsLast, weight: weight, geometry: geometry, needInput: needInput, needWeights: needWeights)
+    return ConvBatchNormGradients(convolution: conv, norm: norm)
+}
+
+extension Kernels {
+    public func convBatchNormActivationChannelsLast(
+        input: Tensor, inputChannelsLast: Bool, weight: Tensor, bias: Tensor?, geometry: Conv2DGeometry,
+        gamma: Tensor, beta: Tensor, residual: Tensor?, activation: Activation?, epsilon: Float
+    ) throws -> ConvBatchNormForward {
+        try convBatchNormByParts(self, input: input, inputChannelsLast: inputChannelsLast, weight: weight, bias: bias, geometry: geometry,
+                                 gamma: gamma, beta: beta, residual: residual, activation: activation, epsilon: epsilon)
+    }
+
+    public func convBatchNormActivationChannelsLastBackward(
+        gradOutput: Tensor, forward: ConvBatchNormForward, input: Tensor, inputChannelsLast: Bool, weight: Tensor, geometry: Conv2DGeometry,
+        gamma: Tensor, activation: Activation?, epsilon: Float, needInput: Bool, needWeights: Bool, needResidual: Bool
+    ) throws -> ConvBatchNormGradients {
+        try convBatchNormBackwardByParts(self, gradOutput: gradOutput, forward: forward, input: input, inputChannelsLast: inputChannelsLast, weight: weight,
+                                         geometry: geometry, gamma: gamma, activation: activation, epsilon: epsilon,
+                                         needInput: needInput, needWeights: needWeights, needResidual: needResidual)
+    }
+}

@@ -1,0 +1,80 @@
+@testable import AviaryTensor
+import Testing
+
+/// conv → batch norm (+ residual, + clamp) as one training op: oneDNN's form, which keeps a dense
+/// convolution's result in its blocked layout, against the same two ops run one after the other,
+/// on oneDNN (same arithmetic: equal to rounding) and on the Swift reference.
+@Suite struct ConvBatchNormFusionTests {
+    static let cases = [
+        ConvCase(name: "3x3 NHWC input, 32 out (blocked)", input: [2, 16, 9, 9], weight: [32, 16, 3, 3], options: Conv2DOptions(stride: 1, padding: 1), bias: false),
+        ConvCase(name: "3x3 stride 2, 48 out (blocked)", input: [3, 16, 10, 11], weight: [48, 16, 3, 3], options: Conv2DOptions(stride: 2, padding: 1)),
+        ConvCase(name: "7x7 stem from NCHW (blocked)", input: [2, 3, 20, 20], weight: [16, 3, 7, 7], options: Conv2DOptions(stride: 2, padding: 3), bias: false),
+        ConvCase(name: "3x3, 20 out (not whole blocks: by parts)", input: [2, 16, 6, 6], weight: [20, 16, 3, 3], options: Conv2DOptions(stride: 1, padding: 1)),
+        ConvCase(name: "1x1 (sgemm: by parts)", input: [2, 16, 5, 5], weight: [32, 16, 1, 1], options: Conv2DOptions(), bias: false),
+    ]
+
+    @Test(arguments: cases)
+    func fusedOpMatchesItsParts(_ c: ConvCase) throws {
+        let g = try c.options.resolve(op: "test", inputH: c.input[2], inputW: c.input[3], kernelH: c.weight[2], kernelW: c.weight[3])
+        let channelsLastInput = c.input[1] > 3
+        let x = randomTensor(c.input, seed: 101), input = channelsLastInput ? x.nchwToChannelsLast() : x
+        let w = randomTensor(c.weight, seed: 102, scale: 0.3), b = c.bias ? randomTensor([c.weight[0]], seed: 103) : nil
+        let o = c.weight[0], outShape = [c.input[0], g.outputH, g.outputW, o]
+        let gamma = randomTensor([o], seed: 104), beta = randomTensor([o], seed: 105)
+        let residual = randomTensor(outShape, seed: 106), dy = randomTensor(outShape, seed: 107)
+        let dnnl = DNNLKernels.shared, reference = ReferenceKernels()
+        let blocked = c.name.hasSuffix("(blocked)")
+        for activation in [nil, Activation.relu] {
+            for r in [nil, residual] {
+                let label = "\(c) \(String(describing: activation)) residual \(r != nil)"
+                let fused = try dnnl.convBatchNormActivationChannelsLast(input: input, inputChannelsLast: channelsLastInput, weight: w, bias: b, geometry: g,
+                                                                          gamma: gamma, beta: beta, residual: r, activation: activation, epsilon: 1e-5)
+                #expect((fused.blockedPixels != nil) == blocked, "\(label): blocked path taken")
+                for (kernels, tolerance) in [(dnnl as any Kernels, Float(1e-5)), (reference, 1e-3)] {
+                    let parts = try convBatchNormByParts(kernels, input: input, inputChannelsLast: channelsLastInput, weight: w, bias: b, geometry: g,
+                                                         gamma: gamma, beta: beta, residual: r, activation: activation, epsilon: 1e-5)
+                    #expect(fused.output.shape == outShape && fused.output.isClose(to: parts.output, atol: tolerance, rtol: tolerance), "\(label) vs \(kernels.name): \(fused.output.maxAbsDifference(parts.output))")
+                    #expect(try Tensor(shape: [o], scalars: fused.variance).isClose(to: Tensor(shape: [o], scalars: parts.variance), atol: tolerance, rtol: tolerance), "\(label)")
+                    let grads = try dnnl.convBatchNormActivationChannelsLastBackward(
+                        gradOutput: dy, forward: fused, input: input, inputChannelsLast: channelsLastInput, weight: w, geometry: g, gamma: gamma,
+                        activation: activation, epsilon: 1e-5, needInput: true, needWeights: true, needResidual: r != nil)
+                    let expected = try convBatchNormBackwardByParts(
+                        kernels, gradOutput: dy, forward: parts, input: input, inputChannelsLast: channelsLastInput, weight: w, geometry: g, gamma: gamma,
+                        activation: activation, epsilon: 1e-5, needInput: true, needWeights: true, needResidual: r != nil)
+                    let gradientTolerance = 10 * tolerance
+                    #expect(try #require(grads.convolution.input).isClose(to: try #require(expected.convolution.input), atol: gradientTolerance, rtol: gradientTolerance), "\(label) input gradient")
+                    #expect(try #require(grads.convolution.weight).isClose(to: try #require(expected.convolution.weight), atol: gradientTolerance, rtol: gradientTolerance), "\(label) weight gradient")
+                    #expect(grads.norm.gamma.isClose(to: expected.norm.gamma, atol: gradientTolerance, rtol: gradientTolerance), "\(label) γ gradient")
+                    #expect(grads.norm.beta.isClose(to: expected.norm.beta, atol: gradientTolerance, rtol: gradientTolerance), "\(label) β gradient")
+                    if r != nil {
+                        #expect(try #require(grads.norm.residual).isClose(to: try #require(expected.norm.residual), atol: gradientTolerance, rtol: gradientTolerance), "\(label) residual gradient")
+                    }
+                }
+            }
+        }
+    }
+
+    /// The autograd node against the two-node chain it replaces: same output, running statistics
+    /// and gradients for every parent (input, weight, γ, β, residual).
+    @Test func nodeMatchesTheTwoNodeChain() throws {
+        func run(fused: Bool) throws -> (out: Tensor, running: [Tensor], grads: [Tensor]) {
+            let x = Variable(randomTensor([2, 16, 8, 8], seed: 111), requiresGrad: true)
+            let w = Variable(randomTensor([32, 16, 3, 3], seed: 112, scale: 0.3), requiresGrad: true)
+            let gamma = Variable(randomTensor([32], seed: 113), requiresGrad: true), beta = Variable(randomTensor([32], seed: 114), requiresGrad: true)
+            let shortcut = Variable(randomTensor([2, 32, 8, 8], seed: 115), requiresGrad: true)
+            var mean = Tensor(zeros: [32]), variance = Tensor(shape: [32], repeating: 1)
+            let options = Conv2DOptions(stride: 1, padding: 1)
+            let y = fused
+                ? try x.convBatchNormActivation(weight: w, options: options, gamma: gamma, beta: beta, runningMean: &mean, runningVar: &variance, residual: shortcut, activation: .relu)
+                : try x.conv2dChannelsLast(weight: w, options: options).batchNormActivation(gamma: gamma, beta: beta, runningMean: &mean, runningVar: &variance, residual: shortcut, activation: .relu)
+            try (y * y).sum().backward()
+            return (y.value, [mean, variance], [x, w, gamma, beta, shortcut].map { $0.grad! })
+        }
+        let fused = try run(fused: true), chain = try run(fused: false)
+        #expect(fused.out.isClose(to: chain.out, atol: 1e-5, rtol: 1e-5))
+        for (a, b) in zip(fused.running, chain.running) { #expect(a.isClose(to: b, atol: 1e-6, rtol: 1e-6)) }
+        for (index, (a, b)) in zip(fused.grads, chain.grads).enumerated() {
+            #expect(a.isClose(to: b, atol: 1e-4, rtol: 1e-4), "gradient \(index): \(a.maxAbsDifference(b))")
+        }
+    }
+}
