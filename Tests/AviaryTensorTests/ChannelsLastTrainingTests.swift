@@ -89,35 +89,11 @@ import Testing
     /// channels-last result also read as NCHW by another op: the same loss and gradients as the
     /// chain in NCHW, on oneDNN.
     @Test func mixedLayoutChainMatchesNCHW() throws {
-        func run(channelsLast: Bool) throws -> (loss: Float, grads: [Tensor]) {
-            try Variable.$channelsLastTraining.withValue(channelsLast) {
-                let x = Variable(randomTensor([4, 3, 8, 8], seed: 91), requiresGrad: true)
-                let w1 = Variable(randomTensor([8, 3, 3, 3], seed: 92, scale: 0.3), requiresGrad: true)
-                let w2 = Variable(randomTensor([8, 8, 3, 3], seed: 93, scale: 0.2), requiresGrad: true)
-                let gamma = Variable(randomTensor([8], seed: 94), requiresGrad: true), beta = Variable(randomTensor([8], seed: 95), requiresGrad: true)
-                var m1 = Tensor(zeros: [8]), v1 = Tensor(shape: [8], repeating: 1), m2 = m1, v2 = v1
-                let options = Conv2DOptions(stride: 1, padding: 1)
-                func block(_ input: Variable, _ w: Variable, _ mean: inout Tensor, _ variance: inout Tensor, residual: Variable?) throws -> Variable {
-                    if channelsLast {
-                        return try input.conv2dChannelsLast(weight: w, options: options)
-                            .batchNormActivation(gamma: gamma, beta: beta, runningMean: &mean, runningVar: &variance, residual: residual, activation: .relu)
-                    }
-                    var y = try input.conv2d(weight: w, options: options).batchNorm(gamma: gamma, beta: beta, runningMean: &mean, runningVar: &variance, training: true)
-                    if let residual { y = try y + residual }
-                    return y.relu()
-                }
-                let h = try block(x, w1, &m1, &v1, residual: nil)
-                let side = try (h * h).globalAvgPool2d()  // reads h as NCHW
-                let out = try block(h, w2, &m2, &v2, residual: h).globalAvgPool2d()
-                let loss = try (out + side).sum()
-                try loss.backward()
-                return (loss.value.scalars[0], [x, w1, w2, gamma, beta].map { $0.grad! } + [m2, v2])
-            }
-        }
-        let nchw = try run(channelsLast: false), cl = try run(channelsLast: true)
-        #expect(abs(nchw.loss - cl.loss) <= 1e-4 * abs(nchw.loss))
-        for (index, (a, b)) in zip(nchw.grads, cl.grads).enumerated() {
-            #expect(b.isClose(to: a, atol: 1e-4, rtol: 1e-3), "gradient \(index): \(b.maxAbsDifference(a))")
+        try expectLayoutsAgree(input: [4, 3, 8, 8], seed: 91) { chain in
+            let h = try chain.block(0, chain.x, residual: nil)
+            let side = try (h * h).globalAvgPool2d()  // reads h as NCHW
+            let out = try chain.block(1, h, residual: h).globalAvgPool2d()
+            return try (out + side).sum()
         }
     }
 
@@ -141,37 +117,14 @@ import Testing
     /// ResNet's stem: conv → BN → ReLU → max pool → a block whose shortcut is the pooled map, all
     /// channels-last, against the same chain in NCHW.
     @Test func pooledChainMatchesNCHW() throws {
-        func run(channelsLast: Bool) throws -> (loss: Float, grads: [Tensor]) {
-            try Variable.$channelsLastTraining.withValue(channelsLast) {
-                let x = Variable(randomTensor([2, 3, 12, 12], seed: 83), requiresGrad: true)
-                let w1 = Variable(randomTensor([8, 3, 3, 3], seed: 84, scale: 0.3), requiresGrad: true)
-                let w2 = Variable(randomTensor([8, 8, 3, 3], seed: 85, scale: 0.2), requiresGrad: true)
-                let gamma = Variable(randomTensor([8], seed: 86), requiresGrad: true), beta = Variable(randomTensor([8], seed: 87), requiresGrad: true)
-                var m1 = Tensor(zeros: [8]), v1 = Tensor(shape: [8], repeating: 1), m2 = m1, v2 = v1
-                let options = Conv2DOptions(stride: 1, padding: 1)
-                func block(_ input: Variable, _ w: Variable, _ mean: inout Tensor, _ variance: inout Tensor, residual: Variable?) throws -> Variable {
-                    if channelsLast {
-                        return try input.conv2dChannelsLast(weight: w, options: options)
-                            .batchNormActivation(gamma: gamma, beta: beta, runningMean: &mean, runningVar: &variance, residual: residual, activation: .relu)
-                    }
-                    var y = try input.conv2d(weight: w, options: options).batchNorm(gamma: gamma, beta: beta, runningMean: &mean, runningVar: &variance, training: true)
-                    if let residual { y = try y + residual }
-                    return y.relu()
-                }
-                let stem = try block(x, w1, &m1, &v1, residual: nil)
-                let pooled = try stem.maxPool2d(kernel: (3, 3), options: Conv2DOptions(stride: 2, padding: 1))
-                let last = try block(pooled, w2, &m2, &v2, residual: pooled)
-                let loss = try last.globalAvgPool2d().sum()
-                // Neither pooling read its input's NCHW value (which would convert it).
-                #expect((stem.channelsLast != nil) == channelsLast && (last.channelsLast != nil) == channelsLast)
-                try loss.backward()
-                return (loss.value.scalars[0], [x, w1, w2, gamma, beta].map { $0.grad! } + [m2, v2])
-            }
-        }
-        let nchw = try run(channelsLast: false), cl = try run(channelsLast: true)
-        #expect(abs(nchw.loss - cl.loss) <= 1e-4 * abs(nchw.loss))
-        for (index, (a, b)) in zip(nchw.grads, cl.grads).enumerated() {
-            #expect(b.isClose(to: a, atol: 1e-4, rtol: 1e-3), "gradient \(index): \(b.maxAbsDifference(a))")
+        try expectLayoutsAgree(input: [2, 3, 12, 12], seed: 83) { chain in
+            let stem = try chain.block(0, chain.x, residual: nil)
+            let pooled = try stem.maxPool2d(kernel: (3, 3), options: Conv2DOptions(stride: 2, padding: 1))
+            let last = try chain.block(1, pooled, residual: pooled)
+            let loss = try last.globalAvgPool2d().sum()
+            // Neither pooling read its input's NCHW value (which would convert it).
+            #expect((stem.channelsLast != nil) == chain.channelsLast && (last.channelsLast != nil) == chain.channelsLast)
+            return loss
         }
     }
 
@@ -198,5 +151,54 @@ import Testing
             try x.batchNormActivation(gamma: Variable(Tensor(shape: [2], repeating: 1)), beta: Variable(Tensor(zeros: [2])),
                                       runningMean: &mean, runningVar: &variance, activation: .hardSwish)
         }
+    }
+}
+
+/// Two conv → batch norm (+ residual) → ReLU blocks, 3 → 8 → 8 channels with 3×3 windows and shared
+/// γ and β, written as the channels-last training ops or as the NCHW ones.
+private final class TwoBlocks {
+    let channelsLast: Bool
+    let x: Variable, weights: [Variable], gamma: Variable, beta: Variable
+    var means = [Tensor(zeros: [8]), Tensor(zeros: [8])], variances = [Tensor(shape: [8], repeating: 1), Tensor(shape: [8], repeating: 1)]
+
+    init(channelsLast: Bool, input: [Int], seed: UInt64) {
+        self.channelsLast = channelsLast
+        x = Variable(randomTensor(input, seed: seed), requiresGrad: true)
+        weights = [Variable(randomTensor([8, 3, 3, 3], seed: seed + 1, scale: 0.3), requiresGrad: true),
+                   Variable(randomTensor([8, 8, 3, 3], seed: seed + 2, scale: 0.2), requiresGrad: true)]
+        gamma = Variable(randomTensor([8], seed: seed + 3), requiresGrad: true)
+        beta = Variable(randomTensor([8], seed: seed + 4), requiresGrad: true)
+    }
+
+    func block(_ index: Int, _ input: Variable, residual: Variable?) throws -> Variable {
+        let options = Conv2DOptions(stride: 1, padding: 1)
+        if channelsLast {
+            return try input.conv2dChannelsLast(weight: weights[index], options: options)
+                .batchNormActivation(gamma: gamma, beta: beta, runningMean: &means[index], runningVar: &variances[index], residual: residual, activation: .relu)
+        }
+        var y = try input.conv2d(weight: weights[index], options: options)
+            .batchNorm(gamma: gamma, beta: beta, runningMean: &means[index], runningVar: &variances[index], training: true)
+        if let residual { y = try y + residual }
+        return y.relu()
+    }
+
+    /// The gradients of every parameter and the input, then the second block's running statistics.
+    var results: [Tensor] { ([x] + weights + [gamma, beta]).map { $0.grad! } + [means[1], variances[1]] }
+}
+
+/// `loss` built from a `TwoBlocks` chain in each layout: the same loss, gradients and statistics.
+private func expectLayoutsAgree(input: [Int], seed: UInt64, _ loss: (TwoBlocks) throws -> Variable) throws {
+    func run(channelsLast: Bool) throws -> (loss: Float, results: [Tensor]) {
+        try Variable.$channelsLastTraining.withValue(channelsLast) {
+            let chain = TwoBlocks(channelsLast: channelsLast, input: input, seed: seed)
+            let value = try loss(chain)
+            try value.backward()
+            return (value.value.scalars[0], chain.results)
+        }
+    }
+    let nchw = try run(channelsLast: false), cl = try run(channelsLast: true)
+    #expect(abs(nchw.loss - cl.loss) <= 1e-4 * abs(nchw.loss))
+    for (index, (a, b)) in zip(nchw.results, cl.results).enumerated() {
+        #expect(b.isClose(to: a, atol: 1e-4, rtol: 1e-3), "result \(index): \(b.maxAbsDifference(a))")
     }
 }
