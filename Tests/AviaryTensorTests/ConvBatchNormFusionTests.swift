@@ -77,4 +77,20 @@ import Testing
             #expect(a.isClose(to: b, atol: 1e-4, rtol: 1e-4), "gradient \(index): \(a.maxAbsDifference(b))")
         }
     }
+
+    /// The fallback's unblocking (used when a backward primitive is refused) against the nChw16c
+    /// index formula: element (n, c, p) sits at ((n·C/16 + c/16)·P + p)·16 + c%16.
+    @Test func unblockingFollowsTheBlockedIndexFormula() {
+        let (n, c, pixels) = (2, 48, 5)
+        var blocked = [Float](repeating: 0, count: n * c * pixels)
+        for image in 0..<n { for channel in 0..<c { for pixel in 0..<pixels {
+            blocked[((image * (c / 16) + channel / 16) * pixels + pixel) * 16 + channel % 16] = Float(image * 10_000 + channel * 100 + pixel)
+        } } }
+        let nhwc = ChannelsLastBatchNorm.unblocked(blocked, channels: c, pixels: pixels)
+        var mismatches = 0
+        for image in 0..<n { for pixel in 0..<pixels { for channel in 0..<c {
+            if nhwc[(image * pixels + pixel) * c + channel] != Float(image * 10_000 + channel * 100 + pixel) { mismatches += 1 }
+        } } }
+        #expect(mismatches == 0)
+    }
 }
