@@ -23,10 +23,7 @@ extension Variable {
             let grads = try kernels.conv2dTrainingChannelsLastBackward(
                 gradOutput: gradOut, input: input, inputChannelsLast: inputChannelsLast, weight: weights, geometry: geometry,
                 needInput: needInput, needWeights: needWeights)
-            // The input's gradient comes in the layout the input was read in; hand it over in the one its rule takes.
-            let gradIn = grads.input.map { g in
-                inputChannelsLast == parentChannelsLast ? g : (inputChannelsLast ? g.channelsLastToNCHW() : g.nchwToChannelsLast())
-            }
+            let gradIn = grads.input.map { Variable.gradient($0, readChannelsLast: inputChannelsLast, forChannelsLast: parentChannelsLast) }
             return [gradIn, grads.weight, grads.bias]
         }
     }
@@ -42,9 +39,7 @@ extension Variable {
         guard rank4 else {
             throw TensorError.shapeMismatch(op: op, detail: "input \(shape)", hint: "input must be [N, C, H, W]")
         }
-        if let activation, !activation.fusesIntoBatchNorm {
-            throw TensorError.invalidArgument(op: op, detail: "activation \(activation)", hint: "fuse only ReLU or a clip; apply other activations with `activation(_:)`")
-        }
+        try Variable.checkFusable(activation, op: op)
         if let residual, residual.shape != shape {
             throw TensorError.shapeMismatch(op: op, detail: "residual \(residual.shape) for input \(shape)", hint: "the residual must be shaped like the input")
         }
@@ -76,9 +71,7 @@ extension Variable {
     ) throws -> Variable {
         let op = "convBatchNormActivation"
         let geometry = try Variable.convolutionGeometry(input: shape, weight: weight.shape, bias: bias?.shape, options: options)
-        if let activation, !activation.fusesIntoBatchNorm {
-            throw TensorError.invalidArgument(op: op, detail: "activation \(activation)", hint: "fuse only ReLU or a clip; apply other activations with `activation(_:)`")
-        }
+        try Variable.checkFusable(activation, op: op)
         let outShape = [shape[0], weight.shape[0], geometry.outputH, geometry.outputW], pixels = outShape[0] * outShape[2] * outShape[3]
         if let residual, residual.shape != outShape {
             throw TensorError.shapeMismatch(op: op, detail: "residual \(residual.shape) for output \(outShape)", hint: "the residual must be shaped like the output")
@@ -99,16 +92,25 @@ extension Variable {
                 gradOutput: gradOut, forward: forward, input: input, inputChannelsLast: inputChannelsLast, weight: weights, geometry: geometry,
                 gamma: g, activation: activation, epsilon: epsilon, needInput: needInput, needWeights: needWeights,
                 needResidual: residualParent?.requiresGrad ?? false)
-            // The input's gradient comes in the layout the input was read in; hand it over in the one its rule takes.
-            let gradIn = grads.convolution.input.map { g in
-                inputChannelsLast == parentChannelsLast ? g : (inputChannelsLast ? g.channelsLastToNCHW() : g.nchwToChannelsLast())
-            }
+            let gradIn = grads.convolution.input.map { Variable.gradient($0, readChannelsLast: inputChannelsLast, forChannelsLast: parentChannelsLast) }
             return [gradIn, grads.convolution.weight] + (hasBias ? [grads.convolution.bias] : []) + [grads.norm.gamma, grads.norm.beta]
                 + (residualParent.map { r in [grads.norm.residual.map { Variable.gradient($0, for: r) }] } ?? [])
         }
     }
 
     private var rank4: Bool { shape.count == 4 }
+
+    /// A convolution's input gradient comes in the layout the input was read in; its parent's rule
+    /// may take the other one.
+    private static func gradient(_ g: Tensor, readChannelsLast: Bool, forChannelsLast parentChannelsLast: Bool) -> Tensor {
+        readChannelsLast == parentChannelsLast ? g : (readChannelsLast ? g.channelsLastToNCHW() : g.nchwToChannelsLast())
+    }
+
+    private static func checkFusable(_ activation: Activation?, op: String) throws {
+        if let activation, !activation.fusesIntoBatchNorm {
+            throw TensorError.invalidArgument(op: op, detail: "activation \(activation)", hint: "fuse only ReLU or a clip; apply other activations with `activation(_:)`")
+        }
+    }
 }
 
 /// The process-wide default of `Variable.channelsLastTraining`, read once from the environment.
