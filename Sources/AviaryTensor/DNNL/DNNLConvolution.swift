@@ -92,8 +92,11 @@ final class DNNLConvolution {
 
     /// The forward pass. For a channels-last key, `input` holds NHWC scalars when
     /// `inputChannelsLast` and the result does too; `residual` (channels-last, output-sized) is
-    /// added before the activation.
-    func forward(input: Tensor, inputChannelsLast: Bool = false, weight: Tensor, bias: Tensor?, residual: Tensor? = nil, stream: dnnl_stream_t, pool: DNNLBufferPool) throws -> Tensor {
+    /// added before the activation. `blockedOutput` (training; check `writesBlocked16`): the result
+    /// stays in the kernel's nChw16c layout, [N, C/16, OH, OW, 16], for a batch norm that reads it
+    /// as it is and writes channels-last, so the reorder back to NHWC is never needed.
+    func forward(input: Tensor, inputChannelsLast: Bool = false, weight: Tensor, bias: Tensor?, residual: Tensor? = nil, blockedOutput: Bool = false,
+                 stream: dnnl_stream_t, pool: DNNLBufferPool) throws -> Tensor {
         // The sum post-op adds into what the destination holds: start from a copy of the residual.
         var out = residual?.scalars ?? uninitializedScalars(outputShape.reduce(1, *))
         var exec = DNNLExecution(engine: engine, stream: stream, op: "conv2d forward", pool: pool)
@@ -105,38 +108,27 @@ final class DNNLConvolution {
         }
         try exec.input(fwdBias, exec.readOnly(bias?.scalars ?? [Float](repeating: 0, count: key.weight[0])))
         try out.withUnsafeMutableBytes { o in
-            try exec.output(fwdDst, o.baseAddress!, accumulating: residual != nil)
+            if blockedOutput {
+                try exec.prepared(fwdDst, o.baseAddress!)
+            } else {
+                try exec.output(fwdDst, o.baseAddress!, accumulating: residual != nil)
+            }
             try exec.execute(forwardPrimitive)
         }
+        if blockedOutput { return Tensor(uncheckedShape: [outputShape[0], outputShape[1] / 16, outputShape[2], outputShape[3], 16], scalars: out) }
         let shape = nhwcOutput ? [outputShape[0], outputShape[2], outputShape[3], outputShape[1]] : outputShape
         return Tensor(uncheckedShape: shape, scalars: out)
     }
 
-    /// `gradOutputBlocked`: `gradOutput` holds nChw16c scalars (`forwardBlocked`'s layout).
     /// Whether the training forward pass writes nChw16c (oneDNN's blocked layout, channels a
-    /// multiple of 16), so that `forwardBlocked` can hand its result over without a reorder.
+    /// multiple of 16), so that `forward(…, blockedOutput: true)` can hand its result over as it is.
     var writesBlocked16: Bool {
         guard key.trainingChannelsLast, outputShape[1] % 16 == 0, var blocked = try? dnnlDesc(outputShape, dnnl_nChw16c, op: "conv2d") else { return false }
         var kernel = fwdDst.kernel
         return dnnl_memory_desc_equal(&kernel, &blocked) != 0
     }
 
-    /// The training forward pass with the result left in the kernel's nChw16c layout
-    /// ([N, C/16, OH, OW, 16] scalars; check `writesBlocked16` first): the fused batch norm that
-    /// reads it writes channels-last, so the reorder back to NHWC is never needed.
-    func forwardBlocked(input: Tensor, weight: Tensor, bias: Tensor?, stream: dnnl_stream_t, pool: DNNLBufferPool) throws -> [Float] {
-        var out = uninitializedScalars(outputShape.reduce(1, *))
-        var exec = DNNLExecution(engine: engine, stream: stream, op: "conv2d forward", pool: pool)
-        try exec.input(fwdSrc, exec.readOnly(input.scalars))
-        try exec.input(fwdWeights, exec.readOnly(weight.scalars))
-        try exec.input(fwdBias, exec.readOnly(bias?.scalars ?? [Float](repeating: 0, count: key.weight[0])))
-        try out.withUnsafeMutableBytes { o in
-            try exec.prepared(fwdDst, o.baseAddress!)
-            try exec.execute(forwardPrimitive)
-        }
-        return out
-    }
-
+    /// `gradOutputBlocked`: `gradOutput` holds nChw16c scalars (`forward(…, blockedOutput: true)`'s layout).
     func backwardData(gradOutput: Tensor, gradOutputBlocked: Bool = false, weight: Tensor, stream: dnnl_stream_t, pool: DNNLBufferPool) throws -> Tensor {
         if let refusal = backwardRefusals["data"] { throw refusal }
         if backwardDataPlan == nil {

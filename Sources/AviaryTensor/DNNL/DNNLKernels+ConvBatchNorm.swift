@@ -15,17 +15,17 @@ extension DNNLKernels {
         let key = ConvolutionKey(trainingChannelsLast: input.shape, inputChannelsLast: inputChannelsLast, weight: weight.shape, geometry: g)
         guard input.rank == 4, activation?.fusesIntoBatchNorm ?? true, DNNLConvolution.trainsBlocked(key),
               let conv = try convolution(key), conv.writesBlocked16, let stream,
-              let blocked = try run({ try conv.forwardBlocked(input: input, weight: weight, bias: bias, stream: stream, pool: pool) })
+              let blocked = try run({ try conv.forward(input: input, weight: weight, bias: bias, blockedOutput: true, stream: stream, pool: pool) })
         else {
             return try convBatchNormByParts(self, input: input, inputChannelsLast: inputChannelsLast, weight: weight, bias: bias, geometry: g,
                                             gamma: gamma, beta: beta, residual: residual, activation: activation, epsilon: epsilon)
         }
         let n = key.input[0], channels = weight.shape[0], pixels = g.outputH * g.outputW
         let (out, mean, variance) = ChannelsLastBatchNorm.training(
-            blocked, channels: channels, gamma: gamma.scalars, beta: beta.scalars, residual: residual?.scalars,
+            blocked.scalars, channels: channels, gamma: gamma.scalars, beta: beta.scalars, residual: residual?.scalars,
             activation: activation, epsilon: epsilon, blockedPixels: pixels)
         return ConvBatchNormForward(output: Tensor(uncheckedShape: [n, g.outputH, g.outputW, channels], scalars: out), mean: mean, variance: variance,
-                                    convolution: Tensor(uncheckedShape: [n, channels / 16, g.outputH, g.outputW, 16], scalars: blocked), blockedPixels: pixels)
+                                    convolution: blocked, blockedPixels: pixels)
     }
 
     public func convBatchNormActivationChannelsLastBackward(
