@@ -3,6 +3,7 @@
 // table, then one line of JSON.
 //
 //   make bench-engine            (or: EngineBench --python .venv/bin/python --threads 2 --repeats 3)
+//   EngineBench … --inference-only --configs efficientnet_lite0:32:224   (inference only, quick A/B)
 import AviaryNN
 import AviarySpawn
 import Foundation
@@ -11,12 +12,15 @@ struct Options {
     var python = ".venv/bin/python"
     var threads = ProcessInfo.processInfo.activeProcessorCount
     var repeats = 3
+    /// Skips the training measurements (quick A/B runs of inference changes).
+    var inferenceOnly = false
     var configs = ["resnet18:32:224", "resnet18:32:112", "resnet18:1:224", "efficientnet_lite0:32:224", "efficientnet_lite0:32:112", "efficientnet_lite0:1:224"]
 
     init(_ arguments: [String]) {
         var i = 1
         while i < arguments.count {
             let value = i + 1 < arguments.count ? arguments[i + 1] : ""
+            if arguments[i] == "--inference-only" { inferenceOnly = true; i += 1; continue }
             switch arguments[i] {
             case "--python": python = value
             case "--threads": threads = Int(value) ?? threads
@@ -72,7 +76,8 @@ func measurePeer(_ config: String) -> [String: Any] {
     let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("torch_peer.py").path
     do {
         let peer = try Spawner.spawn(executable: options.python,
-                                     arguments: [script, "--threads", String(options.threads), "--configs", config, "--repeats", String(options.repeats)],
+                                     arguments: [script, "--threads", String(options.threads), "--configs", config, "--repeats", String(options.repeats)]
+                                         + (options.inferenceOnly ? ["--inference-only"] : []),
                                      environment: ProcessInfo.processInfo.environment, standardOutput: .pipe)
         let data = peer.standardOutput!.readToEnd()
         _ = peer.waitBlocking()
@@ -107,7 +112,7 @@ for config in options.configs {
     let targets = (0..<batch).map { _ in rng.nextInt(below: 1000) }
     let optimizer = SGD(model.parameters(), learningRate: 0.01, momentum: 0.9)
     var entry: [String: Double] = ["load_average": loadAverage()]
-    if batch > 1 {
+    if batch > 1 && !options.inferenceOnly {
         (entry["aviary_train_s"], entry["aviary_train_cpu_s"]) = try timed(repeats: options.repeats) {
             model.train()
             optimizer.zeroGrad()

@@ -65,7 +65,7 @@ def timed(fn, repeats):
     return statistics.median(walls), statistics.median(cpus)
 
 
-def torch_times(name, batch, size, repeats, channels_last):
+def torch_times(name, batch, size, repeats, channels_last, train_too=True):
     model = build(name)
     fmt = torch.channels_last if channels_last else torch.contiguous_format
     model = model.to(memory_format=fmt)
@@ -84,7 +84,7 @@ def torch_times(name, batch, size, repeats, channels_last):
         with torch.no_grad():
             model(x)
 
-    return timed(train, repeats) if batch > 1 else None, timed(infer, repeats)
+    return timed(train, repeats) if batch > 1 and train_too else None, timed(infer, repeats)
 
 
 def ort_time(name, batch, size, repeats, threads):
@@ -147,6 +147,7 @@ def main():
     parser.add_argument("--threads", type=int, required=True)
     parser.add_argument("--configs", required=True)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--inference-only", action="store_true", help="skip the training measurements")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     results = {}
@@ -155,8 +156,8 @@ def main():
         name, batch, size = config.split(":")
         batch, size = int(batch), int(size)
         reset_peak_rss()
-        nchw = torch_times(name, batch, size, args.repeats, False)
-        nhwc = torch_times(name, batch, size, args.repeats, True)
+        nchw = torch_times(name, batch, size, args.repeats, False, not args.inference_only)
+        nhwc = torch_times(name, batch, size, args.repeats, True, not args.inference_only)
         peak = peak_rss_mb()  # before ONNX Runtime, which is not PyTorch's memory
         whole_run_peak = max(whole_run_peak, peak)
         # The better layout by wall time, and that same layout's CPU time.

@@ -9,6 +9,12 @@ public protocol Kernels: Sendable {
     /// between layers: `input` is [N, H, W, C] when `inputChannelsLast`, else NCHW; `residual`
     /// ([N, OH, OW, O]) is added before `activation`. Returns [N, OH, OW, O]. No backward.
     func conv2dChannelsLast(input: Tensor, inputChannelsLast: Bool, weight: Tensor, bias: Tensor?, geometry: Conv2DGeometry, activation: Activation?, residual: Tensor?) throws -> Tensor
+    /// Inference convolution inside a chain that keeps activations in the kernels' own layouts:
+    /// `input` lies as `layout` says, `residual` (output-sized, added before `activation`) as its
+    /// own layout says, and the result comes back in whichever layout this backend's kernel wrote
+    /// (NHWC by default; nChw16c where oneDNN's blocked kernels are faster). No backward.
+    func conv2dInference(input: Tensor, layout: ActivationLayout, weight: Tensor, bias: Tensor?, geometry: Conv2DGeometry, activation: Activation?,
+                         residual: (scalars: Tensor, layout: ActivationLayout)?) throws -> (output: Tensor, layout: ActivationLayout)
     func conv2dBackwardData(gradOutput: Tensor, weight: Tensor, inputShape: [Int], geometry: Conv2DGeometry) throws -> Tensor
     func conv2dBackwardWeights(input: Tensor, gradOutput: Tensor, weightShape: [Int], geometry: Conv2DGeometry) throws -> (weight: Tensor, bias: Tensor)
     /// Training convolution for chains that keep activations channels-last: `input` is
@@ -51,6 +57,10 @@ public protocol Kernels: Sendable {
     /// Max pooling of [N, H, W, C] data to [N, OH, OW, C], and its backward pass (`inputShape` NHWC).
     func maxPoolChannelsLast(input: Tensor, geometry: Conv2DGeometry) throws -> (output: Tensor, indices: PoolingIndices)
     func maxPoolChannelsLastBackward(gradOutput: Tensor, indices: PoolingIndices, inputShape: [Int], geometry: Conv2DGeometry) throws -> Tensor
+    /// Max pooling inside an inference chain (`conv2dInference`'s layouts): `input` lies as
+    /// `layout` says, with `channels` channels; the result comes back in the layout the kernel
+    /// wrote. No backward.
+    func maxPoolInference(input: Tensor, layout: ActivationLayout, channels: Int, geometry: Conv2DGeometry) throws -> (output: Tensor, layout: ActivationLayout)
     func avgPoolForward(input: Tensor, geometry: Conv2DGeometry, countIncludePad: Bool) throws -> Tensor
     func avgPoolBackward(gradOutput: Tensor, inputShape: [Int], geometry: Conv2DGeometry, countIncludePad: Bool) throws -> Tensor
 
@@ -74,6 +84,10 @@ extension Kernels {
     public func conv2dChannelsLast(input: Tensor, inputChannelsLast: Bool, weight: Tensor, bias: Tensor?, geometry: Conv2DGeometry, activation: Activation?, residual: Tensor?) throws -> Tensor {
         try conv2dChannelsLastByParts(self, input: input, inputChannelsLast: inputChannelsLast, weight: weight, bias: bias, geometry: geometry, activation: activation, residual: residual)
     }
+    public func conv2dInference(input: Tensor, layout: ActivationLayout, weight: Tensor, bias: Tensor?, geometry: Conv2DGeometry, activation: Activation?,
+                                residual: (scalars: Tensor, layout: ActivationLayout)?) throws -> (output: Tensor, layout: ActivationLayout) {
+        try conv2dInferenceChannelsLast(self, input: input, layout: layout, weight: weight, bias: bias, geometry: geometry, activation: activation, residual: residual)
+    }
     public func batchNormTraining(input: Tensor, gamma: Tensor, beta: Tensor, epsilon: Float) throws -> (output: Tensor, mean: [Float], variance: [Float]) {
         let (mean, variance) = BatchNormReference.statistics(input)
         return (BatchNormReference.normalize(input, gamma: gamma, beta: beta, mean: mean, variance: variance, epsilon: epsilon), mean, variance)
@@ -96,6 +110,10 @@ extension Kernels {
         }
         return PoolingReference.maxBackward(gradOutput: gradOutput, argmax: argmax, inputShape: inputShape)
     }
+    public func maxPoolInference(input: Tensor, layout: ActivationLayout, channels: Int, geometry: Conv2DGeometry) throws -> (output: Tensor, layout: ActivationLayout) {
+        let nhwc = input.relaid(layout.logicalShape(input.shape, channels: channels), from: layout, to: .nhwc)
+        return (try maxPoolChannelsLast(input: nhwc, geometry: geometry).output, .nhwc)
+    }
     public func avgPoolForward(input: Tensor, geometry: Conv2DGeometry, countIncludePad: Bool) throws -> Tensor {
         PoolingReference.averageForward(input: input, geometry: geometry, countIncludePad: countIncludePad)
     }
@@ -110,6 +128,18 @@ func conv2dChannelsLastByParts(_ kernels: some Kernels, input: Tensor, inputChan
     if let residual { y = try Broadcasting.apply(y, residual.nhwcToNCHW(), op: "residual add", +) }
     if let activation { y = activation.forward(y) }
     return try y.nchwToNHWC()
+}
+
+/// `conv2dInference` on the NHWC kernel (`conv2dChannelsLast`): other layouts are converted to it.
+func conv2dInferenceChannelsLast(_ kernels: some Kernels, input: Tensor, layout: ActivationLayout, weight: Tensor, bias: Tensor?, geometry: Conv2DGeometry,
+                                 activation: Activation?, residual: (scalars: Tensor, layout: ActivationLayout)?) throws -> (output: Tensor, layout: ActivationLayout) {
+    let logical = layout.logicalShape(input.shape, channels: weight.shape[1] * geometry.groups)
+    let outputShape = [logical[0], weight.shape[0], geometry.outputH, geometry.outputW]
+    let x = layout == .blocked16 ? input.relaid(logical, from: .blocked16, to: .nhwc) : input
+    let out = try kernels.conv2dChannelsLast(
+        input: x, inputChannelsLast: layout != .nchw, weight: weight, bias: bias, geometry: geometry, activation: activation,
+        residual: residual.map { $0.scalars.relaid(outputShape, from: $0.layout, to: .nhwc) })
+    return (out, .nhwc)
 }
 
 /// The plain Swift definitions: slow, obvious, always available.

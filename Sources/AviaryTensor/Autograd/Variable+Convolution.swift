@@ -19,8 +19,9 @@ extension Variable {
 
     /// Convolution, residual add and activation in one pass, for inference: the result records
     /// no gradient. Models use it with batch norm folded into `weight` and `bias`
-    /// (`BatchNorm2d.folded`). The result stays channels-last (NHWC) internally so that the next
-    /// `conv2dInference` reads it without a layout conversion; reading `value` converts it.
+    /// (`BatchNorm2d.folded`). The result stays in the layout the kernel wrote (NHWC, or oneDNN's
+    /// nChw16c) so that the next `conv2dInference` reads it without a conversion; reading `value`
+    /// converts it.
     /// `residual` (shaped like the output) is added before `activation`.
     public func conv2dInference(weight: Tensor, bias: Tensor?, options: Conv2DOptions = Conv2DOptions(), activation: Activation?, residual: Variable? = nil) throws -> Variable {
         let geometry = try Variable.convolutionGeometry(input: shape, weight: weight.shape, bias: bias?.shape, options: options)
@@ -28,11 +29,10 @@ extension Variable {
         if let residual, residual.shape != outShape {
             throw TensorError.shapeMismatch(op: "conv2d residual", detail: "residual \(residual.shape) for output \(outShape)", hint: "the residual must be shaped like the convolution's output")
         }
-        let input = channelsLast ?? value
-        let out = try Engine.kernels.conv2dChannelsLast(
-            input: input, inputChannelsLast: channelsLast != nil, weight: weight, bias: bias, geometry: geometry,
-            activation: activation, residual: residual.map { $0.channelsLast ?? $0.value.nchwToChannelsLast() })
-        return Variable(channelsLast: out)
+        let (input, layout) = laidOut
+        let (out, outLayout) = try Engine.kernels.conv2dInference(
+            input: input, layout: layout, weight: weight, bias: bias, geometry: geometry, activation: activation, residual: residual?.laidOut)
+        return Variable(inference: out, layout: outLayout, shape: outShape)
     }
 
     static func convolutionGeometry(input x: [Int], weight w: [Int], bias: [Int]?, options: Conv2DOptions) throws -> Conv2DGeometry {

@@ -14,6 +14,11 @@ extension Variable {
     public func maxPool2d(kernel: (Int, Int), options: Conv2DOptions) throws -> Variable {
         let geometry = try poolGeometry("maxPool2d", kernel: kernel, options: options)
         let kernels = Engine.kernels
+        if case let (scalars, layout) = laidOut, layout == .blocked16 {
+            // Only inference makes blocked results, and they need no gradient.
+            let (out, outLayout) = try kernels.maxPoolInference(input: scalars, layout: layout, channels: shape[1], geometry: geometry)
+            return Variable(inference: out, layout: outLayout, shape: [shape[0], shape[1], geometry.outputH, geometry.outputW])
+        }
         if let nhwc = channelsLast {
             // Inside a channels-last chain (ResNet's stem → pool → first block): stay channels-last.
             let (out, indices) = try kernels.maxPoolChannelsLast(input: nhwc, geometry: geometry)
@@ -47,6 +52,9 @@ extension Variable {
     public func globalAvgPool2d() throws -> Variable {
         guard shape.count == 4 else {
             throw TensorError.shapeMismatch(op: "globalAvgPool2d", detail: "input \(shape)", hint: "input must be [N, C, H, W]")
+        }
+        if case let (scalars, layout) = laidOut, layout == .blocked16 {
+            return Variable(inference: PoolingReference.globalAverageBlocked16Forward(input: scalars, channels: shape[1]), layout: .nchw, shape: [shape[0], shape[1], 1, 1])
         }
         if let nhwc = channelsLast {
             let parent = self

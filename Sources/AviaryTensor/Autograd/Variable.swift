@@ -8,14 +8,18 @@ public final class Variable {
     /// The value, materialised to NCHW on first read when an inference chain left it channels-last.
     public var value: Tensor {
         get { materialize(); return stored }
-        set { stored = newValue; channelsLast = nil }
+        set { stored = newValue; held = nil }
         _modify { materialize(); yield &stored }
     }
-    /// The NCHW value; while `channelsLast` is set, only a placeholder with the right shape.
+    /// The NCHW value; while `held` is set, only a placeholder with the right shape.
     private var stored: Tensor
-    /// NHWC scalars of an inference result ([N, H, W, C]), kept so the next channels-last op
-    /// takes them without a layout conversion. Only ops that understand it read it.
-    private(set) var channelsLast: Tensor?
+    /// The scalars of a result left in a kernel's layout (NHWC, or nChw16c in inference), kept so
+    /// that the next op that understands the layout takes them without a conversion.
+    private var held: (scalars: Tensor, layout: ActivationLayout)?
+    /// NHWC scalars ([N, H, W, C]) of a channels-last result, or nil.
+    var channelsLast: Tensor? { held?.layout == .nhwc ? held?.scalars : nil }
+    /// The scalars as they lie, and how: what a layout-aware op reads (NCHW for a plain value).
+    var laidOut: (scalars: Tensor, layout: ActivationLayout) { held ?? (value, .nchw) }
     public var grad: Tensor?
     /// Settable on leaves: freezing a parameter stops gradients flowing into it.
     public var requiresGrad: Bool
@@ -52,9 +56,14 @@ public final class Variable {
         self.ruleKnowsLayouts = needed && ruleKnowsLayouts
     }
 
-    /// An inference result held channels-last: `nhwc` is [N, H, W, C]; the value reads as NCHW.
-    convenience init(channelsLast nhwc: Tensor) {
-        self.init(channelsLast: nhwc, parents: [], rule: { _ in [] })
+    /// An inference result (no gradient) held as `layout` says, of logical [N, C, H, W] `shape`;
+    /// the value reads as NCHW.
+    convenience init(inference scalars: Tensor, layout: ActivationLayout, shape: [Int]) {
+        self.init(scalars, parents: [], rule: { _ in [] })
+        if layout != .nchw {
+            stored = Tensor(uncheckedShape: shape, scalars: [])
+            held = (scalars, layout)
+        }
     }
 
     /// An op result held channels-last (`nhwc` is [N, H, W, C]; the value reads as NCHW). Its rule
@@ -63,7 +72,7 @@ public final class Variable {
     init(channelsLast nhwc: Tensor, parents: [Variable], rule: @escaping (Tensor) throws -> [Tensor?]) {
         let s = nhwc.shape
         self.stored = Tensor(uncheckedShape: [s[0], s[3], s[1], s[2]], scalars: [])
-        self.channelsLast = nhwc
+        self.held = (nhwc, .nhwc)
         let needed = GradientMode.isEnabled && parents.contains { $0.requiresGrad }
         self.requiresGrad = needed
         self.parents = needed ? parents : []
@@ -78,9 +87,9 @@ public final class Variable {
     }
 
     private func materialize() {
-        guard let nhwc = channelsLast else { return }
-        stored = nhwc.channelsLastToNCHW()
-        channelsLast = nil
+        guard let (scalars, layout) = held else { return }
+        stored = scalars.relaid(stored.shape, from: layout, to: .nchw)
+        held = nil
     }
 
     public var shape: [Int] { stored.shape }

@@ -10,8 +10,8 @@ final class DNNLConvolution {
     private let userSrc: dnnl_memory_desc_t, userWeights: dnnl_memory_desc_t
     private let userBias: dnnl_memory_desc_t, userDst: dnnl_memory_desc_t
     private let forwardPrimitive: DNNLPrimitive
-    /// The source bound as NHWC (channels-last inference only).
-    private let fwdSrcChannelsLast: DNNLOperand?
+    /// Inference sources bound in the other layouts a chain may hold (made on first use).
+    private var inferenceSources: [ActivationLayout: DNNLOperand] = [:]
     /// Inference weights kept in the kernel's layout between calls.
     let preparedWeights: DNNLPreparedWeights?
     private let fwdSrc: DNNLOperand, fwdWeights: DNNLOperand, fwdBias: DNNLOperand, fwdDst: DNNLOperand
@@ -40,14 +40,16 @@ final class DNNLConvolution {
         userSrc = try dnnlDesc(key.input, trainingNHWC && key.inputChannelsLast ? dnnl_nhwc : dnnl_nchw, op: op)
         userWeights = try dnnlDesc(weightDims, g.groups == 1 ? dnnl_oihw : dnnl_goihw, op: op)
         userBias = try dnnlDesc([key.weight[0]], dnnl_x, op: op)
-        // Channels-last inference keeps activations in NHWC between convolutions: oneDNN's
-        // f32 kernels for AVX-512 (brgconv, brdgmm depthwise) prefer it, so no reorders run.
-        let nhwc = key.channelsLast || trainingNHWC
-        userDst = try dnnlDesc(outputShape, nhwc ? dnnl_nhwc : dnnl_nchw, op: op)
-        let kernelNHWC = key.channelsLast || (trainingNHWC && !DNNLConvolution.trainsBlocked(key))
-        let anySrc = try dnnlDesc(key.input, kernelNHWC ? dnnl_nhwc : dnnl_format_tag_any, op: op)
+        // Inference chains keep activations in the kernel's layout between convolutions: NHWC
+        // for brgconv, or nChw16c (`key.blocked16`, see `DNNLKernels.infersBlocked`).
+        let nhwc = (key.channelsLast && !key.blocked16) || trainingNHWC
+        userDst = try dnnlDesc(outputShape, key.blocked16 ? dnnl_nChw16c : nhwc ? dnnl_nhwc : dnnl_nchw, op: op)
+        let kernelNHWC = nhwc && !(trainingNHWC && DNNLConvolution.trainsBlocked(key))
+        // A first layer (3 channels) reads the image as it lies rather than padded to 16 channels.
+        let blockedSrc = key.input[1] >= 16 ? dnnl_nChw16c : dnnl_format_tag_any
+        let anySrc = try dnnlDesc(key.input, key.blocked16 ? blockedSrc : kernelNHWC ? dnnl_nhwc : dnnl_format_tag_any, op: op)
         var anyWeights = try dnnlDesc(weightDims, dnnl_format_tag_any, op: op)
-        let anyDst = try dnnlDesc(outputShape, kernelNHWC ? dnnl_nhwc : dnnl_format_tag_any, op: op)
+        let anyDst = try dnnlDesc(outputShape, key.blocked16 ? dnnl_nChw16c : kernelNHWC ? dnnl_nhwc : dnnl_format_tag_any, op: op)
         var bias = userBias
         var desc = dnnl_convolution_desc_t()
         let (s, d, l, r) = DNNLConvolution.window(key.geometry)
@@ -58,15 +60,13 @@ final class DNNLConvolution {
         let name = "conv2d forward \(key.input)→\(outputShape)\(nhwc ? " channels-last" : "")"
         (forwardPrimitive, algorithm) = try DNNLConvolution.withFallback(DNNLConvolution.preferredAlgorithm(key)) { algorithm in
             // Winograd runs on blocked activations only: channels-last ones are reordered in and out.
-            var src = algorithm == dnnl_convolution_winograd ? try dnnlDesc(key.input, dnnl_format_tag_any, op: op) : anySrc
-            var dst = algorithm == dnnl_convolution_winograd ? try dnnlDesc(anyDst.dims(), dnnl_format_tag_any, op: op) : anyDst
+            let reorderedAround = algorithm == dnnl_convolution_winograd && !key.blocked16
+            var src = reorderedAround ? try dnnlDesc(key.input, dnnl_format_tag_any, op: op) : anySrc
+            var dst = reorderedAround ? try dnnlDesc(anyDst.dims(), dnnl_format_tag_any, op: op) : anyDst
             try dnnlCheck(dnnl_dilated_convolution_forward_desc_init(&desc, inference ? dnnl_forward_inference : dnnl_forward_training, algorithm, &src, &anyWeights, &bias, &dst, s, d, l, r), op, "dnnl_dilated_convolution_forward_desc_init")
             return try withUnsafePointer(to: &desc) { try DNNLPrimitive(op: name, opDesc: UnsafeRawPointer($0), engine: engine, hint: nil, postOps: postOps) }
         }
         fwdSrc = try DNNLOperand(argument: DNNLArgument.src, user: userSrc, kernel: forwardPrimitive.desc(dnnl_query_src_md), engine: engine, op: op)
-        fwdSrcChannelsLast = key.channelsLast
-            ? try DNNLOperand(argument: DNNLArgument.src, user: dnnlDesc(key.input, dnnl_nhwc, op: op), kernel: forwardPrimitive.desc(dnnl_query_src_md), engine: engine, op: op)
-            : nil
         // Inference Winograd weights are pre-transformed (wino_fmt), which oneDNN cannot reorder back.
         fwdWeights = try DNNLOperand(argument: DNNLArgument.weights, user: userWeights, kernel: forwardPrimitive.desc(dnnl_query_weights_md), engine: engine, op: op, inputOnly: true)
         fwdBias = try DNNLOperand(argument: DNNLArgument.bias, user: userBias, kernel: forwardPrimitive.desc(dnnl_query_weights_md, index: 1), engine: engine, op: op)
@@ -76,7 +76,18 @@ final class DNNLConvolution {
 
     var implementation: String { forwardPrimitive.implementation }
 
-    private var nhwcOutput: Bool { key.channelsLast || key.trainingChannelsLast }
+    private var nhwcOutput: Bool { (key.channelsLast && !key.blocked16) || key.trainingChannelsLast }
+
+    /// The forward source operand for an input that lies as `layout` says.
+    private func source(_ layout: ActivationLayout) throws -> DNNLOperand {
+        if layout == .nchw { return fwdSrc }
+        if let made = inferenceSources[layout] { return made }
+        let op = "conv2d forward"
+        let made = try DNNLOperand(argument: DNNLArgument.src, user: dnnlDesc(key.input, layout == .nhwc ? dnnl_nhwc : dnnl_nChw16c, op: op),
+                                   kernel: forwardPrimitive.desc(dnnl_query_src_md), engine: engine, op: op, inputOnly: true)
+        inferenceSources[layout] = made
+        return made
+    }
     private var trainingKernelsNHWC: Bool { key.trainingChannelsLast && !DNNLConvolution.trainsBlocked(key) }
 
     /// Channels-last training asks the kernels for NHWC too, except for dense convolutions with
@@ -90,17 +101,17 @@ final class DNNLConvolution {
 
     private static let allowsBlockedTraining = ProcessInfo.processInfo.environment["AVIARY_TRAINING_CONV_LAYOUT"] != "nhwc"
 
-    /// The forward pass. For a channels-last key, `input` holds NHWC scalars when
-    /// `inputChannelsLast` and the result does too; `residual` (channels-last, output-sized) is
-    /// added before the activation. `blockedOutput` (training; check `writesBlocked16`): the result
+    /// The forward pass. For an inference-chain key, `input` lies as `inputLayout` says and the
+    /// result lies NHWC, or nChw16c for a `blocked16` key; `residual` (output-sized, in the
+    /// result's layout) is added before the activation. `blockedOutput` (training; check `writesBlocked16`): the result
     /// stays in the kernel's nChw16c layout, [N, C/16, OH, OW, 16], for a batch norm that reads it
     /// as it is and writes channels-last, so the reorder back to NHWC is never needed.
-    func forward(input: Tensor, inputChannelsLast: Bool = false, weight: Tensor, bias: Tensor?, residual: Tensor? = nil, blockedOutput: Bool = false,
+    func forward(input: Tensor, inputLayout: ActivationLayout = .nchw, weight: Tensor, bias: Tensor?, residual: Tensor? = nil, blockedOutput: Bool = false,
                  stream: dnnl_stream_t, pool: DNNLBufferPool) throws -> Tensor {
         // The sum post-op adds into what the destination holds: start from a copy of the residual.
-        var out = residual?.scalars ?? uninitializedScalars(outputShape.reduce(1, *))
+        var out = residual?.scalars ?? uninitializedScalars(fwdDst.userBytes / MemoryLayout<Float>.stride)
         var exec = DNNLExecution(engine: engine, stream: stream, op: "conv2d forward", pool: pool)
-        try exec.input(inputChannelsLast ? fwdSrcChannelsLast! : fwdSrc, exec.readOnly(input.scalars))
+        try exec.input(source(inputLayout), exec.readOnly(input.scalars))
         if let preparedWeights {
             try exec.prepared(fwdWeights, preparedWeights.kernelLayout(of: weight.scalars, execution: &exec))
         } else {
@@ -115,7 +126,7 @@ final class DNNLConvolution {
             }
             try exec.execute(forwardPrimitive)
         }
-        if blockedOutput { return Tensor(uncheckedShape: [outputShape[0], outputShape[1] / 16, outputShape[2], outputShape[3], 16], scalars: out) }
+        if blockedOutput || key.blocked16 { return Tensor(uncheckedShape: ActivationLayout.blocked16.physicalShape(outputShape), scalars: out) }
         let shape = nhwcOutput ? [outputShape[0], outputShape[2], outputShape[3], outputShape[1]] : outputShape
         return Tensor(uncheckedShape: shape, scalars: out)
     }

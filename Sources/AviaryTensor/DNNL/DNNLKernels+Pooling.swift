@@ -46,7 +46,8 @@ extension DNNLKernels {
     /// still NCHW, `layout` NHWC); the scalars come back in the same layout, nil where oneDNN refused.
     private func maxPool(_ input: Tensor, shape: [Int], geometry g: Conv2DGeometry, layout: dnnl_format_tag_t) throws -> ([Float], PoolingIndices)? {
         let outputShape = [shape[0], shape[1], g.outputH, g.outputW]
-        var out = uninitializedScalars(outputShape.reduce(1, *))
+        var outputDesc = try dnnlDesc(outputShape, layout, op: "maxpool")
+        var out = uninitializedScalars(dnnl_memory_desc_get_size(&outputDesc) / MemoryLayout<Float>.stride)
         var workspace: [UInt8] = []
         let ran = try runPlain("pooling forward \(dnnl_pooling_max.rawValue) \(shape) \(g) \(layout.rawValue)", make: { engine in
             try poolingForwardPrimitive(dnnl_pooling_max, input: shape, geometry: g, engine: engine, layout: layout)
@@ -80,6 +81,15 @@ extension DNNLKernels {
             return try reference.maxPoolChannelsLast(input: input, geometry: g)
         }
         return (Tensor(uncheckedShape: [s[0], g.outputH, g.outputW, s[3]], scalars: out), indices)
+    }
+
+    public func maxPoolInference(input: Tensor, layout: ActivationLayout, channels: Int, geometry g: Conv2DGeometry) throws -> (output: Tensor, layout: ActivationLayout) {
+        let s = input.shape
+        guard layout == .blocked16, let (out, _) = try maxPool(input, shape: [s[0], channels, s[2], s[3]], geometry: g, layout: dnnl_nChw16c) else {
+            let nhwc = input.relaid(layout.logicalShape(s, channels: channels), from: layout, to: .nhwc)
+            return (try maxPoolChannelsLast(input: nhwc, geometry: g).output, .nhwc)
+        }
+        return (Tensor(uncheckedShape: [s[0], s[1], g.outputH, g.outputW, 16], scalars: out), .blocked16)
     }
 
     public func maxPoolChannelsLastBackward(gradOutput: Tensor, indices: PoolingIndices, inputShape s: [Int], geometry: Conv2DGeometry) throws -> Tensor {

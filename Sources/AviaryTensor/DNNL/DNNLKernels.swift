@@ -58,6 +58,8 @@ public final class DNNLKernels: Kernels, @unchecked Sendable {
         /// Inference with NHWC activations, and whether a residual is summed in (post-op).
         var residual = false
         var channelsLast = false
+        /// Inference whose result stays in oneDNN's nChw16c (`DNNLKernels.infersBlocked`).
+        var blocked16 = false
         /// Training with NHWC activations (`conv2dTrainingChannelsLast`); `input` stays the
         /// logical NCHW shape and `inputChannelsLast` says how the input is held.
         var trainingChannelsLast = false
@@ -77,7 +79,8 @@ public final class DNNLKernels: Kernels, @unchecked Sendable {
                 return made
             } catch let refusal as DNNLRefusal {
                 refusedKeys.insert(key)
-                note(refusal)
+                // A blocked inference layer refused falls back to the NHWC kernel, not to Swift.
+                if !key.blocked16 { note(refusal) }
                 return nil
             }
         }
@@ -115,7 +118,7 @@ public final class DNNLKernels: Kernels, @unchecked Sendable {
         let logical = inputChannelsLast && x.count == 4 ? [x[0], x[3], x[1], x[2]] : x
         let key = ConvolutionKey(input: logical, weight: weight.shape, geometry: geometry, activation: activation, residual: residual != nil, channelsLast: true)
         guard activation.map({ DNNLKernels.eltwise($0) != nil }) ?? true, let conv = try convolution(key), let stream,
-              let out = try run({ try conv.forward(input: input, inputChannelsLast: inputChannelsLast, weight: weight, bias: bias, residual: residual, stream: stream, pool: pool) })
+              let out = try run({ try conv.forward(input: input, inputLayout: inputChannelsLast ? .nhwc : .nchw, weight: weight, bias: bias, residual: residual, stream: stream, pool: pool) })
         else {
             return try conv2dChannelsLastByParts(self, input: input, inputChannelsLast: inputChannelsLast, weight: weight, bias: bias, geometry: geometry, activation: activation, residual: residual)
         }

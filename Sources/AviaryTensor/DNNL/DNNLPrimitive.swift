@@ -135,6 +135,7 @@ final class DNNLOperand {
     }
 
     var kernelBytes: Int { var k = kernel; return dnnl_memory_desc_get_size(&k) }
+    var userBytes: Int { var u = user; return dnnl_memory_desc_get_size(&u) }
 
     private static func reorder(from: dnnl_memory_desc_t, to: dnnl_memory_desc_t, engine: dnnl_engine_t, op: String) throws -> DNNLPrimitive {
         var pd: dnnl_primitive_desc_t?

@@ -124,6 +124,16 @@ public enum PoolingReference {
         return Tensor(uncheckedShape: [n, c, 1, 1], scalars: out)
     }
 
+    /// `globalAverageForward` of nChw16c data ([N, ⌈C/16⌉, H, W, 16] with `channels` real
+    /// channels): each block averaged as a channels-last image of 16 channels, the padding lanes
+    /// dropped, so the result is the NCHW one exactly too.
+    public static func globalAverageBlocked16Forward(input: Tensor, channels: Int) -> Tensor {
+        let s = input.shape
+        let lanes = globalAverageChannelsLastForward(input: Tensor(uncheckedShape: [s[0] * s[1], s[2], s[3], 16], scalars: input.scalars)).scalars
+        let out = (0..<s[0] * channels).map { i in lanes[(i / channels * s[1]) * 16 + i % channels] }
+        return Tensor(uncheckedShape: [s[0], channels, 1, 1], scalars: out)
+    }
+
     /// `globalAverageBackward` with the gradient laid out [N, H, W, C] like `inputShape`.
     public static func globalAverageChannelsLastBackward(gradOutput: Tensor, inputShape: [Int]) -> Tensor {
         let (n, c) = (inputShape[0], inputShape[3]), hw = inputShape[1] * inputShape[2]
