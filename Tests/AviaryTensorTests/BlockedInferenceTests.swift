@@ -32,15 +32,20 @@ import Testing
         func blocked(_ input: [Int], _ weight: [Int], stride: Int = 1, groups: Int = 1) throws -> Bool {
             let g = try Conv2DOptions(stride: stride, padding: weight[2] / 2, groups: groups)
                 .resolve(op: "test", inputH: input[2], inputW: input[3], kernelH: weight[2], kernelW: weight[3])
-            return DNNLKernels.infersBlocked(inputChannels: input[1], weight: weight, geometry: g)
+            return DNNLKernels.infersBlocked(batch: input[0], inputChannels: input[1], weight: weight, geometry: g)
         }
-        #expect(try blocked([1, 144, 28, 28], [24, 144, 1, 1]))            // pointwise
-        #expect(try blocked([1, 96, 28, 28], [96, 96, 1, 1], stride: 2))   // pointwise, strided (a downsample)
-        #expect(try blocked([1, 96, 28, 28], [96, 1, 3, 3], stride: 2, groups: 96))  // depthwise
-        #expect(try blocked([1, 64, 28, 28], [64, 64, 3, 3]))              // dense stride 1 (Winograd)
-        #expect(try blocked([1, 3, 224, 224], [32, 3, 3, 3], stride: 2))   // a first layer reads the image
-        #expect(try !blocked([1, 64, 56, 56], [128, 64, 3, 3], stride: 2)) // dense strided: brgconv on NHWC
-        #expect(try !blocked([1, 64, 28, 28], [64, 32, 3, 3], groups: 2))  // grouped, not depthwise
+        // Large maps: 32 × 28 × 28 output pixels and more.
+        #expect(try blocked([32, 144, 28, 28], [24, 144, 1, 1]))              // pointwise
+        #expect(try blocked([32, 96, 56, 56], [96, 96, 1, 1], stride: 2))     // pointwise, strided (a downsample)
+        #expect(try blocked([32, 96, 56, 56], [96, 1, 3, 3], stride: 2, groups: 96))  // depthwise
+        #expect(try blocked([32, 32, 28, 28], [32, 32, 3, 3]))                // dense, stride 1
+        #expect(try blocked([32, 3, 224, 224], [32, 3, 3, 3], stride: 2))     // a first layer reads the image
+        #expect(try !blocked([32, 64, 112, 112], [128, 64, 3, 3], stride: 2)) // dense strided: brgconv on NHWC
+        #expect(try !blocked([32, 64, 28, 28], [64, 32, 3, 3], groups: 2))    // grouped, not depthwise
+        // Small maps: brgconv on NHWC, except for Winograd, which only reads blocked data.
+        #expect(try !blocked([32, 144, 14, 14], [24, 144, 1, 1]))
+        #expect(try !blocked([1, 96, 112, 112], [96, 1, 3, 3], stride: 2, groups: 96))
+        #expect(try blocked([1, 64, 7, 7], [64, 64, 3, 3]))
     }
 
     /// Every kind of layer a zoo model chains, with channel counts that are not multiples of 16:
@@ -68,7 +73,8 @@ import Testing
                 return (outputs + [try narrow.globalAvgPool2d()], layouts)
             }
         }
-        let fast = try chain()
+        // Every layer this small would run NHWC: lower the size from which layers run blocked.
+        let fast = try DNNLKernels.$blockedFromPixels.withValue(0) { try chain() }
         let slow = try Engine.$kernels.withValue(ReferenceKernels()) { try chain() }
         #expect(fast.layouts == [.blocked16, .blocked16, .blocked16, .nhwc, .blocked16, .blocked16, .blocked16, .blocked16])
         #expect(slow.layouts.allSatisfy { $0 == .nhwc })

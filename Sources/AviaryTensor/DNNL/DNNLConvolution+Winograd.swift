@@ -22,11 +22,14 @@ extension DNNLConvolution {
 
     /// The algorithm to ask oneDNN for first; it falls back to direct where Winograd is refused.
     static func preferredAlgorithm(_ key: DNNLKernels.ConvolutionKey) -> dnnl_alg_kind_t {
-        let g = key.geometry
+        preferredAlgorithm(input: key.input[1], output: key.weight[0], geometry: key.geometry)
+    }
+
+    static func preferredAlgorithm(input: Int, output: Int, geometry g: Conv2DGeometry) -> dnnl_alg_kind_t {
         let qualifies = winogradEnabled
             && g.kernelH == 3 && g.kernelW == 3 && g.strideH == 1 && g.strideW == 1
             && g.dilationH == 1 && g.dilationW == 1 && g.groups == 1
-            && key.input[1] >= 64 && key.weight[0] >= 64
+            && input >= 64 && output >= 64
         return qualifies ? dnnl_convolution_winograd : dnnl_convolution_direct
     }
 

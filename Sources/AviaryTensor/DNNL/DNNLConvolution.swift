@@ -10,8 +10,9 @@ final class DNNLConvolution {
     private let userSrc: dnnl_memory_desc_t, userWeights: dnnl_memory_desc_t
     private let userBias: dnnl_memory_desc_t, userDst: dnnl_memory_desc_t
     private let forwardPrimitive: DNNLPrimitive
-    /// Inference sources bound in the other layouts a chain may hold (made on first use).
+    /// Inference sources, and residuals, in the other layouts a chain may hold (made on first use).
     private var inferenceSources: [ActivationLayout: DNNLOperand] = [:]
+    private var inferenceResiduals: [ActivationLayout: DNNLOperand] = [:]
     /// Inference weights kept in the kernel's layout between calls.
     let preparedWeights: DNNLPreparedWeights?
     private let fwdSrc: DNNLOperand, fwdWeights: DNNLOperand, fwdBias: DNNLOperand, fwdDst: DNNLOperand
@@ -77,15 +78,25 @@ final class DNNLConvolution {
     var implementation: String { forwardPrimitive.implementation }
 
     private var nhwcOutput: Bool { (key.channelsLast && !key.blocked16) || key.trainingChannelsLast }
+    private var resultLayout: ActivationLayout { key.blocked16 ? .blocked16 : nhwcOutput ? .nhwc : .nchw }
 
     /// The forward source operand for an input that lies as `layout` says.
     private func source(_ layout: ActivationLayout) throws -> DNNLOperand {
         if layout == .nchw { return fwdSrc }
-        if let made = inferenceSources[layout] { return made }
-        let op = "conv2d forward"
-        let made = try DNNLOperand(argument: DNNLArgument.src, user: dnnlDesc(key.input, layout == .nhwc ? dnnl_nhwc : dnnl_nChw16c, op: op),
-                                   kernel: forwardPrimitive.desc(dnnl_query_src_md), engine: engine, op: op, inputOnly: true)
-        inferenceSources[layout] = made
+        return try DNNLConvolution.relayout(&inferenceSources, layout, dims: key.input, argument: DNNLArgument.src, into: forwardPrimitive.desc(dnnl_query_src_md), engine: engine)
+    }
+
+    /// The reorder of a residual that lies as `layout` says into the result's layout.
+    private func residualSource(_ layout: ActivationLayout) throws -> DNNLOperand {
+        try DNNLConvolution.relayout(&inferenceResiduals, layout, dims: outputShape, argument: DNNLArgument.dst, into: userDst, engine: engine)
+    }
+
+    private static func relayout(_ cache: inout [ActivationLayout: DNNLOperand], _ layout: ActivationLayout, dims: [Int], argument: Int32,
+                                 into kernel: dnnl_memory_desc_t, engine: dnnl_engine_t) throws -> DNNLOperand {
+        if let made = cache[layout] { return made }
+        let op = "conv2d forward", tag = layout == .nchw ? dnnl_nchw : layout == .nhwc ? dnnl_nhwc : dnnl_nChw16c
+        let made = try DNNLOperand(argument: argument, user: dnnlDesc(dims, tag, op: op), kernel: kernel, engine: engine, op: op, inputOnly: true)
+        cache[layout] = made
         return made
     }
     private var trainingKernelsNHWC: Bool { key.trainingChannelsLast && !DNNLConvolution.trainsBlocked(key) }
@@ -102,15 +113,23 @@ final class DNNLConvolution {
     private static let allowsBlockedTraining = ProcessInfo.processInfo.environment["AVIARY_TRAINING_CONV_LAYOUT"] != "nhwc"
 
     /// The forward pass. For an inference-chain key, `input` lies as `inputLayout` says and the
-    /// result lies NHWC, or nChw16c for a `blocked16` key; `residual` (output-sized, in the
-    /// result's layout) is added before the activation. `blockedOutput` (training; check `writesBlocked16`): the result
+    /// result lies NHWC, or nChw16c for a `blocked16` key; `residual` (output-sized, lying as
+    /// `residualLayout` says, by default the result's layout) is added before the activation. `blockedOutput` (training; check `writesBlocked16`): the result
     /// stays in the kernel's nChw16c layout, [N, C/16, OH, OW, 16], for a batch norm that reads it
     /// as it is and writes channels-last, so the reorder back to NHWC is never needed.
-    func forward(input: Tensor, inputLayout: ActivationLayout = .nchw, weight: Tensor, bias: Tensor?, residual: Tensor? = nil, blockedOutput: Bool = false,
+    func forward(input: Tensor, inputLayout: ActivationLayout = .nchw, weight: Tensor, bias: Tensor?,
+                 residual: Tensor? = nil, residualLayout: ActivationLayout? = nil, blockedOutput: Bool = false,
                  stream: dnnl_stream_t, pool: DNNLBufferPool) throws -> Tensor {
-        // The sum post-op adds into what the destination holds: start from a copy of the residual.
-        var out = residual?.scalars ?? uninitializedScalars(fwdDst.userBytes / MemoryLayout<Float>.stride)
         var exec = DNNLExecution(engine: engine, stream: stream, op: "conv2d forward", pool: pool)
+        // The sum post-op adds into what the destination holds: start from the residual, as it is
+        // or reordered into the result's layout.
+        var out: [Float]
+        if let residual, let layout = residualLayout, layout != resultLayout {
+            out = uninitializedScalars(fwdDst.userBytes / MemoryLayout<Float>.stride)
+            try out.withUnsafeMutableBytes { try exec.reorder(residualSource(layout), from: exec.readOnly(residual.scalars), into: $0.baseAddress!) }
+        } else {
+            out = residual?.scalars ?? uninitializedScalars(fwdDst.userBytes / MemoryLayout<Float>.stride)
+        }
         try exec.input(source(inputLayout), exec.readOnly(input.scalars))
         if let preparedWeights {
             try exec.prepared(fwdWeights, preparedWeights.kernelLayout(of: weight.scalars, execution: &exec))
