@@ -56,7 +56,7 @@ extension Kernels {
         return (y.nchwToChannelsLast(), mean, variance)
     }
 
-    public func batchNormActivationChannelsLastBackward(gradOutput: Tensor, input: Tensor, output: Tensor, gamma: Tensor, mean: [Float], variance: [Float], activation: Activation?, epsilon: Float, needResidual: Bool) throws -> BatchNormGradients {
+    public func batchNormActivationChannelsLastBackward(gradOutput: Tensor, input: Tensor, output: Tensor, gamma: Tensor, beta: Tensor?, mean: [Float], variance: [Float], activation: Activation?, epsilon: Float, needResidual: Bool) throws -> BatchNormGradients {
         var g = gradOutput.channelsLastToNCHW()
         // For a clamp, the derivative at the output is the derivative at the input (see `clampBounds`).
         if let activation { g = activation.backward(gradOutput: g, input: output.channelsLastToNCHW()) }

@@ -9,6 +9,9 @@ public struct ConvBatchNormForward: Sendable {
     /// keeps it (`blockedPixels` set: oneDNN's nChw16c with that many pixels per image; else NHWC).
     public var convolution: Tensor
     public var blockedPixels: Int?
+    /// β when no residual was added: the backward pass may recompute the activation's mask from
+    /// the convolution's result instead of reading `output`.
+    public var maskBeta: Tensor?
 }
 
 /// Both ops' gradients.
@@ -26,7 +29,7 @@ func convBatchNormByParts(
 ) throws -> ConvBatchNormForward {
     let conv = try kernels.conv2dTrainingChannelsLast(input: input, inputChannelsLast: inputChannelsLast, weight: weight, bias: bias, geometry: geometry)
     let (out, mean, variance) = try kernels.batchNormActivationChannelsLast(input: conv, gamma: gamma, beta: beta, residual: residual, activation: activation, epsilon: epsilon)
-    return ConvBatchNormForward(output: out, mean: mean, variance: variance, convolution: conv, blockedPixels: nil)
+    return ConvBatchNormForward(output: out, mean: mean, variance: variance, convolution: conv, blockedPixels: nil, maskBeta: residual == nil ? beta : nil)
 }
 
 func convBatchNormBackwardByParts(
@@ -34,7 +37,7 @@ func convBatchNormBackwardByParts(
     geometry: Conv2DGeometry, gamma: Tensor, activation: Activation?, epsilon: Float, needInput: Bool, needWeights: Bool, needResidual: Bool
 ) throws -> ConvBatchNormGradients {
     let norm = try kernels.batchNormActivationChannelsLastBackward(
-        gradOutput: gradOutput, input: forward.convolution, output: forward.output, gamma: gamma, mean: forward.mean, variance: forward.variance,
+        gradOutput: gradOutput, input: forward.convolution, output: forward.output, gamma: gamma, beta: forward.maskBeta, mean: forward.mean, variance: forward.variance,
         activation: activation, epsilon: epsilon, needResidual: needResidual)
     let conv = try kernels.conv2dTrainingChannelsLastBackward(
         gradOutput: norm.input, input: input, inputChannelsLast: inputChannelsLast, weight: weight, geometry: geometry, needInput: needInput, needWeights: needWeights)

@@ -28,7 +28,9 @@ public protocol Kernels: Sendable {
     func batchNormActivationChannelsLast(input: Tensor, gamma: Tensor, beta: Tensor, residual: Tensor?, activation: Activation?, epsilon: Float) throws -> (output: Tensor, mean: [Float], variance: [Float])
     /// Its gradients, from `gradOutput` and the forward `output` (whose clamp gives the activation's
     /// mask); `residual` is the gradient after the activation, returned when `needResidual`.
-    func batchNormActivationChannelsLastBackward(gradOutput: Tensor, input: Tensor, output: Tensor, gamma: Tensor, mean: [Float], variance: [Float], activation: Activation?, epsilon: Float, needResidual: Bool) throws -> BatchNormGradients
+    /// `beta`, passed when the forward pass added no residual, lets a backend recompute the mask
+    /// from `input` instead of reading `output` (one activation-sized stream less per pass).
+    func batchNormActivationChannelsLastBackward(gradOutput: Tensor, input: Tensor, output: Tensor, gamma: Tensor, beta: Tensor?, mean: [Float], variance: [Float], activation: Activation?, epsilon: Float, needResidual: Bool) throws -> BatchNormGradients
     /// `conv2dTrainingChannelsLast` then `batchNormActivationChannelsLast` as one op, so a backend
     /// may keep the convolution's result in its own layout between the two.
     func convBatchNormActivationChannelsLast(

@@ -51,8 +51,15 @@ import Testing
                 #expect(y.isClose(to: ry, atol: 1e-4, rtol: 1e-4), "\(label): \(y.maxAbsDifference(ry))")
                 #expect(try Tensor(shape: [c], scalars: mean).isClose(to: Tensor(shape: [c], scalars: rmean), atol: 1e-5, rtol: 1e-5))
                 #expect(try Tensor(shape: [c], scalars: variance).isClose(to: Tensor(shape: [c], scalars: rvariance), atol: 1e-5, rtol: 1e-4))
-                let g = try fast.batchNormActivationChannelsLastBackward(gradOutput: dy, input: x, output: ry, gamma: gamma, mean: rmean, variance: rvariance, activation: activation, epsilon: 1e-3, needResidual: r != nil)
-                let rg = try slow.batchNormActivationChannelsLastBackward(gradOutput: dy, input: x, output: ry, gamma: gamma, mean: rmean, variance: rvariance, activation: activation, epsilon: 1e-3, needResidual: r != nil)
+                let g = try fast.batchNormActivationChannelsLastBackward(gradOutput: dy, input: x, output: ry, gamma: gamma, beta: nil, mean: rmean, variance: rvariance, activation: activation, epsilon: 1e-3, needResidual: r != nil)
+                let rg = try slow.batchNormActivationChannelsLastBackward(gradOutput: dy, input: x, output: ry, gamma: gamma, beta: nil, mean: rmean, variance: rvariance, activation: activation, epsilon: 1e-3, needResidual: r != nil)
+                if r == nil {
+                    // Without a residual the mask may come from the input instead of the output:
+                    // recomputed as the forward pass computed it, so the gradients agree bit for bit.
+                    let fromOutput = try fast.batchNormActivationChannelsLastBackward(gradOutput: dy, input: x, output: y, gamma: gamma, beta: nil, mean: mean, variance: variance, activation: activation, epsilon: 1e-3, needResidual: false)
+                    let fromInput = try fast.batchNormActivationChannelsLastBackward(gradOutput: dy, input: x, output: Tensor(zeros: nhwc), gamma: gamma, beta: beta, mean: mean, variance: variance, activation: activation, epsilon: 1e-3, needResidual: false)
+                    #expect(fromInput.input == fromOutput.input && fromInput.gamma == fromOutput.gamma && fromInput.beta == fromOutput.beta, "\(label)")
+                }
                 #expect(g.input.isClose(to: rg.input, atol: 1e-4, rtol: 1e-3), "\(label): \(g.input.maxAbsDifference(rg.input))")
                 #expect(g.gamma.isClose(to: rg.gamma, atol: 1e-3, rtol: 1e-4), "\(label)")
                 #expect(g.beta.isClose(to: rg.beta, atol: 1e-3, rtol: 1e-4), "\(label)")

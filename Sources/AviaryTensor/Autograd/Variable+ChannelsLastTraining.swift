@@ -51,10 +51,10 @@ extension Variable {
             activation: activation, epsilon: epsilon)
         Variable.updateRunningStatistics(mean: mean, variance: variance, count: input.count / shape[1], momentum: momentum, runningMean: &runningMean, runningVar: &runningVar)
         let parents = [self, gamma, beta] + (residual.map { [$0] } ?? [])
-        let inputParent = self, residualParent = residual
+        let inputParent = self, residualParent = residual, maskBeta = residual == nil ? beta.value : nil
         return Variable(channelsLast: out, parents: parents) { gradOut in
             let grads = try kernels.batchNormActivationChannelsLastBackward(
-                gradOutput: gradOut, input: input, output: out, gamma: g, mean: mean, variance: variance,
+                gradOutput: gradOut, input: input, output: out, gamma: g, beta: maskBeta, mean: mean, variance: variance,
                 activation: activation, epsilon: epsilon, needResidual: residualParent?.requiresGrad ?? false)
             return [Variable.gradient(grads.input, for: inputParent), grads.gamma, grads.beta]
                 + (residualParent.map { r in [grads.residual.map { Variable.gradient($0, for: r) }] } ?? [])

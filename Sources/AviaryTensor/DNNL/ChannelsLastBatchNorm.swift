@@ -46,12 +46,7 @@ enum ChannelsLastBatchNorm {
             }
             for ch in 0..<c { variance[ch] = Float(squares[ch] / m) }
         }
-        // scale = γ/√(var + ε), shift = β − mean·scale, in Float64 as the reference does.
-        var scale = [Float](repeating: 0, count: c), shift = scale
-        for ch in 0..<c {
-            let s = Double(gamma[ch]) / (Double(variance[ch]) + Double(epsilon)).squareRoot()
-            scale[ch] = Float(s); shift[ch] = Float(Double(beta[ch]) - Double(mean[ch]) * s)
-        }
+        let (scale, shift) = scaleAndShift(gamma: gamma, beta: beta, mean: mean, variance: variance, epsilon: epsilon)
         x.withUnsafeBufferPointer { xb in out.withUnsafeMutableBufferPointer { ob in
         scale.withUnsafeBufferPointer { sb in shift.withUnsafeBufferPointer { tb in
             nonisolated(unsafe) let px = xb.baseAddress!, po = ob.baseAddress!, ps = sb.baseAddress!, pt = tb.baseAddress!
@@ -78,20 +73,37 @@ enum ChannelsLastBatchNorm {
         return (out, mean, variance)
     }
 
+    /// scale = γ/√(var + ε), shift = β − mean·scale, in Float64 as the reference does: the output
+    /// before the clamp is x·scale + shift (+ residual).
+    private static func scaleAndShift(gamma: [Float], beta: [Float], mean: [Float], variance: [Float], epsilon: Float) -> (scale: [Float], shift: [Float]) {
+        var scale = [Float](repeating: 0, count: gamma.count), shift = scale
+        for ch in 0..<gamma.count {
+            let s = Double(gamma[ch]) / (Double(variance[ch]) + Double(epsilon)).squareRoot()
+            scale[ch] = Float(s); shift[ch] = Float(Double(beta[ch]) - Double(mean[ch]) * s)
+        }
+        return (scale, shift)
+    }
+
     /// Gradients of `training`: the input's, γ's, β's, and (when `needResidual`) the residual's,
-    /// which is the gradient masked by the activation.
+    /// which is the gradient masked by the activation. The mask comes from `y`, or, given `beta`
+    /// (a forward pass without a residual), from x·scale + shift recomputed exactly as `training`
+    /// computed it, so `y` is not read at all; without an activation there is no mask.
     /// `blockedPixels`: `x` is nChw16c as in `training`, and the input gradient comes back nChw16c
     /// too, the layout the convolution's backward passes take.
-    static func backward(gradOutput dy: [Float], input x: [Float], output y: [Float], channels c: Int, gamma: [Float], mean: [Float], variance: [Float], activation: Activation?, epsilon: Float, needResidual: Bool, blockedPixels: Int? = nil) -> (input: [Float], gamma: [Float], beta: [Float], residual: [Float]?) {
+    static func backward(gradOutput dy: [Float], input x: [Float], output y: [Float], channels c: Int, gamma: [Float], beta: [Float]? = nil, mean: [Float], variance: [Float], activation: Activation?, epsilon: Float, needResidual: Bool, blockedPixels: Int? = nil) -> (input: [Float], gamma: [Float], beta: [Float], residual: [Float]?) {
         let rows = x.count / c, m = Double(rows)
         let layout = InputLayout(channels: c, blockedPixels: blockedPixels)
         let (lo, hi) = bounds(activation)
+        let recomputed = activation != nil ? beta.map { scaleAndShift(gamma: gamma, beta: $0, mean: mean, variance: variance, epsilon: epsilon) } : nil
+        let (maskScale, maskShift) = recomputed ?? ([], [])
         var dx = uninitializedScalars(x.count)
         var masked = needResidual ? uninitializedScalars(x.count) : []
         var sumDy = [Double](), sumDyCentered = [Double]()
         x.withUnsafeBufferPointer { xb in dy.withUnsafeBufferPointer { gb in y.withUnsafeBufferPointer { yb in
         mean.withUnsafeBufferPointer { mb in masked.withUnsafeMutableBufferPointer { rb in
+        maskScale.withUnsafeBufferPointer { sb in maskShift.withUnsafeBufferPointer { tb in
             nonisolated(unsafe) let px = xb.baseAddress!, pg = gb.baseAddress!, py = yb.baseAddress!, pm = mb.baseAddress!
+            nonisolated(unsafe) let mask = MaskSource(activation: activation, output: py, scale: recomputed != nil ? sb.baseAddress : nil, shift: tb.baseAddress)
             // An empty array may still hand out an address: write masked gradients only when asked.
             nonisolated(unsafe) let pr = needResidual ? rb.baseAddress : nil
             // Σ g and Σ g·(x − mean) in one sweep, with g = dy where lo < y < hi, else 0.
@@ -101,13 +113,13 @@ enum ChannelsLastBatchNorm {
                     // x's row gathered into the upper half of the accumulator's scratch, past its 2·C lanes.
                     let xRow = acc + 2 * c
                     gatherChunks(px + layout.offset(row), stride, c, into: xRow)
-                    gradientRowSums(pg + o, py + o, xRow, pm, pr.map { $0 + o }, c, lo, hi, sum: acc, centered: acc + c)
+                    gradientRowSums(pg + o, mask.row(o), xRow, pm, pr.map { $0 + o }, c, lo, hi, sum: acc, centered: acc + c)
                 } else {
-                    gradientRowSums(pg + o, py + o, px + o, pm, pr.map { $0 + o }, c, lo, hi, sum: acc, centered: acc + c)
+                    gradientRowSums(pg + o, mask.row(o), px + o, pm, pr.map { $0 + o }, c, lo, hi, sum: acc, centered: acc + c)
                 }
             }
             sumDy = Array(both[0..<c]); sumDyCentered = Array(both[c...])
-        } } } } }
+        } } } } } } }
         var a = [Float](repeating: 0, count: c), b = a, k = a
         var dGamma = a, dBeta = a
         for ch in 0..<c {
@@ -119,8 +131,10 @@ enum ChannelsLastBatchNorm {
         }
         x.withUnsafeBufferPointer { xb in dy.withUnsafeBufferPointer { gb in y.withUnsafeBufferPointer { yb in dx.withUnsafeMutableBufferPointer { ob in
         mean.withUnsafeBufferPointer { mb in a.withUnsafeBufferPointer { ab in b.withUnsafeBufferPointer { bb in k.withUnsafeBufferPointer { kb in
+        maskScale.withUnsafeBufferPointer { sb in maskShift.withUnsafeBufferPointer { tb in
             nonisolated(unsafe) let px = xb.baseAddress!, pg = gb.baseAddress!, py = yb.baseAddress!, po = ob.baseAddress!
             nonisolated(unsafe) let pm = mb.baseAddress!, pa = ab.baseAddress!, pb = bb.baseAddress!, pk = kb.baseAddress!
+            nonisolated(unsafe) let mask = MaskSource(activation: activation, output: py, scale: recomputed != nil ? sb.baseAddress : nil, shift: tb.baseAddress)
             if let stride = layout.chunkStride {
                 forEachRowRange(rows) { range in
                     // One NHWC row of scratch per range: x gathered in, dx computed in place, scattered out.
@@ -129,7 +143,7 @@ enum ChannelsLastBatchNorm {
                     for r in range {
                         let o = r * c, blocked = layout.offset(r)
                         gatherChunks(px + blocked, stride, c, into: row)
-                        inputGradientRow(pg + o, py + o, row, row, c, pm, pa, pb, pk, lo, hi)
+                        inputGradientRow(pg + o, mask.row(o), row, row, c, pm, pa, pb, pk, lo, hi)
                         scatterChunks(row, c, into: po + blocked, stride)
                     }
                 }
@@ -137,11 +151,11 @@ enum ChannelsLastBatchNorm {
                 forEachRowRange(rows) { range in
                     for row in range {
                         let o = row * c
-                        inputGradientRow(pg + o, py + o, px + o, po + o, c, pm, pa, pb, pk, lo, hi)
+                        inputGradientRow(pg + o, mask.row(o), px + o, po + o, c, pm, pa, pb, pk, lo, hi)
                     }
                 }
             }
-        } } } } } } } }
+        } } } } } } } } } }
         return (dx, dGamma, dBeta, needResidual ? masked : nil)
     }
 
@@ -271,23 +285,52 @@ enum ChannelsLastBatchNorm {
         (y > lo) == (y < hi) ? dy : 0  // both true inside (lo < hi); exactly one true outside
     }
 
-    private static func gradientRowSums(_ dy: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ mean: UnsafePointer<Float>, _ maskedOut: UnsafeMutablePointer<Float>?, _ c: Int, _ lo: Float, _ hi: Float, sum: UnsafeMutablePointer<Float>, centered: UnsafeMutablePointer<Float>) {
-        if let maskedOut {
-            for j in 0..<c {
-                let g = masked(dy[j], y[j], lo, hi)
-                maskedOut[j] = g; sum[j] += g; centered[j] += g * (x[j] - mean[j])
-            }
-        } else {
-            for j in 0..<c {
-                let g = masked(dy[j], y[j], lo, hi)
-                sum[j] += g; centered[j] += g * (x[j] - mean[j])
-            }
+    /// Where a row's activation mask comes from: nowhere (no activation), the output row, or the
+    /// output before the clamp recomputed from the input row as x·scale + shift.
+    private enum MaskSource {
+        case none
+        case output(UnsafePointer<Float>)
+        case recomputed(scale: UnsafePointer<Float>, shift: UnsafePointer<Float>)
+
+        init(activation: Activation?, output: UnsafePointer<Float>, scale: UnsafePointer<Float>?, shift: UnsafePointer<Float>?) {
+            if activation == nil { self = .none } else if let scale, let shift { self = .recomputed(scale: scale, shift: shift) } else { self = .output(output) }
+        }
+
+        /// The source for the row starting at scalar `offset`.
+        func row(_ offset: Int) -> MaskSource {
+            if case let .output(y) = self { return .output(y + offset) }
+            return self
+        }
+    }
+
+    private static func gradientRowSums(_ dy: UnsafePointer<Float>, _ mask: MaskSource, _ x: UnsafePointer<Float>, _ mean: UnsafePointer<Float>, _ maskedOut: UnsafeMutablePointer<Float>?, _ c: Int, _ lo: Float, _ hi: Float, sum: UnsafeMutablePointer<Float>, centered: UnsafeMutablePointer<Float>) {
+        // One loop per mask source and output, so that each vectorises.
+        switch (mask, maskedOut) {
+        case let (.output(y), out?):
+            for j in 0..<c { let g = masked(dy[j], y[j], lo, hi); out[j] = g; sum[j] += g; centered[j] += g * (x[j] - mean[j]) }
+        case let (.output(y), nil):
+            for j in 0..<c { let g = masked(dy[j], y[j], lo, hi); sum[j] += g; centered[j] += g * (x[j] - mean[j]) }
+        case let (.recomputed(s, t), out?):
+            for j in 0..<c { let g = masked(dy[j], x[j] * s[j] + t[j], lo, hi); out[j] = g; sum[j] += g; centered[j] += g * (x[j] - mean[j]) }
+        case let (.recomputed(s, t), nil):
+            for j in 0..<c { let g = masked(dy[j], x[j] * s[j] + t[j], lo, hi); sum[j] += g; centered[j] += g * (x[j] - mean[j]) }
+        case let (.none, out?):
+            for j in 0..<c { let g = dy[j]; out[j] = g; sum[j] += g; centered[j] += g * (x[j] - mean[j]) }
+        case (.none, nil):
+            for j in 0..<c { let g = dy[j]; sum[j] += g; centered[j] += g * (x[j] - mean[j]) }
         }
     }
 
     /// dx = a·g + b·(x − mean) + k with g the masked gradient.
-    private static func inputGradientRow(_ dy: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ c: Int, _ mean: UnsafePointer<Float>, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ k: UnsafePointer<Float>, _ lo: Float, _ hi: Float) {
-        for j in 0..<c { out[j] = a[j] * masked(dy[j], y[j], lo, hi) + b[j] * (x[j] - mean[j]) + k[j] }
+    private static func inputGradientRow(_ dy: UnsafePointer<Float>, _ mask: MaskSource, _ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ c: Int, _ mean: UnsafePointer<Float>, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ k: UnsafePointer<Float>, _ lo: Float, _ hi: Float) {
+        switch mask {
+        case let .output(y):
+            for j in 0..<c { out[j] = a[j] * masked(dy[j], y[j], lo, hi) + b[j] * (x[j] - mean[j]) + k[j] }
+        case let .recomputed(s, t):
+            for j in 0..<c { out[j] = a[j] * masked(dy[j], x[j] * s[j] + t[j], lo, hi) + b[j] * (x[j] - mean[j]) + k[j] }
+        case .none:
+            for j in 0..<c { out[j] = a[j] * dy[j] + b[j] * (x[j] - mean[j]) + k[j] }
+        }
     }
 }
 
@@ -300,12 +343,12 @@ extension DNNLKernels {
         return (Tensor(uncheckedShape: input.shape, scalars: out), mean, variance)
     }
 
-    public func batchNormActivationChannelsLastBackward(gradOutput: Tensor, input: Tensor, output: Tensor, gamma: Tensor, mean: [Float], variance: [Float], activation: Activation?, epsilon: Float, needResidual: Bool) throws -> BatchNormGradients {
+    public func batchNormActivationChannelsLastBackward(gradOutput: Tensor, input: Tensor, output: Tensor, gamma: Tensor, beta: Tensor?, mean: [Float], variance: [Float], activation: Activation?, epsilon: Float, needResidual: Bool) throws -> BatchNormGradients {
         guard input.rank == 4, activation?.fusesIntoBatchNorm ?? true else {
-            return try reference.batchNormActivationChannelsLastBackward(gradOutput: gradOutput, input: input, output: output, gamma: gamma, mean: mean, variance: variance, activation: activation, epsilon: epsilon, needResidual: needResidual)
+            return try reference.batchNormActivationChannelsLastBackward(gradOutput: gradOutput, input: input, output: output, gamma: gamma, beta: beta, mean: mean, variance: variance, activation: activation, epsilon: epsilon, needResidual: needResidual)
         }
         let c = input.shape[3]
-        let g = ChannelsLastBatchNorm.backward(gradOutput: gradOutput.scalars, input: input.scalars, output: output.scalars, channels: c, gamma: gamma.scalars, mean: mean, variance: variance, activation: activation, epsilon: epsilon, needResidual: needResidual)
+        let g = ChannelsLastBatchNorm.backward(gradOutput: gradOutput.scalars, input: input.scalars, output: output.scalars, channels: c, gamma: gamma.scalars, beta: beta?.scalars, mean: mean, variance: variance, activation: activation, epsilon: epsilon, needResidual: needResidual)
         return BatchNormGradients(input: Tensor(uncheckedShape: input.shape, scalars: g.input), gamma: Tensor(uncheckedShape: [c], scalars: g.gamma),
                                   beta: Tensor(uncheckedShape: [c], scalars: g.beta), residual: g.residual.map { Tensor(uncheckedShape: input.shape, scalars: $0) })
     }

@@ -25,7 +25,7 @@ extension DNNLKernels {
             blocked.scalars, channels: channels, gamma: gamma.scalars, beta: beta.scalars, residual: residual?.scalars,
             activation: activation, epsilon: epsilon, blockedPixels: pixels)
         return ConvBatchNormForward(output: Tensor(uncheckedShape: [n, g.outputH, g.outputW, channels], scalars: out), mean: mean, variance: variance,
-                                    convolution: blocked, blockedPixels: pixels)
+                                    convolution: blocked, blockedPixels: pixels, maskBeta: residual == nil ? beta : nil)
     }
 
     public func convBatchNormActivationChannelsLastBackward(
@@ -40,7 +40,7 @@ extension DNNLKernels {
         let channels = weight.shape[0]
         let bn = ChannelsLastBatchNorm.backward(
             gradOutput: gradOutput.scalars, input: forward.convolution.scalars, output: forward.output.scalars, channels: channels,
-            gamma: gamma.scalars, mean: forward.mean, variance: forward.variance, activation: activation, epsilon: epsilon,
+            gamma: gamma.scalars, beta: forward.maskBeta?.scalars, mean: forward.mean, variance: forward.variance, activation: activation, epsilon: epsilon,
             needResidual: needResidual, blockedPixels: pixels)
         let blockedGradient = Tensor(uncheckedShape: forward.convolution.shape, scalars: bn.input)
         let norm = BatchNormGradients(input: blockedGradient, gamma: Tensor(uncheckedShape: [channels], scalars: bn.gamma),
