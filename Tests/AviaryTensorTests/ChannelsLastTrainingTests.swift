@@ -68,6 +68,19 @@ import Testing
         }
     }
 
+    /// The one-pass statistics (sums around a per-channel shift) against the reference's two
+    /// passes where E[x²] − E[x]² would cancel: a mean 2,000 standard deviations from zero.
+    @Test func statisticsHoldFarFromZero() throws {
+        let nhwc = [4, 9, 9, 24], c = 24
+        let x = try Tensor(shape: nhwc, scalars: randomTensor(nhwc, seed: 76).scalars.map { 1000 + 0.5 * $0 })
+        let gamma = randomTensor([c], seed: 77), beta = randomTensor([c], seed: 78)
+        let (y, mean, variance) = try DNNLKernels.shared.batchNormActivationChannelsLast(input: x, gamma: gamma, beta: beta, residual: nil, activation: nil, epsilon: 1e-5)
+        let (ry, rmean, rvariance) = try ReferenceKernels().batchNormActivationChannelsLast(input: x, gamma: gamma, beta: beta, residual: nil, activation: nil, epsilon: 1e-5)
+        #expect(try Tensor(shape: [c], scalars: mean).isClose(to: Tensor(shape: [c], scalars: rmean), atol: 0, rtol: 1e-6))
+        #expect(try Tensor(shape: [c], scalars: variance).isClose(to: Tensor(shape: [c], scalars: rvariance), atol: 0, rtol: 1e-3))
+        #expect(y.isClose(to: ry, atol: 2e-3, rtol: 0), "\(y.maxAbsDifference(ry))")
+    }
+
     @Test(arguments: ConvCase.all)
     func convolutionGradientsMatchFiniteDifferences(_ c: ConvCase) throws {
         var inputs = [randomTensor(c.input, seed: 1), randomTensor(c.weight, seed: 2, scale: 0.5)]

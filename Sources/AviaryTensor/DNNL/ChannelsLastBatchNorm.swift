@@ -6,8 +6,10 @@ import Foundation
 /// and the backward pass masks the gradient by the clamp on the fly.
 ///
 /// Rows (pixels) are split across threads; each thread sums its rows per channel in Float lanes
-/// over blocks of `block` rows, combined in Float64; two passes for the statistics (mean, then
-/// squared deviations), like `BatchNormReference`, which the tests compare against by parts.
+/// over blocks of `block` rows, combined in Float64. The statistics take one pass: sums of
+/// d = x − K and d² around a shift K per channel (the first pixel's value, a sample of the same
+/// distribution), so var = E[d²] − E[d]² does not cancel the way E[x²] − E[x]² does when the mean
+/// is far from zero. The tests compare against `BatchNormReference`'s two passes by parts.
 enum ChannelsLastBatchNorm {
     static let block = 64
 
@@ -24,28 +26,33 @@ enum ChannelsLastBatchNorm {
         var out = uninitializedScalars(x.count)
         let (lo, hi) = bounds(activation)
         var mean = [Float](repeating: 0, count: c), variance = mean
+        // The shift: the first pixel's value of each channel.
+        var shiftK = [Float](repeating: 0, count: c)
         x.withUnsafeBufferPointer { xb in
-            nonisolated(unsafe) let px = xb.baseAddress!
-            let sums = channelSums(rows: rows, channels: c) { row, acc in
-                if let stride = layout.chunkStride {
-                    addRowChunks(px + layout.offset(row), stride, c, into: acc)
-                } else {
-                    addRow(px + row * c, c, into: acc)
-                }
+            if let stride = layout.chunkStride {
+                shiftK.withUnsafeMutableBufferPointer { gatherChunks(xb.baseAddress! + layout.offset(0), stride, c, into: $0.baseAddress!) }
+            } else if rows > 0 {
+                for ch in 0..<c { shiftK[ch] = xb[ch] }
             }
-            for ch in 0..<c { mean[ch] = Float(sums[ch] / m) }
-            let squares = mean.withUnsafeBufferPointer { mb in
-                nonisolated(unsafe) let pm = mb.baseAddress!
-                return channelSums(rows: rows, channels: c) { row, acc in
-                    if let stride = layout.chunkStride {
-                        addSquaredDeviationChunks(px + layout.offset(row), stride, pm, c, into: acc)
-                    } else {
-                        addSquaredDeviations(px + row * c, pm, c, into: acc)
-                    }
-                }
-            }
-            for ch in 0..<c { variance[ch] = Float(squares[ch] / m) }
         }
+        x.withUnsafeBufferPointer { xb in shiftK.withUnsafeBufferPointer { kb in
+            nonisolated(unsafe) let px = xb.baseAddress!, pk = kb.baseAddress!
+            // Σ d in the first C lanes, Σ d² in the next C.
+            let sums = channelSums(rows: rows, channels: 2 * c) { row, acc in
+                if let stride = layout.chunkStride {
+                    let xRow = acc + 2 * c
+                    gatherChunks(px + layout.offset(row), stride, c, into: xRow)
+                    addShiftedRow(xRow, pk, c, into: acc)
+                } else {
+                    addShiftedRow(px + row * c, pk, c, into: acc)
+                }
+            }
+            for ch in 0..<c {
+                let d = sums[ch] / m
+                mean[ch] = Float(Double(shiftK[ch]) + d)
+                variance[ch] = Float(max(sums[c + ch] / m - d * d, 0))
+            }
+        } }
         let (scale, shift) = scaleAndShift(gamma: gamma, beta: beta, mean: mean, variance: variance, epsilon: epsilon)
         x.withUnsafeBufferPointer { xb in out.withUnsafeMutableBufferPointer { ob in
         scale.withUnsafeBufferPointer { sb in shift.withUnsafeBufferPointer { tb in
@@ -236,22 +243,10 @@ enum ChannelsLastBatchNorm {
     // Plain loops over pointers, which LLVM vectorises; SIMD16's clamp and mask operations ran
     // lane by lane here (5× slower than these).
 
-    private static func addRow(_ x: UnsafePointer<Float>, _ c: Int, into acc: UnsafeMutablePointer<Float>) {
-        for j in 0..<c { acc[j] += x[j] }
-    }
-
-    private static func addRowChunks(_ x: UnsafePointer<Float>, _ stride: Int, _ c: Int, into acc: UnsafeMutablePointer<Float>) {
-        for chunk in 0..<(c / 16) {
-            let xs = x + chunk * stride, a = acc + chunk * 16
-            for lane in 0..<16 { a[lane] += xs[lane] }
-        }
-    }
-
-    private static func addSquaredDeviationChunks(_ x: UnsafePointer<Float>, _ stride: Int, _ mean: UnsafePointer<Float>, _ c: Int, into acc: UnsafeMutablePointer<Float>) {
-        for chunk in 0..<(c / 16) {
-            let xs = x + chunk * stride, a = acc + chunk * 16, m = mean + chunk * 16
-            for lane in 0..<16 { let d = xs[lane] - m[lane]; a[lane] += d * d }
-        }
+    /// acc[j] += x[j] − k[j], acc[C + j] += (x[j] − k[j])².
+    private static func addShiftedRow(_ x: UnsafePointer<Float>, _ k: UnsafePointer<Float>, _ c: Int, into acc: UnsafeMutablePointer<Float>) {
+        let squares = acc + c
+        for j in 0..<c { let d = x[j] - k[j]; acc[j] += d; squares[j] += d * d }
     }
 
     private static func gatherChunks(_ x: UnsafePointer<Float>, _ stride: Int, _ c: Int, into row: UnsafeMutablePointer<Float>) {
@@ -260,10 +255,6 @@ enum ChannelsLastBatchNorm {
 
     private static func scatterChunks(_ row: UnsafePointer<Float>, _ c: Int, into x: UnsafeMutablePointer<Float>, _ stride: Int) {
         for chunk in 0..<(c / 16) { (x + chunk * stride).update(from: row + chunk * 16, count: 16) }
-    }
-
-    private static func addSquaredDeviations(_ x: UnsafePointer<Float>, _ mean: UnsafePointer<Float>, _ c: Int, into acc: UnsafeMutablePointer<Float>) {
-        for j in 0..<c { let d = x[j] - mean[j]; acc[j] += d * d }
     }
 
     /// out = clamp(x·scale + shift (+ r), lo, hi).
