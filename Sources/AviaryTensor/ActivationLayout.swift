@@ -31,20 +31,11 @@ public enum ActivationLayout: Hashable, Sendable {
 extension Tensor {
     /// nChw16c scalars ([N, ⌈C/16⌉, H, W, 16]) of `channels` real channels, as NCHW.
     func blocked16ToNCHW(channels: Int) -> Tensor {
-        let n = shape[0], blocks = shape[1], hw = shape[2] * shape[3]
+        let n = shape[0], hw = shape[2] * shape[3]
         var out = uninitializedScalars(n * channels * hw)
         scalars.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
-                nonisolated(unsafe) let s = src.baseAddress!, d = dst.baseAddress!
-                ParallelRanges.forEach(n * blocks, grain: 1) { range in
-                    for index in range {
-                        let b = index / blocks, block = index % blocks, lanes = min(16, channels - block * 16)
-                        let from = s + index * hw * 16, to = d + (b * channels + block * 16) * hw
-                        for pixel in 0..<hw {
-                            for lane in 0..<lanes { to[lane * hw + pixel] = from[pixel * 16 + lane] }
-                        }
-                    }
-                }
+                Tensor.moveBlocks(plain: dst.baseAddress!, blocked: UnsafeMutablePointer(mutating: src.baseAddress!), images: n, channels: channels, pixels: hw, toBlocked: false)
             }
         }
         return Tensor(uncheckedShape: [n, channels, shape[2], shape[3]], scalars: out)
@@ -56,19 +47,30 @@ extension Tensor {
         var out = [Float](repeating: 0, count: n * blocks * hw * 16)
         scalars.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
-                nonisolated(unsafe) let s = src.baseAddress!, d = dst.baseAddress!
-                ParallelRanges.forEach(n * blocks, grain: 1) { range in
-                    for index in range {
-                        let b = index / blocks, block = index % blocks, lanes = min(16, channels - block * 16)
-                        let from = s + (b * channels + block * 16) * hw, to = d + index * hw * 16
-                        for pixel in 0..<hw {
-                            for lane in 0..<lanes { to[pixel * 16 + lane] = from[lane * hw + pixel] }
-                        }
+                Tensor.moveBlocks(plain: UnsafeMutablePointer(mutating: src.baseAddress!), blocked: dst.baseAddress!, images: n, channels: channels, pixels: hw, toBlocked: true)
+            }
+        }
+        return Tensor(uncheckedShape: [n, blocks, shape[2], shape[3], 16], scalars: out)
+    }
+
+    /// Copies each image's block of 16 channel planes to its nChw16c chunks (`toBlocked`) or back;
+    /// the (image, block) pairs split across the engine's threads. The side read is not written.
+    private static func moveBlocks(plain: UnsafeMutablePointer<Float>, blocked: UnsafeMutablePointer<Float>, images n: Int, channels: Int, pixels hw: Int, toBlocked: Bool) {
+        let blocks = (channels + 15) / 16
+        nonisolated(unsafe) let plain = plain, blocked = blocked
+        ParallelRanges.forEach(n * blocks, grain: 1) { range in
+            for index in range {
+                let image = index / blocks, block = index % blocks, lanes = min(16, channels - block * 16)
+                let planes = plain + (image * channels + block * 16) * hw, chunks = blocked + index * hw * 16
+                for pixel in 0..<hw {
+                    if toBlocked {
+                        for lane in 0..<lanes { chunks[pixel * 16 + lane] = planes[lane * hw + pixel] }
+                    } else {
+                        for lane in 0..<lanes { planes[lane * hw + pixel] = chunks[pixel * 16 + lane] }
                     }
                 }
             }
         }
-        return Tensor(uncheckedShape: [n, blocks, shape[2], shape[3], 16], scalars: out)
     }
 
     /// These scalars, laid out as `from` for the logical [N, C, H, W] `nchw`, laid out as `to`.
