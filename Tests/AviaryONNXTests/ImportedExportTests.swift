@@ -129,7 +129,8 @@ import Testing
         let before = backbone.stateDict()
         let eval = try backbone.features(x).value
         backbone.train()
-        #expect(try backbone.features(x.value) == eval)
+        // Frozen features run without gradients, so conv chains run fused: equal within rounding.
+        #expect(try backbone.features(x.value).isClose(to: eval, atol: 1e-5, rtol: 1e-4))
         #expect(backbone.isTraining)
         #expect(backbone.stateDict() == before)
         #expect(try backbone.features(x).value != eval)

@@ -1,16 +1,26 @@
-extension BatchNorm2d {
-    /// The convolution weight and bias that compute conv → this batch norm (with running
-    /// statistics) in one convolution: w·s and (b − mean)·s + β with s = γ/√(var + ε).
-    public func folded(into conv: Conv2d) -> (weight: Tensor, bias: Tensor) {
-        var weight = conv.weight.value
-        var bias = conv.bias?.value ?? Tensor(zeros: [weight.shape[0]])
+/// Batch norm with running statistics folded into the convolution before it.
+public enum BatchNormFolding {
+    /// The convolution weight and bias that compute conv → batch norm in one convolution:
+    /// w·s and (b − mean)·s + β with s = γ/√(var + ε), per output channel.
+    public static func fold(weight: Tensor, bias: Tensor?, gamma: Tensor, beta: Tensor, mean: Tensor, variance: Tensor, epsilon: Float) -> (weight: Tensor, bias: Tensor) {
+        var weight = weight
+        var bias = bias ?? Tensor(zeros: [weight.shape[0]])
         let perChannel = weight.count / weight.shape[0]
         for c in 0..<weight.shape[0] {
-            let scale = self.weight.value.scalars[c] / (runningVar.value.scalars[c] + epsilon).squareRoot()
+            let scale = gamma.scalars[c] / (variance.scalars[c] + epsilon).squareRoot()
             for i in 0..<perChannel { weight.scalars[c * perChannel + i] *= scale }
-            bias.scalars[c] = (bias.scalars[c] - runningMean.value.scalars[c]) * scale + self.bias.value.scalars[c]
+            bias.scalars[c] = (bias.scalars[c] - mean.scalars[c]) * scale + beta.scalars[c]
         }
         return (weight, bias)
+    }
+}
+
+extension BatchNorm2d {
+    /// The convolution weight and bias that compute conv → this batch norm (with running
+    /// statistics) in one convolution (`BatchNormFolding.fold`).
+    public func folded(into conv: Conv2d) -> (weight: Tensor, bias: Tensor) {
+        BatchNormFolding.fold(weight: conv.weight.value, bias: conv.bias?.value, gamma: weight.value, beta: bias.value,
+                              mean: runningMean.value, variance: runningVar.value, epsilon: epsilon)
     }
 }
 

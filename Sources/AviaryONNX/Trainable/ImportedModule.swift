@@ -27,6 +27,10 @@ public final class ImportedModule: Module {
     let parameters: [(String, Variable)]
     let buffers: [(String, Buffer)]
     let bufferByName: [String: Buffer]
+    /// Conv chains run as one inference convolution in eval mode (`ImportedModule+Fusion`).
+    let chains: [Int: ConvChain]
+    /// Folded batch-norm weights per chain, with the arrays they came from.
+    var foldCache: [Int: (sources: [[Float]], weight: Tensor, bias: Tensor?)] = [:]
 
     /// `outputs` cuts the graph at those values (node outputs, by name); nil keeps the graph's outputs.
     public init(_ model: Onnx_ModelProto, outputs: [String]? = nil, seed: UInt64 = 0) throws {
@@ -63,6 +67,7 @@ public final class ImportedModule: Module {
         self.parameters = parameters
         self.buffers = buffers
         bufferByName = Dictionary(uniqueKeysWithValues: buffers)
+        chains = Self.convChains(steps, outputs: wanted, buffers: bufferByName, constants: self.constants, opset: graph.opset)
         dropoutGenerator = PCG32(seed: seed)
     }
 
@@ -99,7 +104,17 @@ public final class ImportedModule: Module {
             guard let input = inputs[name] else { throw ImportedModuleError.missingInput(name: name, expected: inputNames) }
             values[name] = .variable(input)
         }
-        for (index, node) in steps {
+        // Eval mode without gradients: conv chains fused. Otherwise drop the folds, so that the
+        // arrays they hold are not copied on an optimizer's first in-place write.
+        let fusing = !isTraining && !GradientMode.isEnabled
+        if !fusing && !foldCache.isEmpty { foldCache = [:] }
+        var fused: Set<Int> = []
+        for (position, (index, node)) in steps.enumerated() where !fused.contains(position) {
+            if fusing, let chain = chains[position], let (result, ran) = try runFused(chain, values) {
+                values[ran.output] = .variable(result)
+                fused.formUnion(ran.fusedAfterConv)
+                continue
+            }
             let context = NodeAttributes(node, index: index, opset: opset)
             let arguments: [ImportedValue?] = node.input.map { $0.isEmpty ? nil : values[$0] }
             let results: [ImportedValue]
