@@ -5,7 +5,7 @@
 /// calls until an optimizer clears them. Intermediate nodes exist only while a forward result is
 /// referenced, so a graph is freed with the loss that owns it.
 public final class Variable {
-    /// The value, materialised to NCHW on first read when an inference chain left it channels-last.
+    /// The value, materialised to NCHW on first read when a chain left it in a kernel's layout.
     public var value: Tensor {
         get { materialize(); return stored }
         set { stored = newValue; held = nil }

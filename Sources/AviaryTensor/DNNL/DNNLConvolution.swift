@@ -114,9 +114,10 @@ final class DNNLConvolution {
 
     /// The forward pass. For an inference-chain key, `input` lies as `inputLayout` says and the
     /// result lies NHWC, or nChw16c for a `blocked16` key; `residual` (output-sized, lying as
-    /// `residualLayout` says, by default the result's layout) is added before the activation. `blockedOutput` (training; check `writesBlocked16`): the result
-    /// stays in the kernel's nChw16c layout, [N, C/16, OH, OW, 16], for a batch norm that reads it
-    /// as it is and writes channels-last, so the reorder back to NHWC is never needed.
+    /// `residualLayout` says, by default the result's layout) is added before the activation.
+    /// `blockedOutput` (training; check `writesBlocked16`): the result stays in the kernel's
+    /// nChw16c layout, [N, C/16, OH, OW, 16], for a batch norm that reads it as it is and writes
+    /// channels-last, so the reorder back to NHWC is never needed.
     func forward(input: Tensor, inputLayout: ActivationLayout = .nchw, weight: Tensor, bias: Tensor?,
                  residual: Tensor? = nil, residualLayout: ActivationLayout? = nil, blockedOutput: Bool = false,
                  stream: dnnl_stream_t, pool: DNNLBufferPool) throws -> Tensor {
