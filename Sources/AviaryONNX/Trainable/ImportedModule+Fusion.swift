@@ -77,7 +77,7 @@ extension ImportedModule {
         } else {
             guard node.attribute.isEmpty else { return nil }
             for (index, name) in node.input.enumerated().dropFirst() where !name.isEmpty {
-                guard let bound = constants[name], bound.elementType == .float32, bound.count == 1, let value = try? bound.floats().first else { return nil }
+                guard let bound = constants[name], bound.elementType == .float32, bound.count == 1, let value = bound.floats().first else { return nil }
                 if index == 1 { low = value } else { high = value }
             }
         }
@@ -106,7 +106,7 @@ extension ImportedModule {
                 chain.output = steps[chain.norm ?? chain.conv].node.output[0]
             }
         }
-        let (w, b) = try folded(chain, weight: weight.value, bias: bias?.value, values)
+        guard let (w, b) = try folded(chain, weight: weight.value, bias: bias?.value, values) else { return nil }
         let geometry = try options.resolve(op: "Conv", inputH: x.shape[2], inputW: x.shape[3], kernelH: weight.shape[2], kernelW: weight.shape[3])
         if let residual, residual.shape != [x.shape[0], weight.shape[0], geometry.outputH, geometry.outputW] { return nil }
         return (try x.conv2dInference(weight: w, bias: b, options: options, activation: chain.activation?.kind, residual: residual), chain)
@@ -114,14 +114,17 @@ extension ImportedModule {
 
     /// The convolution's weights with the chain's batch norm folded in, remembered while the
     /// arrays they came from are the same storage (any in-place change misses).
-    private func folded(_ chain: ConvChain, weight: Tensor, bias: Tensor?, _ values: [String: ImportedValue]) throws -> (Tensor, Tensor?) {
+    /// Nil when the batch norm's scale or offset is not known yet at the convolution (computed
+    /// by a node in between), so the chain runs node by node.
+    private func folded(_ chain: ConvChain, weight: Tensor, bias: Tensor?, _ values: [String: ImportedValue]) throws -> (Tensor, Tensor?)? {
         guard let position = chain.norm else { return (weight, bias) }
         let node = steps[position].node
         let context = NodeAttributes(node, index: steps[position].index, opset: opset)
         try context.rejectUnknown(except: ["epsilon", "momentum", "spatial", "training_mode"])
         guard try context.int("spatial") != 0 else { throw context.unsupported("spatial", "= 0") }
-        let gamma = try values[node.input[1]]!.variable(context, input: node.input[1]).value
-        let beta = try values[node.input[2]]!.variable(context, input: node.input[2]).value
+        guard let scale = values[node.input[1]], let offset = values[node.input[2]] else { return nil }
+        let gamma = try scale.variable(context, input: node.input[1]).value
+        let beta = try offset.variable(context, input: node.input[2]).value
         let mean = bufferByName[node.input[3]]!.value, variance = bufferByName[node.input[4]]!.value
         let sources = [weight.scalars, bias?.scalars ?? [], gamma.scalars, beta.scalars, mean.scalars, variance.scalars]
         if let cached = foldCache[position], zip(cached.sources, sources).allSatisfy({ $0.sharesStorage(with: $1) }) {
