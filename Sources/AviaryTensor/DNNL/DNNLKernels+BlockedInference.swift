@@ -16,7 +16,8 @@ import Foundation
 /// kernel by 5–25 % on ResNet-18's. oneDNN reorders where neighbours differ.
 /// `AVIARY_INFERENCE_LAYOUT=nhwc` keeps every layer NHWC (A/B runs).
 extension DNNLKernels {
-    static let blockedInferenceEnabled = ProcessInfo.processInfo.environment["AVIARY_INFERENCE_LAYOUT"] != "nhwc"
+    /// False under `AVIARY_INFERENCE_LAYOUT=nhwc` (benchmarks record which).
+    public static let blockedInferenceEnabled = ProcessInfo.processInfo.environment["AVIARY_INFERENCE_LAYOUT"] != "nhwc"
     /// Batch × output height × width from which the blocked kernels won: at 25,088 (batch 32 of
     /// 28×28) they won on EfficientNet-Lite0 at 224 px and lost by 10 % at 112 px; at 6,272 (14×14)
     /// and below they lost by 20–80 % at 112 px. Task-local so that tests can run small images blocked.
