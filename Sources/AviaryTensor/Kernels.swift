@@ -113,8 +113,7 @@ extension Kernels {
         return PoolingReference.maxBackward(gradOutput: gradOutput, argmax: argmax, inputShape: inputShape)
     }
     public func maxPoolInference(input: Tensor, layout: ActivationLayout, channels: Int, geometry: Conv2DGeometry) throws -> (output: Tensor, layout: ActivationLayout) {
-        let nhwc = input.relaid(layout.logicalShape(input.shape, channels: channels), from: layout, to: .nhwc)
-        return (try maxPoolChannelsLast(input: nhwc, geometry: geometry).output, .nhwc)
+        try maxPoolInferenceChannelsLast(self, input: input, layout: layout, channels: channels, geometry: geometry)
     }
     public func avgPoolForward(input: Tensor, geometry: Conv2DGeometry, countIncludePad: Bool) throws -> Tensor {
         PoolingReference.averageForward(input: input, geometry: geometry, countIncludePad: countIncludePad)
@@ -142,6 +141,12 @@ func conv2dInferenceChannelsLast(_ kernels: some Kernels, input: Tensor, layout:
         input: x, inputChannelsLast: layout != .nchw, weight: weight, bias: bias, geometry: geometry, activation: activation,
         residual: residual.map { $0.scalars.relaid(outputShape, from: $0.layout, to: .nhwc) })
     return (out, .nhwc)
+}
+
+/// `maxPoolInference` on the NHWC kernel (`maxPoolChannelsLast`): other layouts are converted to it.
+func maxPoolInferenceChannelsLast(_ kernels: some Kernels, input: Tensor, layout: ActivationLayout, channels: Int, geometry: Conv2DGeometry) throws -> (output: Tensor, layout: ActivationLayout) {
+    let nhwc = input.relaid(layout.logicalShape(input.shape, channels: channels), from: layout, to: .nhwc)
+    return (try kernels.maxPoolChannelsLast(input: nhwc, geometry: geometry).output, .nhwc)
 }
 
 /// The plain Swift definitions: slow, obvious, always available.

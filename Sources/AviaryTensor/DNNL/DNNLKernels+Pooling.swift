@@ -86,8 +86,7 @@ extension DNNLKernels {
     public func maxPoolInference(input: Tensor, layout: ActivationLayout, channels: Int, geometry g: Conv2DGeometry) throws -> (output: Tensor, layout: ActivationLayout) {
         let s = input.shape
         guard layout == .blocked16, let (out, _) = try maxPool(input, shape: [s[0], channels, s[2], s[3]], geometry: g, layout: dnnl_nChw16c) else {
-            let nhwc = input.relaid(layout.logicalShape(s, channels: channels), from: layout, to: .nhwc)
-            return (try maxPoolChannelsLast(input: nhwc, geometry: g).output, .nhwc)
+            return try maxPoolInferenceChannelsLast(self, input: input, layout: layout, channels: channels, geometry: g)
         }
         return (Tensor(uncheckedShape: [s[0], s[1], g.outputH, g.outputW, 16], scalars: out), .blocked16)
     }
