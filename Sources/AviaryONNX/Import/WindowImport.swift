@@ -20,11 +20,7 @@ enum WindowImport {
 
     static func apply(_ node: NodeAttributes, _ x: Variable, weight: Variable?, bias: Variable?) throws -> Variable {
         let op = node.node.opType
-        var known: Set<String> = ["auto_pad", "kernel_shape", "pads", "strides", "dilations"]
-        if op == "Conv" { known.insert("group") }
-        if op == "MaxPool" { known.formUnion(["ceil_mode", "storage_order"]) }
-        if op == "AveragePool" { known.formUnion(["ceil_mode", "count_include_pad"]) }
-        try node.rejectUnknown(except: known)
+        try checkAttributes(node)
         // 1-D windows ([N, C, L]) run as 2-D ones over [N, C, 1, L].
         if x.shape.count == 3 {
             let image = try apply(oneDimensional(node), x.reshaped(to: [x.shape[0], x.shape[1], 1, x.shape[2]]),
@@ -42,6 +38,18 @@ enum WindowImport {
         default:
             return try x.avgPool2d(kernel: window, options: options, countIncludePad: try node.int("count_include_pad") == 1)
         }
+    }
+
+    /// Refuses attributes the window operators do not implement, naming them.
+    static func checkAttributes(_ node: NodeAttributes) throws {
+        var known: Set<String> = ["auto_pad", "kernel_shape", "pads", "strides", "dilations"]
+        switch node.node.opType {
+        case "Conv": known.insert("group")
+        case "MaxPool": known.formUnion(["ceil_mode", "storage_order"])
+        case "AveragePool": known.formUnion(["ceil_mode", "count_include_pad"])
+        default: break
+        }
+        try node.rejectUnknown(except: known)
     }
 
     /// MaxPool's optional Indices output: flat positions in the input (N, C, H, W row-major, or

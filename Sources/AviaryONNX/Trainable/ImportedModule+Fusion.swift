@@ -94,7 +94,7 @@ extension ImportedModule {
         guard case .variable(let x)? = values[node.input[0]], x.shape.count == 4,
               let weight = try values[node.input[1]]?.variable(context, input: node.input[1]), weight.shape.count == 4 else { return nil }
         let bias = node.input.count > 2 && !node.input[2].isEmpty ? try values[node.input[2]]?.variable(context, input: node.input[2]) : nil
-        try context.rejectUnknown(except: ["auto_pad", "kernel_shape", "pads", "strides", "dilations", "group"])
+        try WindowImport.checkAttributes(context)
         let (options, _) = try WindowImport.resolve(context, x, weight: weight)
         var chain = chain, residual: Variable?
         if let add = chain.add {
@@ -120,8 +120,7 @@ extension ImportedModule {
         guard let position = chain.norm else { return (weight, bias) }
         let node = steps[position].node
         let context = NodeAttributes(node, index: steps[position].index, opset: opset)
-        try context.rejectUnknown(except: ["epsilon", "momentum", "spatial", "training_mode"])
-        guard try context.int("spatial") != 0 else { throw context.unsupported("spatial", "= 0") }
+        try checkBatchNormAttributes(context)
         guard let scale = values[node.input[1]], let offset = values[node.input[2]] else { return nil }
         let gamma = try scale.variable(context, input: node.input[1]).value
         let beta = try offset.variable(context, input: node.input[2]).value

@@ -11,8 +11,7 @@ extension ImportedModule {
             if isTraining { throw node.unsupported("mean, var", "computed in the graph (training needs them as weights)") }
             return try ONNXOperators.apply(node, inputs)
         }
-        try node.rejectUnknown(except: ["epsilon", "momentum", "spatial", "training_mode"])
-        if try node.int("spatial") == 0 { throw node.unsupported("spatial", "= 0") }
+        try checkBatchNormAttributes(node)
         func operand(_ index: Int) throws -> Variable {
             guard let given = inputs[index] else { throw node.unsupported("input \(index)", "is missing") }
             return try given.variable(node, input: names[index])
@@ -23,6 +22,12 @@ extension ImportedModule {
         // Graphs exported in training mode also output the moved statistics.
         guard node.node.output.dropFirst().contains(where: { !$0.isEmpty }) else { return [.variable(y)] }
         return [.variable(y)] + (try [mean, variance].map { .constant(try HostArray(shape: $0.value.shape, values: $0.value.scalars)) })
+    }
+
+    /// Refuses BatchNormalization attributes the engine does not implement (and per-activation `spatial = 0`).
+    func checkBatchNormAttributes(_ node: NodeAttributes) throws {
+        try node.rejectUnknown(except: ["epsilon", "momentum", "spatial", "training_mode"])
+        if try node.int("spatial") == 0 { throw node.unsupported("spatial", "= 0") }
     }
 
     /// Inverted dropout with the module's generator; the mask output is true where kept. The
