@@ -1,17 +1,21 @@
 // EngineBench: Aviary's engine against PyTorch CPU (and ONNX Runtime for inference), measured in
-// the same run with the same thread count, the peer right after Aviary for each config. Prints a
-// table, then one line of JSON.
+// the same run with the same thread count, in rounds that alternate with the peer's for each
+// config (PeerRounds.swift says why). Prints a table, then one line of JSON.
 //
 //   make bench-engine            (or: EngineBench --python .venv/bin/python --threads 2 --repeats 3)
 //   EngineBench … --inference-only --configs efficientnet_lite0:32:224   (inference only, quick A/B)
 import AviaryNN
-import AviarySpawn
 import Foundation
 
 struct Options {
     var python = ".venv/bin/python"
     var threads = ProcessInfo.processInfo.activeProcessorCount
+    /// Timed passes per side, spread over the rounds.
     var repeats = 3
+    var rounds = 3
+    /// Inference rounds run at least this long per side: at batch 1 a pass takes milliseconds,
+    /// and a handful of them would sample one instant of the machine's load.
+    var minimumInferenceRoundSeconds = 0.5
     /// Skips the training measurements (quick A/B runs of inference changes).
     var inferenceOnly = false
     var configs = ["resnet18:32:224", "resnet18:32:112", "resnet18:1:224", "efficientnet_lite0:32:224", "efficientnet_lite0:32:112", "efficientnet_lite0:1:224"]
@@ -25,6 +29,8 @@ struct Options {
             case "--python": python = value
             case "--threads": threads = Int(value) ?? threads
             case "--repeats": repeats = Int(value) ?? repeats
+            case "--rounds": rounds = Int(value) ?? rounds
+            case "--min-inference-round-seconds": minimumInferenceRoundSeconds = Double(value) ?? minimumInferenceRoundSeconds
             case "--configs": configs = value.split(separator: ",").map(String.init)
             default: FileHandle.standardError.write(Data("unknown option \(arguments[i])\n".utf8)); exit(2)
             }
@@ -45,17 +51,27 @@ func processCPUSeconds() -> Double {
     return seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
 
-/// Median wall and CPU seconds of `repeats` runs after one warm-up.
-func timed(repeats: Int, _ body: () throws -> Void) rethrows -> (wall: Double, cpu: Double) {
-    try body()  // warm-up: builds and caches the oneDNN primitives
+/// Wall and CPU seconds of timed passes, gathered over the rounds.
+struct Samples {
     var walls: [Double] = [], cpus: [Double] = []
-    for _ in 0..<repeats {
-        let start = DispatchTime.now().uptimeNanoseconds, cpuStart = processCPUSeconds()
+    var medians: (wall: Double, cpu: Double)? { walls.isEmpty ? nil : (median(walls), median(cpus)) }
+
+    /// One warm-up (the first builds and caches the oneDNN primitives; later ones take the caches
+    /// back from the peer), then `repeats` timed runs of `body`.
+    mutating func time(repeats: Int, _ body: () throws -> Void) rethrows {
         try body()
-        walls.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-        cpus.append(processCPUSeconds() - cpuStart)
+        for _ in 0..<repeats {
+            let start = DispatchTime.now().uptimeNanoseconds, cpuStart = processCPUSeconds()
+            try body()
+            walls.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            cpus.append(processCPUSeconds() - cpuStart)
+        }
     }
-    return (median(walls), median(cpus))
+}
+
+/// Round `round`'s share of `total` timed passes (the first rounds take the remainder), at least one.
+func share(of total: Int, round: Int, rounds: Int) -> Int {
+    max(1, total / rounds + (round < total % rounds ? 1 : 0))
 }
 
 func makeModel(_ name: String) throws -> any Module {
@@ -68,28 +84,10 @@ setenv("AVIARY_THREADS", String(options.threads), 1)
 /// libgomp's default spins a while before sleeping, as ONNX Runtime's pool does; `passive` sleeps
 /// at once, and then the peer asks ONNX Runtime not to spin either.
 let waitPolicy = ProcessInfo.processInfo.environment["OMP_WAIT_POLICY"].map { $0.isEmpty ? "default" : $0.lowercased() } ?? "default"
-print("EngineBench: \(options.threads) threads, median of \(options.repeats) after one warm-up; oneDNN threads \(DNNLKernels.threadCount); OpenMP wait policy \(waitPolicy)")
-
-/// The peer (PyTorch, then ONNX Runtime) for one config, right after Aviary's: both sides of a
-/// ratio see the same load, which on a shared machine moves more than either engine does.
-func measurePeer(_ config: String) -> [String: Any] {
-    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("torch_peer.py").path
-    do {
-        let peer = try Spawner.spawn(executable: options.python,
-                                     arguments: [script, "--threads", String(options.threads), "--configs", config, "--repeats", String(options.repeats)]
-                                         + (options.inferenceOnly ? ["--inference-only"] : []),
-                                     environment: ProcessInfo.processInfo.environment, standardOutput: .pipe)
-        let data = peer.standardOutput!.readToEnd()
-        _ = peer.waitBlocking()
-        if let last = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
-           let object = try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any] {
-            return object
-        }
-    } catch {
-        print("peer failed to start (\(options.python)): \(error). Run `make bench-engine`, which creates the venv.")
-    }
-    return [:]
-}
+// A peer that dies must not take EngineBench with it when we write its next round.
+signal(SIGPIPE, SIG_IGN)
+let rounds = max(1, min(options.rounds, options.repeats))
+print("EngineBench: \(options.threads) threads, median of \(options.repeats) passes in \(rounds) rounds alternating with the peer's (inference rounds at least \(options.minimumInferenceRoundSeconds) s), a warm-up each; oneDNN threads \(DNNLKernels.threadCount); OpenMP wait policy \(waitPolicy)")
 
 /// The one-minute load average: printed beside each config, since it explains most run-to-run moves.
 func loadAverage() -> Double {
@@ -112,28 +110,52 @@ for config in options.configs {
     let targets = (0..<batch).map { _ in rng.nextInt(below: 1000) }
     let optimizer = SGD(model.parameters(), learningRate: 0.01, momentum: 0.9)
     var entry: [String: Double] = ["load_average": loadAverage()]
-    if batch > 1 && !options.inferenceOnly {
-        (entry["aviary_train_s"], entry["aviary_train_cpu_s"]) = try timed(repeats: options.repeats) {
-            model.train()
-            optimizer.zeroGrad()
-            try model(x).crossEntropy(targets: targets).backward()
-            try optimizer.step()
+    let peer = PeerRounds(python: options.python, config: config, threads: options.threads, inferenceOnly: options.inferenceOnly)
+    let training = batch > 1 && !options.inferenceOnly
+    var train = Samples(), infer = Samples()
+    var inferPassesPerRound: Int?
+    var peerAlive = peer != nil
+    for round in 0..<rounds {
+        let steps = share(of: options.repeats, round: round, rounds: rounds)
+        if training {
+            try train.time(repeats: steps) {
+                model.train()
+                optimizer.zeroGrad()
+                try model(x).crossEntropy(targets: targets).backward()
+                try optimizer.step()
+            }
         }
+        let pass = {
+            model.eval()
+            _ = try GradientMode.withoutGradients { try model(x) }
+        }
+        if inferPassesPerRound == nil {
+            // Sized by a pass after the warm-up, so that primitive creation does not count.
+            try pass()
+            let start = DispatchTime.now().uptimeNanoseconds
+            try pass()
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            inferPassesPerRound = max(steps, Int((options.minimumInferenceRoundSeconds / max(seconds, 1e-6)).rounded(.up)))
+        }
+        try infer.time(repeats: inferPassesPerRound!, pass)
+        print("  \(config) round \(round + 1)/\(rounds): aviary" + (training ? " train \(String(format: "%.3f", train.walls.suffix(steps).sorted()[steps / 2])) s" : "")
+              + " infer \(String(format: "%.4f", median(Array(infer.walls.suffix(inferPassesPerRound!))))) s (\(inferPassesPerRound!) passes)")
+        if peerAlive { peerAlive = peer!.round(trainSteps: training ? steps : 0, inferPasses: inferPassesPerRound!) }
     }
-    (entry["aviary_infer_s"], entry["aviary_infer_cpu_s"]) = try timed(repeats: options.repeats) {
-        model.eval()
-        _ = try GradientMode.withoutGradients { try model(x) }
-    }
+    if let (wall, cpu) = train.medians { (entry["aviary_train_s"], entry["aviary_train_cpu_s"]) = (wall, cpu) }
+    if let (wall, cpu) = infer.medians { (entry["aviary_infer_s"], entry["aviary_infer_cpu_s"]) = (wall, cpu) }
+    entry["infer_passes"] = Double(infer.walls.count)
     entry["aviary_peak_rss_mb"] = PeakMemory.megabytes()
     results[config] = entry
     print("  measured \(config): \(entry.map { "\($0.key)=\(String(format: "%.3f", $0.value))" }.sorted().joined(separator: " "))")
-    // Our memory goes back before the peer starts, so the two never hold the machine at once.
+    if let peer {
+        let figures = peer.finish()
+        if let mine = figures[config] { peerResults[config] = mine }
+        peerResults["torch_version"] = figures["torch_version"]
+        peerResults["ort_spinning"] = figures["ort_spinning"]
+        peerPeak = max(peerPeak, figures["torch_peak_rss_mb"] as? Double ?? 0)
+    }
     DNNLKernels.shared.releaseMemory()
-    let peer = measurePeer(config)
-    if let figures = peer[config] { peerResults[config] = figures }
-    peerResults["torch_version"] = peer["torch_version"]
-    peerResults["ort_spinning"] = peer["ort_spinning"]
-    peerPeak = max(peerPeak, peer["torch_peak_rss_mb"] as? Double ?? 0)
     print("  peer \(config): load average \(String(format: "%.1f", loadAverage()))")
 }
 let aviaryPeak = results.values.compactMap { $0["aviary_peak_rss_mb"] }.max() ?? 0
@@ -145,7 +167,7 @@ func ratio(_ a: Double?, _ b: Double?) -> Double? { if let a, let b, a > 0 { ret
 print("")
 print("wall time (the machine's load moves it; see the CPU-time table below)")
 print("config                     | train s: aviary   torch  speedup | infer s: aviary   torch     ORT  vs torch  vs ORT")
-var json: [String: Any] = ["threads": options.threads, "inference_only": options.inferenceOnly, "inference_layout": DNNLKernels.blockedInferenceEnabled ? "blocked-on-large-maps" : "nhwc", "omp_wait_policy": waitPolicy, "ort_spinning": peerResults["ort_spinning"] ?? NSNull(), "aviary_peak_rss_mb": aviaryPeak, "torch_peak_rss_mb": peerResults["torch_peak_rss_mb"] ?? NSNull()]
+var json: [String: Any] = ["threads": options.threads, "repeats": options.repeats, "rounds": rounds, "inference_only": options.inferenceOnly, "inference_layout": DNNLKernels.blockedInferenceEnabled ? "blocked-on-large-maps" : "nhwc", "omp_wait_policy": waitPolicy, "ort_spinning": peerResults["ort_spinning"] ?? NSNull(), "aviary_peak_rss_mb": aviaryPeak, "torch_peak_rss_mb": peerResults["torch_peak_rss_mb"] ?? NSNull()]
 var cpuRows: [String] = []
 for config in options.configs {
     let mine = results[config] ?? [:]
@@ -165,7 +187,7 @@ for config in options.configs {
         "aviary_infer_cpu_s": mine["aviary_infer_cpu_s"], "torch_infer_cpu_s": tInferCPU, "ort_infer_cpu_s": ortCPU,
         "infer_cpu_speedup_vs_torch": inferCPUVsTorch, "infer_cpu_speedup_vs_ort": inferCPUVsOrt,
         "aviary_peak_rss_mb": mine["aviary_peak_rss_mb"], "torch_peak_rss_mb": peer("torch_peak_rss_mb"),
-        "load_average": mine["load_average"],
+        "load_average": mine["load_average"], "infer_passes": mine["infer_passes"],
     ]
     json[config] = figures.mapValues { $0 as Any? ?? NSNull() }
 }
@@ -177,3 +199,4 @@ print(String(format: "whole-run peak memory MB: aviary %.0f, torch %@", aviaryPe
 print("speedup = peer time / Aviary time (>1 means Aviary is faster)")
 let line = try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])
 print(String(decoding: line, as: UTF8.self))
+

@@ -2,6 +2,8 @@
 count, timed the same way. Prints one JSON object on its last line.
 
     python torch_peer.py --threads 2 --configs resnet18:32:224,efficientnet_lite0:32:224 --repeats 3
+
+EngineBench drives it with --rounds-from-stdin, one config at a time, alternating rounds with its own.
 """
 import argparse
 import ctypes
@@ -10,6 +12,7 @@ import json
 import os
 import resource
 import statistics
+import sys
 import tempfile
 import time
 
@@ -53,19 +56,20 @@ def build(name):
     return torchvision.models.resnet18() if name == "resnet18" else efficientnet_lite0()
 
 
-def timed(fn, repeats):
-    """Median wall and CPU (all threads) seconds after one warm-up."""
-    fn()  # warm-up
-    walls, cpus = [], []
+def timed(fn, repeats, samples):
+    """Appends the wall and CPU (all threads) seconds of `repeats` calls after one warm-up to
+    `samples` ([walls], [cpus])."""
+    fn()  # warm-up: each round starts after the other engine has had the caches
     for _ in range(repeats):
         start, cpu_start = time.perf_counter(), time.process_time()
         fn()
-        walls.append(time.perf_counter() - start)
-        cpus.append(time.process_time() - cpu_start)
-    return statistics.median(walls), statistics.median(cpus)
+        samples[0].append(time.perf_counter() - start)
+        samples[1].append(time.process_time() - cpu_start)
 
 
-def torch_times(name, batch, size, repeats, channels_last, train_too=True):
+def torch_round(name, batch, size, channels_last, train_steps, infer_passes, samples):
+    """One round of PyTorch in one memory format, on a freshly built model (so that only one
+    format's model is resident at a time)."""
     model = build(name)
     fmt = torch.channels_last if channels_last else torch.contiguous_format
     model = model.to(memory_format=fmt)
@@ -84,10 +88,14 @@ def torch_times(name, batch, size, repeats, channels_last, train_too=True):
         with torch.no_grad():
             model(x)
 
-    return timed(train, repeats) if batch > 1 and train_too else None, timed(infer, repeats)
+    if train_steps:
+        timed(train, train_steps, samples["train"])
+    timed(infer, infer_passes, samples["infer"])
 
 
-def ort_time(name, batch, size, repeats, threads):
+def ort_session(name, batch, size, threads):
+    """An ONNX Runtime session on the exported model with all graph optimisations, and its feed;
+    None where ONNX Runtime is missing or the export fails."""
     try:
         import onnxruntime as ort
     except ImportError:
@@ -107,8 +115,51 @@ def ort_time(name, batch, size, repeats, threads):
             # OpenMP's passive policy does not reach ONNX Runtime's own pool: ask it to sleep too.
             options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         session = ort.InferenceSession(f.name, options, providers=["CPUExecutionProvider"])
-        feed = {session.get_inputs()[0].name: x.numpy()}
-        return timed(lambda: session.run(None, feed), repeats)
+        return session, {session.get_inputs()[0].name: x.numpy()}
+
+
+class ConfigRounds:
+    """One config measured in rounds: PyTorch (NCHW, then channels-last) and ONNX Runtime, each
+    round on the pass counts asked for. EngineBench runs its own round between two of ours, so
+    both sides of a ratio see the same minutes of a shared machine's load."""
+
+    def __init__(self, config, threads):
+        name, batch, size = config.split(":")
+        self.name, self.batch, self.size, self.threads = name, int(batch), int(size), threads
+        self.samples = {key: {"train": ([], []), "infer": ([], [])} for key in ("nchw", "nhwc", "ort")}
+        self.session = None
+        self.peak = None
+
+    def round(self, train_steps, infer_passes):
+        train_steps = train_steps if self.batch > 1 else 0
+        if self.peak is None:
+            reset_peak_rss()
+        for key in ("nchw", "nhwc"):
+            torch_round(self.name, self.batch, self.size, key == "nhwc", train_steps, infer_passes, self.samples[key])
+        if self.peak is None:
+            self.peak = peak_rss_mb()  # the first round's, before ONNX Runtime, which is not PyTorch's memory
+            self.session = ort_session(self.name, self.batch, self.size, self.threads)
+        if self.session:
+            session, feed = self.session
+            timed(lambda: session.run(None, feed), infer_passes, self.samples["ort"]["infer"])
+
+    def results(self):
+        def medians(key, phase):
+            walls, cpus = self.samples[key][phase]
+            return (statistics.median(walls), statistics.median(cpus)) if walls else None
+        # The better layout by wall time, and that same layout's CPU time.
+        train = min((t for t in (medians("nchw", "train"), medians("nhwc", "train")) if t), default=None)
+        infer = min(t for t in (medians("nchw", "infer"), medians("nhwc", "infer")) if t)
+        ort = medians("ort", "infer")
+        return {
+            "torch_train_s": train[0] if train else None,
+            "torch_train_cpu_s": train[1] if train else None,
+            "torch_infer_s": infer[0],
+            "torch_infer_cpu_s": infer[1],
+            "ort_infer_s": ort[0] if ort else None,
+            "ort_infer_cpu_s": ort[1] if ort else None,
+            "torch_peak_rss_mb": self.peak,
+        }
 
 
 def threads_sleep():
@@ -148,32 +199,25 @@ def main():
     parser.add_argument("--configs", required=True)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--inference-only", action="store_true", help="skip the training measurements")
+    parser.add_argument("--rounds-from-stdin", action="store_true",
+                        help="one config, measured in rounds: prints 'ready', then each line 'TRAIN_STEPS INFER_PASSES' "
+                             "runs one round and is answered with a line 'done'; end of input prints the results")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     results = {}
-    whole_run_peak = 0
+    train_steps = 0 if args.inference_only else args.repeats
     for config in args.configs.split(","):
-        name, batch, size = config.split(":")
-        batch, size = int(batch), int(size)
-        reset_peak_rss()
-        nchw = torch_times(name, batch, size, args.repeats, False, not args.inference_only)
-        nhwc = torch_times(name, batch, size, args.repeats, True, not args.inference_only)
-        peak = peak_rss_mb()  # before ONNX Runtime, which is not PyTorch's memory
-        whole_run_peak = max(whole_run_peak, peak)
-        # The better layout by wall time, and that same layout's CPU time.
-        train = min((t for t in (nchw[0], nhwc[0]) if t is not None), default=None)
-        infer = min(nchw[1], nhwc[1])
-        ort = ort_time(name, batch, size, args.repeats, args.threads)
-        results[config] = {
-            "torch_train_s": train[0] if train else None,
-            "torch_train_cpu_s": train[1] if train else None,
-            "torch_infer_s": infer[0],
-            "torch_infer_cpu_s": infer[1],
-            "ort_infer_s": ort[0] if ort else None,
-            "ort_infer_cpu_s": ort[1] if ort else None,
-            "torch_peak_rss_mb": peak,
-        }
-    results["torch_peak_rss_mb"] = whole_run_peak
+        rounds = ConfigRounds(config, args.threads)
+        if args.rounds_from_stdin:
+            print("ready", flush=True)  # imports done: from here on the peer is idle between rounds
+            for line in sys.stdin:
+                train, infer = (int(v) for v in line.split())
+                rounds.round(train, infer)
+                print("done", flush=True)
+        else:
+            rounds.round(train_steps, args.repeats)
+        results[config] = rounds.results()
+    results["torch_peak_rss_mb"] = max(r["torch_peak_rss_mb"] or 0 for r in results.values())
     results["torch_version"] = torch.__version__
     results["ort_spinning"] = not threads_sleep()
     print(json.dumps(results))

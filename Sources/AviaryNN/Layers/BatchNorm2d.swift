@@ -32,8 +32,18 @@ public final class BatchNorm2d: Module {
     public var localParameters: [(String, Variable)] { [("weight", weight), ("bias", bias)] }
     public var localBuffers: [(String, Buffer)] { [("running_mean", runningMean), ("running_var", runningVar), ("num_batches_tracked", batchesTracked)] }
 
+    /// Training changes the weights in place, so the fold would never be used again: it goes, so
+    /// that the arrays it holds are not copied on the optimizer's first write, and so do oneDNN's
+    /// kernel-layout copies of the folded weights, rather than staying resident through training
+    /// until the next eval pass replaces them.
+    func dropFold() {
+        guard foldCache != nil else { return }
+        foldCache = nil
+        (Engine.kernels as? DNNLKernels)?.releaseUnreferencedWeights()
+    }
+
     public func forward(_ input: Variable) throws -> Variable {
-        if isTraining { batchesTracked.value.scalars[0] += 1 }
+        if isTraining { batchesTracked.value.scalars[0] += 1; dropFold() }
         return try input.batchNorm(
             gamma: weight, beta: bias, runningMean: &runningMean.value, runningVar: &runningVar.value,
             training: isTraining, momentum: momentum, epsilon: epsilon)

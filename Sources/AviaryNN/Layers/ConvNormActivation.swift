@@ -49,9 +49,7 @@ func convNormActivation(_ conv: Conv2d, _ norm: BatchNorm2d, _ activation: Activ
         let (weight, bias) = norm.foldedCached(into: conv)
         return try input.conv2dInference(weight: weight, bias: bias, options: conv.options, activation: activation, residual: residual)
     }
-    // Training changes the weights in place: drop the fold, so the arrays it holds are not copied
-    // on the optimizer's first write and do not stay resident.
-    norm.foldCache = nil
+    norm.dropFold()
     if norm.isTraining && Variable.channelsLastTraining && input.shape.count == 4 && (activation?.fusesIntoBatchNorm ?? true) {
         // Channels-last from here on, with batch norm, residual and activation in one pass.
         return try norm.forwardFused(after: conv, input, residual: residual, activation: activation)

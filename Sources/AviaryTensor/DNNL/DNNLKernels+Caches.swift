@@ -20,6 +20,13 @@ extension DNNLKernels {
         }
     }
 
+    /// Frees kernel-layout weights whose source arrays nobody else holds, keeping the pooled
+    /// buffers (for mid-run use, such as a model going back to training); returns how many went.
+    @discardableResult
+    public func releaseUnreferencedWeights() -> Int {
+        lock.withLock { releaseUnreferencedWeightsLocked() }
+    }
+
     /// `releaseUnusedCaches` without the pool; call with the lock held.
     @discardableResult
     func releaseUnreferencedWeightsLocked() -> Int {
