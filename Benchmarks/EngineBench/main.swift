@@ -54,6 +54,8 @@ func processCPUSeconds() -> Double {
 /// Wall and CPU seconds of timed passes, gathered over the rounds.
 struct Samples {
     var walls: [Double] = [], cpus: [Double] = []
+    /// Each round's median wall time.
+    var roundMedians: [Double] = []
     var medians: (wall: Double, cpu: Double)? { walls.isEmpty ? nil : (median(walls), median(cpus)) }
 
     /// One warm-up (the first builds and caches the oneDNN primitives; later ones take the caches
@@ -66,6 +68,7 @@ struct Samples {
             walls.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
             cpus.append(processCPUSeconds() - cpuStart)
         }
+        roundMedians.append(median(Array(walls.suffix(repeats))))
     }
 }
 
@@ -96,6 +99,7 @@ func loadAverage() -> Double {
 }
 
 var results: [String: [String: Double]] = [:]
+var roundMedians: [String: [String: [Double]]] = [:]
 var peerResults: [String: Any] = [:]
 var peerPeak = 0.0
 for config in options.configs {
@@ -138,8 +142,8 @@ for config in options.configs {
             inferPassesPerRound = max(steps, Int((options.minimumInferenceRoundSeconds / max(seconds, 1e-6)).rounded(.up)))
         }
         try infer.time(repeats: inferPassesPerRound!, pass)
-        print("  \(config) round \(round + 1)/\(rounds): aviary" + (training ? " train \(String(format: "%.3f", train.walls.suffix(steps).sorted()[steps / 2])) s" : "")
-              + " infer \(String(format: "%.4f", median(Array(infer.walls.suffix(inferPassesPerRound!))))) s (\(inferPassesPerRound!) passes)")
+        print("  \(config) round \(round + 1)/\(rounds): aviary" + (training ? " train \(String(format: "%.3f", train.roundMedians.last!)) s" : "")
+              + " infer \(String(format: "%.4f", infer.roundMedians.last!)) s (\(inferPassesPerRound!) passes)")
         if peerAlive { peerAlive = peer!.round(trainSteps: training ? steps : 0, inferPasses: inferPassesPerRound!) }
     }
     if let (wall, cpu) = train.medians { (entry["aviary_train_s"], entry["aviary_train_cpu_s"]) = (wall, cpu) }
@@ -147,6 +151,7 @@ for config in options.configs {
     entry["infer_passes"] = Double(infer.walls.count)
     entry["aviary_peak_rss_mb"] = PeakMemory.megabytes()
     results[config] = entry
+    roundMedians[config] = ["aviary_train": train.roundMedians, "aviary_infer": infer.roundMedians]
     print("  measured \(config): \(entry.map { "\($0.key)=\(String(format: "%.3f", $0.value))" }.sorted().joined(separator: " "))")
     if let peer {
         let figures = peer.finish()
@@ -168,7 +173,7 @@ print("")
 print("wall time (the machine's load moves it; see the CPU-time table below)")
 print("config                     | train s: aviary   torch  speedup | infer s: aviary   torch     ORT  vs torch  vs ORT")
 var json: [String: Any] = ["threads": options.threads, "repeats": options.repeats, "rounds": rounds, "inference_only": options.inferenceOnly, "inference_layout": DNNLKernels.blockedInferenceEnabled ? "blocked-on-large-maps" : "nhwc", "omp_wait_policy": waitPolicy, "ort_spinning": peerResults["ort_spinning"] ?? NSNull(), "aviary_peak_rss_mb": aviaryPeak, "torch_peak_rss_mb": peerResults["torch_peak_rss_mb"] ?? NSNull()]
-var cpuRows: [String] = []
+var cpuRows: [String] = [], roundRows: [String] = []
 for config in options.configs {
     let mine = results[config] ?? [:]
     let theirs = peerResults[config] as? [String: Any] ?? [:]
@@ -189,13 +194,34 @@ for config in options.configs {
         "aviary_peak_rss_mb": mine["aviary_peak_rss_mb"], "torch_peak_rss_mb": peer("torch_peak_rss_mb"),
         "load_average": mine["load_average"], "infer_passes": mine["infer_passes"],
     ]
-    json[config] = figures.mapValues { $0 as Any? ?? NSNull() }
+    // Per round: the peer's round median over Aviary's round median. Their spread is the noise a
+    // single ratio above carries.
+    let mineByRound = roundMedians[config] ?? [:]
+    func roundRatios(_ aviary: String, _ peerKey: String) -> [Double]? {
+        guard let a = mineByRound[aviary], let p = theirs[peerKey] as? [Double], a.count == p.count, !a.isEmpty else { return nil }
+        return zip(a, p).map { $1 / $0 }
+    }
+    let roundFigures: [String: [Double]?] = [
+        "train_speedup_vs_torch_rounds": roundRatios("aviary_train", "torch_train_round_s"),
+        "infer_speedup_vs_torch_rounds": roundRatios("aviary_infer", "torch_infer_round_s"),
+        "infer_speedup_vs_ort_rounds": roundRatios("aviary_infer", "ort_infer_round_s"),
+    ]
+    func spread(_ values: [Double]?) -> String {
+        guard let values, let low = values.min(), let high = values.max() else { return "        —" }
+        return String(format: "%4.2f–%4.2f", low, high)
+    }
+    roundRows.append("\(config.padding(toLength: 26, withPad: " ", startingAt: 0)) | \(spread(roundFigures["train_speedup_vs_torch_rounds"]!)) | \(spread(roundFigures["infer_speedup_vs_torch_rounds"]!)) | \(spread(roundFigures["infer_speedup_vs_ort_rounds"]!))")
+    json[config] = figures.mapValues { $0 as Any? ?? NSNull() }.merging(roundFigures.mapValues { $0 as Any? ?? NSNull() }) { $1 }
 }
 print("")
 print("CPU time (all threads, user + system) and per-config peak resident memory")
 print("config                     | train cpu s: aviary torch speedup | infer cpu s: aviary torch ORT  vs torch  vs ORT | peak MB: aviary torch")
 for row in cpuRows { print(row) }
 print(String(format: "whole-run peak memory MB: aviary %.0f, torch %@", aviaryPeak, "\(peerResults["torch_peak_rss_mb"] ?? "—")"))
+print("")
+print("speedup per round, lowest–highest (each round's peer median / Aviary's median)")
+print("config                     | train vs torch | infer vs torch | infer vs ORT")
+for row in roundRows { print(row) }
 print("speedup = peer time / Aviary time (>1 means Aviary is faster)")
 let line = try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])
 print(String(decoding: line, as: UTF8.self))
