@@ -10,6 +10,9 @@ import Testing
     static let cases = ConvCase.all + [
         ConvCase(name: "1x1 with bias", input: [2, 20, 5, 3], weight: [17, 20, 1, 1], options: Conv2DOptions()),
         ConvCase(name: "depthwise 5x5 stride 2 SAME", input: [3, 24, 9, 8], weight: [24, 1, 5, 5], options: Conv2DOptions(strideH: 2, strideW: 2, padding: .same, groups: 24), bias: false),
+        // Windows wider than the map (taps that see only padding), 40 channels (two vectors and a rest).
+        ConvCase(name: "depthwise 5x5 over a 2x3 map", input: [2, 40, 2, 3], weight: [40, 1, 5, 5], options: Conv2DOptions(padding: 2, groups: 40)),
+        ConvCase(name: "depthwise 7x7 stride 3 dilated", input: [2, 33, 11, 10], weight: [33, 1, 7, 7], options: Conv2DOptions(strideH: 3, strideW: 3, padding: .symmetric(4, 5), dilationH: 2, dilationW: 2, groups: 33)),
     ]
 
     @Test(arguments: cases)
