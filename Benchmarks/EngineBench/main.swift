@@ -63,13 +63,19 @@ struct Samples {
     mutating func time(repeats: Int, _ body: () throws -> Void) rethrows {
         try body()
         for _ in 0..<repeats {
-            let start = DispatchTime.now().uptimeNanoseconds, cpuStart = processCPUSeconds()
-            try body()
-            walls.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            let cpuStart = processCPUSeconds()
+            walls.append(try wallSeconds(body))
             cpus.append(processCPUSeconds() - cpuStart)
         }
         roundMedians.append(median(Array(walls.suffix(repeats))))
     }
+}
+
+/// Wall seconds of one call of `body`.
+func wallSeconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }
 
 /// Round `round`'s share of `total` timed passes (the first rounds take the remainder), at least one.
@@ -136,9 +142,7 @@ for config in options.configs {
         if inferPassesPerRound == nil {
             // Sized by a pass after the warm-up, so that primitive creation does not count.
             try pass()
-            let start = DispatchTime.now().uptimeNanoseconds
-            try pass()
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            let seconds = try wallSeconds(pass)
             inferPassesPerRound = max(steps, Int((options.minimumInferenceRoundSeconds / max(seconds, 1e-6)).rounded(.up)))
         }
         try infer.time(repeats: inferPassesPerRound!, pass)
