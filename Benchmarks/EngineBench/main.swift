@@ -83,8 +83,13 @@ func share(of total: Int, round: Int, rounds: Int) -> Int {
     max(1, total / rounds + (round < total % rounds ? 1 : 0))
 }
 
+/// The default configs' two models, and MobileNetV2 (`--configs mobilenet_v2:32:224`).
 func makeModel(_ name: String) throws -> any Module {
-    name == "resnet18" ? try ResNet.resnet18() : try EfficientNetLite0()
+    switch name {
+    case "resnet18": try ResNet.resnet18()
+    case "mobilenet_v2": try MobileNetV2()
+    default: try EfficientNetLite0()
+    }
 }
 
 let options = Options(CommandLine.arguments)

@@ -54,7 +54,11 @@ def efficientnet_lite0(classes=1000):
 
 
 def build(name):
-    return torchvision.models.resnet18() if name == "resnet18" else efficientnet_lite0()
+    if name == "resnet18":
+        return torchvision.models.resnet18()
+    if name == "mobilenet_v2":
+        return torchvision.models.mobilenet_v2()
+    return efficientnet_lite0()
 
 
 def timed(fn, repeats, samples):

@@ -15,6 +15,13 @@ public protocol Kernels: Sendable {
     /// (NHWC by default; nChw16c where oneDNN's blocked kernels are faster). No backward.
     func conv2dInference(input: Tensor, layout: ActivationLayout, weight: Tensor, bias: Tensor?, geometry: Conv2DGeometry, activation: Activation?,
                          residual: (scalars: Tensor, layout: ActivationLayout)?) throws -> (output: Tensor, layout: ActivationLayout)
+    /// A 1×1 convolution and the depthwise one after it (MobileNetV2's and EfficientNet's
+    /// expansion), for inference, as one call: a backend may then compute the depthwise layer
+    /// from rows of the 1×1's output while they are in cache, never writing the widest
+    /// activation of the block to memory (oneDNN's depthwise post-op). Layouts as
+    /// `conv2dInference`; by default the two calls.
+    func pointwiseDepthwiseInference(input: Tensor, layout: ActivationLayout, pointwise: InferenceConvolution,
+                                     depthwise: InferenceConvolution) throws -> (output: Tensor, layout: ActivationLayout)
     func conv2dBackwardData(gradOutput: Tensor, weight: Tensor, inputShape: [Int], geometry: Conv2DGeometry) throws -> Tensor
     func conv2dBackwardWeights(input: Tensor, gradOutput: Tensor, weightShape: [Int], geometry: Conv2DGeometry) throws -> (weight: Tensor, bias: Tensor)
     /// Training convolution for chains that keep activations channels-last: `input` is

@@ -1,3 +1,4 @@
+import CDNNL
 import Foundation
 @testable import AviaryTensor
 import Testing
@@ -57,6 +58,26 @@ import Testing
             }
         }
         #expect(counts.values == [Int](repeating: 3, count: outer * inner))
+    }
+
+    /// libgomp keeps the team size per thread: a thread that calls into the kernels runs them on
+    /// `DNNLKernels.threadCount` threads (`AVIARY_THREADS`) whatever it had before, not only the
+    /// thread that first set up the engine.
+    @Test func everyCallingThreadRunsTheConfiguredTeam() throws {
+        final class Observed: @unchecked Sendable { var teamSizes: [Int32] = [] }
+        let observed = Observed(), done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            omp_set_num_threads(Int32(DNNLKernels.threadCount + 3))
+            let before = omp_get_max_threads()
+            let x = randomTensor([1, 16, 8, 8], seed: 97), w = randomTensor([16, 16, 3, 3], seed: 98)
+            let geometry = try! Conv2DOptions(padding: 1).resolve(op: "test", inputH: 8, inputW: 8, kernelH: 3, kernelW: 3)
+            _ = try! DNNLKernels.shared.conv2dForward(input: x, weight: w, bias: nil, geometry: geometry)
+            observed.teamSizes = [before, omp_get_max_threads()]
+            done.signal()
+        }
+        thread.start()
+        done.wait()
+        #expect(observed.teamSizes == [Int32(DNNLKernels.threadCount + 3), Int32(DNNLKernels.threadCount)])
     }
 }
 

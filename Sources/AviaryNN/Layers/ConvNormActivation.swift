@@ -59,6 +59,22 @@ func convNormActivation(_ conv: Conv2d, _ norm: BatchNorm2d, _ activation: Activ
     return activation.map { out.activation($0) } ?? out
 }
 
+/// An expansion (1×1 conv → batch norm → activation) then a depthwise conv → batch norm →
+/// activation, the head of every MobileNetV2 and EfficientNet block. In eval mode with gradients
+/// off, both run as one call with their batch norms folded, which a backend may fuse into one
+/// kernel (`Variable.pointwiseDepthwiseInference`); otherwise as `convNormActivation` twice.
+func expandThenDepthwise(_ expand: (conv: Conv2d, norm: BatchNorm2d), _ depthwise: (conv: Conv2d, norm: BatchNorm2d), activation: Activation,
+                         _ input: Variable) throws -> Variable {
+    guard !expand.norm.isTraining && !depthwise.norm.isTraining && !GradientMode.isEnabled else {
+        let hidden = try convNormActivation(expand.conv, expand.norm, activation, input)
+        return try convNormActivation(depthwise.conv, depthwise.norm, activation, hidden)
+    }
+    let (pointwiseWeight, pointwiseBias) = expand.norm.foldedCached(into: expand.conv)
+    let (depthwiseWeight, depthwiseBias) = depthwise.norm.foldedCached(into: depthwise.conv)
+    return try input.pointwiseDepthwiseInference(pointwise: (pointwiseWeight, pointwiseBias, expand.conv.options, activation),
+                                                 depthwise: (depthwiseWeight, depthwiseBias, depthwise.conv.options, activation))
+}
+
 /// torchvision's `Conv2dNormActivation`: children "0" (conv), "1" (batch norm), "2" (activation),
 /// so names read `features.0.0.weight`, `features.0.1.running_mean`.
 public final class ConvNormActivation: Module {

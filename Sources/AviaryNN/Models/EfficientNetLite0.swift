@@ -31,8 +31,11 @@ public final class MBConvBlock: Module {
 
     public func forward(_ input: Variable) throws -> Variable {
         var x = input
-        if let expandConv, let bn0 { x = try convNormActivation(expandConv, bn0, .relu6, x) }
-        x = try convNormActivation(depthwiseConv, bn1, .relu6, x)
+        if let expandConv, let bn0 {
+            x = try expandThenDepthwise((expandConv, bn0), (depthwiseConv, bn1), activation: .relu6, x)
+        } else {
+            x = try convNormActivation(depthwiseConv, bn1, .relu6, x)
+        }
         return try convNormActivation(projectConv, bn2, nil, x, residual: skip ? input : nil)
     }
 }

@@ -29,8 +29,14 @@ public final class InvertedResidual: Module {
     public var children: [(String, any Module)] { [("conv", conv)] }
 
     public func forward(_ input: Variable) throws -> Variable {
+        let head = conv.layers.dropLast(2)
         var x = input
-        for layer in conv.layers.dropLast(2) { x = try layer(x) }
+        if head.count == 2, let expand = head.first as? ConvNormActivation, let depthwise = head.last as? ConvNormActivation,
+           expand.activation?.kind == .relu6, depthwise.activation?.kind == .relu6 {
+            x = try expandThenDepthwise((expand.conv, expand.norm), (depthwise.conv, depthwise.norm), activation: .relu6, x)
+        } else {
+            for layer in head { x = try layer(x) }
+        }
         return try projection.forward(x, residual: residual ? input : nil)
     }
 }

@@ -35,6 +35,23 @@ extension Variable {
         return Variable(inference: out, layout: outLayout, shape: outShape)
     }
 
+    /// A convolution's weights, options and activation for `pointwiseDepthwiseInference`.
+    public typealias InferenceLayer = (weight: Tensor, bias: Tensor?, options: Conv2DOptions, activation: Activation?)
+
+    /// `conv2dInference` twice, a 1×1 `pointwise` layer then a depthwise one, as one call so that
+    /// a backend may fuse them (`Kernels.pointwiseDepthwiseInference`).
+    public func pointwiseDepthwiseInference(pointwise: InferenceLayer, depthwise: InferenceLayer) throws -> Variable {
+        let first = try Variable.convolutionGeometry(input: shape, weight: pointwise.weight.shape, bias: pointwise.bias?.shape, options: pointwise.options)
+        let hidden = [shape[0], pointwise.weight.shape[0], first.outputH, first.outputW]
+        let second = try Variable.convolutionGeometry(input: hidden, weight: depthwise.weight.shape, bias: depthwise.bias?.shape, options: depthwise.options)
+        let (input, layout) = laidOut
+        let (out, outLayout) = try Engine.kernels.pointwiseDepthwiseInference(
+            input: input, layout: layout,
+            pointwise: InferenceConvolution(weight: pointwise.weight, bias: pointwise.bias, geometry: first, activation: pointwise.activation),
+            depthwise: InferenceConvolution(weight: depthwise.weight, bias: depthwise.bias, geometry: second, activation: depthwise.activation))
+        return Variable(inference: out, layout: outLayout, shape: [shape[0], depthwise.weight.shape[0], second.outputH, second.outputW])
+    }
+
     static func convolutionGeometry(input x: [Int], weight w: [Int], bias: [Int]?, options: Conv2DOptions) throws -> Conv2DGeometry {
         let op = "conv2d"
         guard x.count == 4, w.count == 4 else {

@@ -91,8 +91,9 @@ final class DNNLConvolution {
         try DNNLConvolution.relayout(&inferenceResiduals, layout, dims: outputShape, argument: DNNLArgument.dst, into: userDst, engine: engine)
     }
 
-    private static func relayout(_ cache: inout [ActivationLayout: DNNLOperand], _ layout: ActivationLayout, dims: [Int], argument: Int32,
-                                 into kernel: dnnl_memory_desc_t, engine: dnnl_engine_t) throws -> DNNLOperand {
+    /// The operand that reorders `dims`-shaped data lying as `layout` says into `kernel`, made once per layout.
+    static func relayout(_ cache: inout [ActivationLayout: DNNLOperand], _ layout: ActivationLayout, dims: [Int], argument: Int32,
+                         into kernel: dnnl_memory_desc_t, engine: dnnl_engine_t) throws -> DNNLOperand {
         if let made = cache[layout] { return made }
         let op = "conv2d forward", tag = layout == .nchw ? dnnl_nchw : layout == .nhwc ? dnnl_nhwc : dnnl_nChw16c
         let made = try DNNLOperand(argument: argument, user: dnnlDesc(dims, tag, op: op), kernel: kernel, engine: engine, op: op, inputOnly: true)

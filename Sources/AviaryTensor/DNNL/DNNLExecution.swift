@@ -128,6 +128,9 @@ enum DNNLArgument {
     static let diffDst: Int32 = 145
     static let diffWeights: Int32 = 161
     static let diffBias: Int32 = 169
+
+    /// An argument of the depthwise post-op (`DNNL_ARG_ATTR_POST_OP_DW | argument`).
+    static func depthwise(_ argument: Int32) -> Int32 { 8192 | argument }
 }
 
 /// An output array whose every element the kernel writes: skips the zero fill.

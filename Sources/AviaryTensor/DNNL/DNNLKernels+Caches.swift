@@ -7,7 +7,10 @@
 extension DNNLKernels {
     /// Kernel-layout weight copies currently held, over every convolution shape.
     public var cachedWeightCount: Int {
-        lock.withLock { convolutions.values.reduce(0) { $0 + ($1.preparedWeights?.count ?? 0) } }
+        lock.withLock {
+            convolutions.values.reduce(0) { $0 + ($1.preparedWeights?.count ?? 0) }
+                + pointwiseDepthwisePrimitives.values.reduce(0) { $0 + $1.preparedPointwise.count + $1.preparedDepthwise.count }
+        }
     }
 
     /// Frees kernel-layout weights whose source arrays nobody else holds, and the pooled temporary
@@ -31,6 +34,7 @@ extension DNNLKernels {
     @discardableResult
     func releaseUnreferencedWeightsLocked() -> Int {
         convolutions.values.reduce(0) { $0 + ($1.preparedWeights?.releaseUnreferenced() ?? 0) }
+            + pointwiseDepthwisePrimitives.values.reduce(0) { $0 + $1.preparedPointwise.releaseUnreferenced() + $1.preparedDepthwise.releaseUnreferenced() }
     }
 
     /// `releaseUnusedCaches()`, then the freed heap pages back to the system: the process shrinks

@@ -18,7 +18,7 @@ extension DNNLKernels {
         _ body: (DNNLPrimitive, inout DNNLExecution) throws -> Void
     ) throws -> Bool {
         guard let engine, let stream else { return false }
-        return try lock.withLock {
+        return try exclusively {
             if refusedPlainKeys.contains(key) { return false }
             do {
                 let primitive = try cached(key, engine: engine, make: make)

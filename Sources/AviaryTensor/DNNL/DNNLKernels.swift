@@ -26,6 +26,9 @@ public final class DNNLKernels: Kernels, @unchecked Sendable {
     var refusedPlainKeys: Set<String> = []
     var convolutions: [ConvolutionKey: DNNLConvolution] = [:]
     private var refusedKeys: Set<ConvolutionKey> = []
+    /// Fused 1×1 + depthwise inference primitives (`pointwiseDepthwiseInference`), and the pairs oneDNN declined.
+    var pointwiseDepthwisePrimitives: [DNNLPointwiseDepthwise.Key: DNNLPointwiseDepthwise] = [:]
+    var refusedPointwiseDepthwise: Set<DNNLPointwiseDepthwise.Key> = []
     var refusalLog: [String] = []
     let reference = ReferenceKernels()
 
@@ -34,9 +37,7 @@ public final class DNNLKernels: Kernels, @unchecked Sendable {
 
     init() {
         _ = AllocatorTuning.applied
-        if let text = ProcessInfo.processInfo.environment["AVIARY_THREADS"], let count = Int(text), count > 0 {
-            omp_set_num_threads(Int32(count))
-        }
+        DNNLKernels.adoptThreadCount()
         var engine: dnnl_engine_t?, stream: dnnl_stream_t?
         if dnnl_engine_create(&engine, dnnl_cpu, 0) == dnnl_success, let engine,
            dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue) == dnnl_success {
@@ -48,8 +49,28 @@ public final class DNNLKernels: Kernels, @unchecked Sendable {
         }
     }
 
-    /// The thread count oneDNN will use.
-    public static var threadCount: Int { Int(omp_get_max_threads()) }
+    /// The thread count oneDNN and the engine's parallel loops use: `AVIARY_THREADS`, else
+    /// OpenMP's default (all cores, or `OMP_NUM_THREADS`).
+    public static let threadCount: Int = {
+        if let text = ProcessInfo.processInfo.environment["AVIARY_THREADS"], let count = Int(text), count > 0 { return count }
+        return Int(omp_get_max_threads())
+    }()
+
+    /// Makes the calling thread's OpenMP team size `threadCount`. libgomp keeps that setting per
+    /// thread (`omp_set_num_threads` from one thread leaves the others at the default), and Swift
+    /// tasks call in from any thread of their pool: set once at start-up, `AVIARY_THREADS` held
+    /// for that one thread only. oneDNN reads it when it builds a primitive and when it runs one.
+    static func adoptThreadCount() {
+        if omp_get_max_threads() != Int32(threadCount) { omp_set_num_threads(Int32(threadCount)) }
+    }
+
+    /// `body` with exclusive use of the stream and the caches, on `threadCount` threads.
+    func exclusively<T>(_ body: () throws -> T) rethrows -> T {
+        try lock.withLock {
+            DNNLKernels.adoptThreadCount()
+            return try body()
+        }
+    }
 
     struct ConvolutionKey: Hashable {
         var input: [Int], weight: [Int], geometry: Conv2DGeometry
@@ -68,7 +89,7 @@ public final class DNNLKernels: Kernels, @unchecked Sendable {
 
     func convolution(_ key: ConvolutionKey) throws -> DNNLConvolution? {
         guard let engine else { return nil }
-        return try lock.withLock {
+        return try exclusively {
             if refusedKeys.contains(key) { return nil }
             if let cached = convolutions[key] { return cached }
             // A new shape often means a new model: free what dropped ones left behind.
@@ -89,7 +110,7 @@ public final class DNNLKernels: Kernels, @unchecked Sendable {
     /// Runs `body` with exclusive use of the stream, or falls back when a backward primitive is refused.
     func run<T>(_ body: () throws -> T) throws -> T? {
         do {
-            return try lock.withLock { try body() }
+            return try exclusively { try body() }
         } catch let refusal as DNNLRefusal {
             lock.withLock { note(refusal) }
             return nil
@@ -192,7 +213,7 @@ public final class DNNLKernels: Kernels, @unchecked Sendable {
         // With beta 0 sgemm writes every element without reading it; only k = 0 leaves zeros to give.
         var c = k > 0 && m > 0 && n > 0 ? uninitializedScalars(m * n) : [Float](repeating: 0, count: m * n)
         guard m > 0, n > 0, k > 0 else { return c }
-        let status = lock.withLock { dnnl_sgemm(
+        let status = exclusively { dnnl_sgemm(
             CChar(UInt8(ascii: transposeA ? "T" : "N")), CChar(UInt8(ascii: transposeB ? "T" : "N")),
             Int64(m), Int64(n), Int64(k), 1, a, Int64(transposeA ? m : k), b, Int64(transposeB ? k : n), 0, &c, Int64(n)) }
         if status != dnnl_success {

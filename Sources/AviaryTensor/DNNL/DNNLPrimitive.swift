@@ -51,6 +51,9 @@ final class DNNLPrimitive {
                     try dnnlCheck(dnnl_post_ops_append_sum(list, 1), op, "dnnl_post_ops_append_sum")
                 case let .eltwise(algorithm, alpha, beta):
                     try dnnlCheck(dnnl_post_ops_append_eltwise(list, 1, algorithm, alpha, beta), op, "dnnl_post_ops_append_eltwise")
+                case let .depthwise(kernel, stride, padding):
+                    try dnnlCheck(dnnl_post_ops_append_dw(list, dnnl_f32, dnnl_f32, dnnl_f32, Int64(kernel), Int64(stride), Int64(padding), 0, 0, nil),
+                                  op, "dnnl_post_ops_append_dw")
                 }
             }
             try dnnlCheck(dnnl_primitive_attr_set_post_ops(attr, list), op, "dnnl_primitive_attr_set_post_ops")
@@ -94,10 +97,13 @@ final class DNNLPrimitive {
 }
 
 /// Work a primitive does on its output before writing it: `sum` adds what the destination
-/// already holds (a residual), `eltwise` applies an activation.
+/// already holds (a residual), `eltwise` applies an activation, `depthwise` runs a depthwise
+/// convolution (square window, equal strides, `padding` top and left) over a 1×1 convolution's
+/// output, whose weights and bias are bound as `DNNLArgument.depthwise(_:)` arguments.
 enum DNNLPostOp {
     case sum
     case eltwise(dnnl_alg_kind_t, Float, Float)
+    case depthwise(kernel: Int, stride: Int, padding: Int)
 }
 
 /// oneDNN offered only its reference implementation for a case; the caller falls back.
