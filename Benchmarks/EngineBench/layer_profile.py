@@ -7,7 +7,9 @@ beside ONNX Runtime's nodes (its profiler), in execution order, to find which la
 
 Aviary's times are the median over the passes after the first (which builds primitives and touches
 fresh memory); ONNX Runtime's the mean over five profiled runs after one warm-up. Both include the
-fused post-ops. The two lists line up for the zoo models, whose convolutions come in the same order.
+fused post-ops. The two lists line up for the zoo models, whose convolutions come in the same order;
+a 1×1 convolution with a depthwise post-op (`+dw:` in the log, `DNNLPointwiseDepthwise`) stands
+for two of ONNX Runtime's nodes, and its line shows their sum.
 """
 import collections
 import json
@@ -18,13 +20,15 @@ import tempfile
 
 
 def aviary_layers(log_path):
-    """[(primitive, implementation, shape, median ms)] of the primitives of one pass, in order."""
+    """[(primitive, implementation, shape, median ms)] of the primitives of one pass, in order;
+    a convolution with a fused depthwise layer reads `…+dw`."""
     calls = []
     with open(log_path) as log:
         for line in log:
             if line.startswith(("onednn_verbose,exec", "dnnl_verbose,exec")):
                 fields = line.strip().split(",")
-                calls.append((fields[3], fields[4].split(":")[0], fields[-2], float(fields[-1])))
+                implementation = fields[4].split(":")[0] + ("+dw" if "+dw:" in line else "")
+                calls.append((fields[3], implementation, fields[-2], float(fields[-1])))
     convolutions = [c for c in calls if c[0] == "convolution"]
     if not convolutions:
         sys.exit(f"{log_path}: no oneDNN convolution calls; run with DNNL_VERBOSE=1")
@@ -80,8 +84,12 @@ def main():
     ours = [layer[1:] for layer in aviary_layers(log_path) if layer[0] == "convolution"]
     theirs = [layer for layer in ort_layers(name, batch, size, threads) if layer[0] == "Conv"]
     print(f"{'aviary ms':>9} {'ORT ms':>7} {'diff':>6}  aviary kernel  shape")
-    for (implementation, shape, ms), (_, _, ort_ms) in zip(ours, theirs):
-        print(f"{ms:9.2f} {ort_ms:7.2f} {ms - ort_ms:+6.2f}  {implementation:13s}  {shape[:70]}")
+    position = 0
+    for implementation, shape, ms in ours:
+        nodes = 2 if implementation.endswith("+dw") else 1
+        ort_ms = sum(layer[2] for layer in theirs[position:position + nodes])
+        position += nodes
+        print(f"{ms:9.2f} {ort_ms:7.2f} {ms - ort_ms:+6.2f}  {implementation:16s}  {shape[:70]}")
     print(f"{sum(l[2] for l in ours):9.2f} {sum(l[2] for l in theirs):7.2f}  total (ONNX Runtime's non-Conv nodes left out)")
 
 
