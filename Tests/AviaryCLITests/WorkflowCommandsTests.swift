@@ -106,16 +106,19 @@ import Testing
     }
 
     /// The engine's OpenMP workers spin unless told to wait passively, and libgomp reads that once at
-    /// load: `aviary` sets it and runs itself again when it is unset, and leaves an explicit choice alone.
+    /// load: `aviary` sets it and runs itself again when it is unset, and leaves an explicit choice
+    /// alone, a bounded spin (`GOMP_SPINCOUNT`) included.
     @Test func openMPWorkersWaitPassivelyUnlessToldOtherwise() async throws {
         let project = try await AviaryProcess.initializedProject()
-        let command = #"printf '{"policy": "%s"}' "$OMP_WAIT_POLICY""#
+        let command = #"printf '{"policy": "%s%s"}' "$OMP_WAIT_POLICY" "$GOMP_SPINCOUNT""#
         #expect(try await AviaryProcess.run(["function", "add", "policy", "--command", command], in: project.url).status == 0)
         let task = try project.write("task.json", Data(#"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "policy", "End": true}}}"#.utf8))
         let unset = try await AviaryProcess.run(["workflow", "run", task.path], in: project.url)
         #expect(unset.standardOutput == "SUCCEEDED\n{\"policy\":\"passive\"}\n", "\(unset.standardError)")
         let chosen = try await AviaryProcess.run(["workflow", "run", task.path], in: project.url, environment: ["OMP_WAIT_POLICY": "active"])
         #expect(chosen.standardOutput == "SUCCEEDED\n{\"policy\":\"active\"}\n")
+        let spinning = try await AviaryProcess.run(["workflow", "run", task.path], in: project.url, environment: ["GOMP_SPINCOUNT": "10000"])
+        #expect(spinning.standardOutput == "SUCCEEDED\n{\"policy\":\"10000\"}\n")
     }
 
     @Test func functionsAreListedAndRemoved() async throws {
