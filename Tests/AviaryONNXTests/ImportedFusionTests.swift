@@ -32,6 +32,34 @@ import Testing
         #expect(fused.isClose(to: zoo, atol: 1e-4, rtol: 1e-3), "\(name): \(fused.maxAbsDifference(zoo))")
     }
 
+    /// Each expansion chain and the depthwise chain that alone reads it run as one call
+    /// (`runFusedPair`); at 112 px with every layer blocked, the 16 → 96 expansion over 56×56 is a
+    /// pair oneDNN fuses, and the outputs stay those of the node-by-node pass.
+    @Test(arguments: [("efficientnet_lite0", 15, 0), ("mobilenet_v2", 16, 1)])
+    func expansionAndDepthwiseChainsRunAsOnePair(_ name: String, pairs: Int, padding: Int) throws {
+        let model: any Module = name == "mobilenet_v2" ? try MobileNetV2(classes: 10) : try EfficientNetLite0(classes: 10)
+        ONNXExporterTests.randomizeNorms(model, seed: 25)
+        model.eval()
+        // Batch 3: a shape no zoo-model test builds, so the primitive found below is this test's.
+        let shape = [3, 3, 112, 112]
+        let imported = try ImportedModule(try ONNXExporter.model(model, inputShape: shape))
+        #expect(imported.chains.values.filter { $0.next != nil }.count == pairs)
+        let x = Variable(try Tensor(shape: shape, scalars: ONNXExporterTests.input(shape, seed: 26)))
+        let plain = try imported(x).value
+        let fused = try DNNLKernels.$blockedFromPixels.withValue(0) { try GradientMode.withoutGradients { try imported(x).value } }
+        #expect(fused.isClose(to: plain, atol: 1e-4, rtol: 1e-3), "\(name): \(fused.maxAbsDifference(plain))")
+        let kernels = DNNLKernels.shared
+        let (built, declined) = kernels.lock.withLock {
+            let matches = { (key: DNNLPointwiseDepthwise.Key) in
+                key.input == [3, 16, 56, 56] && key.pointwiseWeight == [96, 16, 1, 1] && key.depthwise.strideH == 2 && key.depthwise.padTop == padding
+            }
+            return (kernels.pointwiseDepthwisePrimitives.keys.contains(where: matches), kernels.refusedPointwiseDepthwise.contains(where: matches))
+        }
+        #expect(built || declined, "\(name): the 16 → 96 pair never reached the fused kernel")
+        // oneDNN serves this shape with its fused JIT kernel at 1 and 2 threads.
+        if DNNLKernels.threadCount <= 2 { #expect(built) }
+    }
+
     /// A value the module returns (here a cut right after the first Conv) is never fused away:
     /// the chain stops at it, and it reads as the node-by-node pass computes it.
     @Test func aReturnedValueEndsItsChain() throws {

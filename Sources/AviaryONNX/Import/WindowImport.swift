@@ -28,7 +28,7 @@ enum WindowImport {
             return try image.reshaped(to: [image.shape[0], image.shape[1], image.shape[3]])
         }
         if try PoolingNDImport.handles(node, x) { return try PoolingNDImport.apply(node, x) }
-        let (options, window) = try resolve(node, x, weight: weight)
+        let (options, window) = try resolve(node, input: x.shape, weight: weight?.shape)
         switch op {
         case "Conv":
             guard let weight else { throw node.unsupported("W", "is missing") }
@@ -56,7 +56,7 @@ enum WindowImport {
     /// H and W swapped for storage_order 1), as int64; found by the reference pooling, no gradient.
     static func maxPoolIndices(_ node: NodeAttributes, _ x: Variable) throws -> HostArray {
         guard x.shape.count == 4 else { throw node.unsupported("output Indices", "on a rank-\(x.shape.count) input (2-D only)") }
-        let (options, window) = try resolve(node, x, weight: nil)
+        let (options, window) = try resolve(node, input: x.shape, weight: nil)
         let (h, w) = (x.shape[2], x.shape[3])
         let geometry = try options.resolve(op: "MaxPool", inputH: h, inputW: w, kernelH: window.0, kernelW: window.1)
         let (out, argmax) = PoolingReference.maxForward(input: x.value, geometry: geometry)
@@ -66,18 +66,18 @@ enum WindowImport {
     }
 
     /// Stride, pads, dilations and window size of a 2-D node.
-    static func resolve(_ node: NodeAttributes, _ x: Variable, weight: Variable?) throws -> (Conv2DOptions, (Int, Int)) {
-        guard x.shape.count == 4 else { throw node.unsupported("input", "of rank \(x.shape.count) (1-D and 2-D windows only)") }
+    static func resolve(_ node: NodeAttributes, input: [Int], weight: [Int]?) throws -> (Conv2DOptions, (Int, Int)) {
+        guard input.count == 4 else { throw node.unsupported("input", "of rank \(input.count) (1-D and 2-D windows only)") }
         let hasIndices = node.node.output.count > 1 && !node.node.output[1].isEmpty
         if try node.int("storage_order") == 1 && !hasIndices { throw node.unsupported("storage_order", "= 1 without Indices") }
-        let kernel = try node.ints("kernel_shape") ?? weight.map { $0.shape.suffix(2).map(Int64.init) } ?? []
+        let kernel = try node.ints("kernel_shape") ?? weight.map { $0.suffix(2).map(Int64.init) } ?? []
         guard kernel.count == 2 else { throw node.unsupported("kernel_shape", "= \(kernel) (2-D only)") }
         let strides = try node.ints("strides") ?? [1, 1]
         let dilations = try node.ints("dilations") ?? [1, 1]
         guard strides.count == 2, dilations.count == 2 else { throw node.unsupported("strides", "/dilations not 2-D") }
         if node.node.opType == "AveragePool" && dilations != [1, 1] { throw node.unsupported("dilations", "= \(dilations)") }
         let window = (Int(kernel[0]), Int(kernel[1]))
-        let spatial: [Int] = Array(x.shape.suffix(2)), kernelSizes: [Int] = [window.0, window.1]
+        let spatial: [Int] = Array(input.suffix(2)), kernelSizes: [Int] = [window.0, window.1]
         let strideSizes: [Int] = strides.map { Int($0) }, dilationSizes: [Int] = dilations.map { Int($0) }
         let (begin, end) = try WindowPadding.resolve(node, input: spatial, kernel: kernelSizes, strides: strideSizes, dilations: dilationSizes)
         let padding = Conv2DPadding.explicit(top: begin[0], left: begin[1], bottom: end[0], right: end[1])

@@ -19,6 +19,9 @@ struct ConvChain {
     var activation: (position: Int, kind: Activation)?
     /// The name the chain's result is bound to: the last fused node's output.
     var output: String
+    /// The Conv of the grouped (depthwise) chain that alone reads this 1×1 one's result, when
+    /// neither adds a residual: the two run as one call (`ImportedModule+PairFusion`).
+    var next: Int?
 
     var fusedAfterConv: [Int] { [norm, add?.position, activation?.position].compactMap { $0 } }
 }
@@ -58,7 +61,21 @@ extension ImportedModule {
             }
             chains[position] = chain
         }
+        for (position, chain) in chains where chain.add == nil {
+            if let reader = soleReader(of: chain.output), reader.node.input.first == chain.output, chains[reader.position]?.add == nil,
+               expandsIntoGrouped(steps[position].node, reader.node) {
+                chains[position]?.next = reader.position
+            }
+        }
         return chains
+    }
+
+    /// A Conv with a 1×1 window (when its `kernel_shape` says; the weights decide at run time)
+    /// read by a grouped one: an expansion and, most likely, its depthwise layer.
+    private static func expandsIntoGrouped(_ first: Onnx_NodeProto, _ second: Onnx_NodeProto) -> Bool {
+        let window = first.attribute.first { $0.name == "kernel_shape" }?.ints
+        let groups = second.attribute.first { $0.name == "group" }?.i ?? 1
+        return (window == nil || window == [1, 1]) && groups > 1
     }
 
     /// Relu, or a Clip whose bounds are known before the graph runs.
@@ -89,13 +106,21 @@ extension ImportedModule {
     /// branch). Nil when this pass's values do not fit it (not an image, a residual shaped
     /// otherwise): the nodes then run one by one.
     func runFused(_ chain: ConvChain, _ values: [String: ImportedValue]) throws -> (Variable, ConvChain)? {
+        guard case .variable(let x)? = values[steps[chain.conv].node.input[0]], let prepared = try prepare(chain, input: x.shape, values) else { return nil }
+        return (try x.conv2dInference(weight: prepared.weight, bias: prepared.bias, options: prepared.options,
+                                      activation: prepared.chain.activation?.kind, residual: prepared.residual), prepared.chain)
+    }
+
+    /// A chain's convolution ready to run on an input shaped `input`: its options, its weights
+    /// with the batch norm folded in, its residual, and the chain as it will run. Nil when this
+    /// pass's values do not fit it (see `runFused`).
+    func prepare(_ chain: ConvChain, input: [Int], _ values: [String: ImportedValue]) throws -> PreparedChain? {
         let (position, node) = (chain.conv, steps[chain.conv].node)
         let context = NodeAttributes(node, index: steps[position].index, opset: opset)
-        guard case .variable(let x)? = values[node.input[0]], x.shape.count == 4,
-              let weight = try values[node.input[1]]?.variable(context, input: node.input[1]), weight.shape.count == 4 else { return nil }
+        guard input.count == 4, let weight = try values[node.input[1]]?.variable(context, input: node.input[1]), weight.shape.count == 4 else { return nil }
         let bias = node.input.count > 2 && !node.input[2].isEmpty ? try values[node.input[2]]?.variable(context, input: node.input[2]) : nil
         try WindowImport.checkAttributes(context)
-        let (options, _) = try WindowImport.resolve(context, x, weight: weight)
+        let (options, _) = try WindowImport.resolve(context, input: input, weight: weight.shape)
         var chain = chain, residual: Variable?
         if let add = chain.add {
             if case .variable(let r)? = values[add.residual] {
@@ -107,9 +132,10 @@ extension ImportedModule {
             }
         }
         guard let (w, b) = try folded(chain, weight: weight.value, bias: bias?.value, values) else { return nil }
-        let geometry = try options.resolve(op: "Conv", inputH: x.shape[2], inputW: x.shape[3], kernelH: weight.shape[2], kernelW: weight.shape[3])
-        if let residual, residual.shape != [x.shape[0], weight.shape[0], geometry.outputH, geometry.outputW] { return nil }
-        return (try x.conv2dInference(weight: w, bias: b, options: options, activation: chain.activation?.kind, residual: residual), chain)
+        let geometry = try options.resolve(op: "Conv", inputH: input[2], inputW: input[3], kernelH: weight.shape[2], kernelW: weight.shape[3])
+        let output = [input[0], weight.shape[0], geometry.outputH, geometry.outputW]
+        if let residual, residual.shape != output { return nil }
+        return PreparedChain(chain: chain, options: options, weight: w, bias: b, residual: residual, output: output)
     }
 
     /// The convolution's weights with the chain's batch norm folded in, remembered while the

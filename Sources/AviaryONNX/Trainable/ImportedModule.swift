@@ -110,6 +110,12 @@ public final class ImportedModule: Module {
         if !fusing && !foldCache.isEmpty { foldCache = [:] }
         var fused: Set<Int> = []
         for (position, (index, node)) in steps.enumerated() where !fused.contains(position) {
+            if fusing, let chain = chains[position], let next = chain.next, let second = chains[next],
+               let (result, output, ran) = try runFusedPair(chain, second, values) {
+                values[output] = .variable(result)
+                fused.formUnion(ran)
+                continue
+            }
             if fusing, let chain = chains[position], let (result, ran) = try runFused(chain, values) {
                 values[ran.output] = .variable(result)
                 fused.formUnion(ran.fusedAfterConv)
