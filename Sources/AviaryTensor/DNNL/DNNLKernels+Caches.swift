@@ -1,3 +1,5 @@
+import CDNNL
+
 /// What `DNNLKernels` keeps between calls, and letting go of it.
 ///
 /// Primitives are kept per shape (few, small). Kernel-layout weights (`DNNLPreparedWeights`) are
@@ -5,6 +7,30 @@
 /// those weights: checked whenever an entry is added or a convolution shape is first seen, and by
 /// `releaseUnusedCaches()`, which a dropped model's batch norms call (`BatchNorm2d`'s deinit).
 extension DNNLKernels {
+    /// The primitive `cache` holds for `key`, built by `make` on first use; nil once oneDNN
+    /// refused the key, which `refused` remembers so that it is not built again each call.
+    /// `warn`: note the refusal (the caller falls back to the Swift reference).
+    func primitive<Key: Hashable, Made>(_ key: Key, in cache: ReferenceWritableKeyPath<DNNLKernels, [Key: Made]>,
+                                        refused: ReferenceWritableKeyPath<DNNLKernels, Set<Key>>, warn: Bool,
+                                        make: (dnnl_engine_t) throws -> Made) throws -> Made? {
+        guard let engine else { return nil }
+        return try exclusively {
+            if self[keyPath: refused].contains(key) { return nil }
+            if let made = self[keyPath: cache][key] { return made }
+            // A new shape often means a new model: free what dropped ones left behind.
+            releaseUnreferencedWeightsLocked()
+            do {
+                let made = try make(engine)
+                self[keyPath: cache][key] = made
+                return made
+            } catch let refusal as DNNLRefusal {
+                self[keyPath: refused].insert(key)
+                if warn { note(refusal) }
+                return nil
+            }
+        }
+    }
+
     /// Kernel-layout weight copies currently held, over every convolution shape.
     public var cachedWeightCount: Int {
         lock.withLock {

@@ -35,19 +35,8 @@ extension DNNLKernels {
     /// The fused primitive for `key`, built on first use; nil once oneDNN declined it (the pair
     /// then runs as two calls, on oneDNN still, so no warning).
     func pointwiseDepthwise(_ key: DNNLPointwiseDepthwise.Key) throws -> DNNLPointwiseDepthwise? {
-        guard let engine else { return nil }
-        return try exclusively {
-            if refusedPointwiseDepthwise.contains(key) { return nil }
-            if let cached = pointwiseDepthwisePrimitives[key] { return cached }
-            releaseUnreferencedWeightsLocked()
-            do {
-                let made = try DNNLPointwiseDepthwise(key: key, engine: engine)
-                pointwiseDepthwisePrimitives[key] = made
-                return made
-            } catch is DNNLRefusal {
-                refusedPointwiseDepthwise.insert(key)
-                return nil
-            }
+        try primitive(key, in: \.pointwiseDepthwisePrimitives, refused: \.refusedPointwiseDepthwise, warn: false) {
+            try DNNLPointwiseDepthwise(key: key, engine: $0)
         }
     }
 }

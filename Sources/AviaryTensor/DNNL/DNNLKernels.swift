@@ -25,7 +25,7 @@ public final class DNNLKernels: Kernels, @unchecked Sendable {
     var plainPrimitives: [String: DNNLPrimitive] = [:]
     var refusedPlainKeys: Set<String> = []
     var convolutions: [ConvolutionKey: DNNLConvolution] = [:]
-    private var refusedKeys: Set<ConvolutionKey> = []
+    var refusedKeys: Set<ConvolutionKey> = []
     /// Fused 1×1 + depthwise inference primitives (`pointwiseDepthwiseInference`), and the pairs oneDNN declined.
     var pointwiseDepthwisePrimitives: [DNNLPointwiseDepthwise.Key: DNNLPointwiseDepthwise] = [:]
     var refusedPointwiseDepthwise: Set<DNNLPointwiseDepthwise.Key> = []
@@ -88,23 +88,8 @@ public final class DNNLKernels: Kernels, @unchecked Sendable {
     }
 
     func convolution(_ key: ConvolutionKey) throws -> DNNLConvolution? {
-        guard let engine else { return nil }
-        return try exclusively {
-            if refusedKeys.contains(key) { return nil }
-            if let cached = convolutions[key] { return cached }
-            // A new shape often means a new model: free what dropped ones left behind.
-            releaseUnreferencedWeightsLocked()
-            do {
-                let made = try DNNLConvolution(key: key, engine: engine)
-                convolutions[key] = made
-                return made
-            } catch let refusal as DNNLRefusal {
-                refusedKeys.insert(key)
-                // A blocked inference layer refused falls back to the NHWC kernel, not to Swift.
-                if !key.blocked16 { note(refusal) }
-                return nil
-            }
-        }
+        // A blocked inference layer refused falls back to the NHWC kernel, not to Swift: no warning.
+        try primitive(key, in: \.convolutions, refused: \.refusedKeys, warn: !key.blocked16) { try DNNLConvolution(key: key, engine: $0) }
     }
 
     /// Runs `body` with exclusive use of the stream, or falls back when a backward primitive is refused.
