@@ -73,10 +73,12 @@ public enum Spawner {
             cArguments.forEach { free($0) }
             cEnvironment.forEach { free($0) }
         }
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, &attributes, &cArguments, &cEnvironment)
-        guard result == 0 else { throw error(executable, result) }
-        RunningCommands.insert(pid)
+        let pid = try RunningCommands.register { () throws(SpawnError) -> pid_t in
+            var pid: pid_t = 0
+            let result = posix_spawn(&pid, executable, &actions, &attributes, &cArguments, &cEnvironment)
+            guard result == 0 else { throw error(executable, result) }
+            return pid
+        }
         return RunningChild(pid: pid, standardInput: ours[0], standardOutput: ours[1], standardError: ours[2])
     }
 
