@@ -26,6 +26,17 @@ struct ConvChain {
     var fusedAfterConv: [Int] { [norm, add?.position, activation?.position].compactMap { $0 } }
 }
 
+/// A conv chain ready to run (`ImportedModule.prepare`).
+struct PreparedChain {
+    var chain: ConvChain
+    var options: Conv2DOptions
+    /// The convolution's weights with its batch norm folded in.
+    var weight: Tensor, bias: Tensor?
+    var residual: Variable?
+    /// The logical [N, C, H, W] of its result.
+    var output: [Int]
+}
+
 extension ImportedModule {
     /// The chains of `steps`, by the position of their Conv.
     static func convChains(_ steps: [(index: Int, node: Onnx_NodeProto)], outputs: [String], buffers: [String: Buffer],

@@ -1,16 +1,5 @@
 import AviaryTensor
 
-/// A conv chain ready to run (`ImportedModule.prepare`).
-struct PreparedChain {
-    var chain: ConvChain
-    var options: Conv2DOptions
-    /// The convolution's weights with its batch norm folded in.
-    var weight: Tensor, bias: Tensor?
-    var residual: Variable?
-    /// The logical [N, C, H, W] of its result.
-    var output: [Int]
-}
-
 extension ImportedModule {
     /// A 1×1 expansion chain and the depthwise chain that alone reads it (`ConvChain.next`), as one
     /// `Variable.pointwiseDepthwiseInference`: the zoo's MobileNetV2 and EfficientNet blocks

@@ -1,6 +1,11 @@
 import CDNNL
 
 extension DNNLKernels {
+    /// Whether oneDNN can apply `activation` (nil: none) as a post-op of a convolution.
+    static func hasPostOp(for activation: Activation?) -> Bool {
+        activation.map { eltwise($0) != nil } ?? true
+    }
+
     /// oneDNN's algorithm for an activation; nil where 2.6 has none (hard sigmoid).
     static func eltwise(_ kind: Activation) -> (algorithm: dnnl_alg_kind_t, alpha: Float, beta: Float)? {
         switch kind {

@@ -41,7 +41,7 @@ extension DNNLKernels {
         let key = ConvolutionKey(input: logical, weight: weight.shape, geometry: geometry, activation: activation, residual: residual != nil,
                                  channelsLast: true, blocked16: blocked)
         // oneDNN reorders the input, and the residual, where they lie otherwise than the result.
-        guard activation.map({ DNNLKernels.eltwise($0) != nil }) ?? true, let conv = try convolution(key), let stream,
+        guard DNNLKernels.hasPostOp(for: activation), let conv = try convolution(key), let stream,
               let out = try run({ try conv.forward(input: input, inputLayout: layout, weight: weight, bias: bias,
                                                    residual: residual?.scalars, residualLayout: residual?.layout, stream: stream, pool: pool) })
         else {

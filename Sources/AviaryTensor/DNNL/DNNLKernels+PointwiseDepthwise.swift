@@ -26,7 +26,7 @@ extension DNNLKernels {
     /// Whether the pair runs fused: a shape the fused kernel computes exactly, activations it
     /// has post-ops for, and both layers blocked when run apart.
     static func fusesPointwiseDepthwise(input logical: [Int], pointwise: InferenceConvolution, depthwise: InferenceConvolution) -> Bool {
-        let activations = [pointwise.activation, depthwise.activation].allSatisfy { $0.map { DNNLKernels.eltwise($0) != nil } ?? true }
+        let activations = hasPostOp(for: pointwise.activation) && hasPostOp(for: depthwise.activation)
         guard depthwiseFusionEnabled, activations, DNNLPointwiseDepthwise.fuses(input: logical, pointwise: pointwise, depthwise: depthwise) else { return false }
         return infersBlocked(batch: logical[0], inputChannels: logical[1], weight: pointwise.weight.shape, geometry: pointwise.geometry)
             && infersBlocked(batch: logical[0], inputChannels: pointwise.weight.shape[0], weight: depthwise.weight.shape, geometry: depthwise.geometry)

@@ -123,7 +123,7 @@ public final class DNNLKernels: Kernels, @unchecked Sendable {
         let x = input.shape
         let logical = inputChannelsLast && x.count == 4 ? [x[0], x[3], x[1], x[2]] : x
         let key = ConvolutionKey(input: logical, weight: weight.shape, geometry: geometry, activation: activation, residual: residual != nil, channelsLast: true)
-        guard activation.map({ DNNLKernels.eltwise($0) != nil }) ?? true, let conv = try convolution(key), let stream,
+        guard DNNLKernels.hasPostOp(for: activation), let conv = try convolution(key), let stream,
               let out = try run({ try conv.forward(input: input, inputLayout: inputChannelsLast ? .nhwc : .nchw, weight: weight, bias: bias, residual: residual, stream: stream, pool: pool) })
         else {
             return try conv2dChannelsLastByParts(self, input: input, inputChannelsLast: inputChannelsLast, weight: weight, bias: bias, geometry: geometry, activation: activation, residual: residual)
