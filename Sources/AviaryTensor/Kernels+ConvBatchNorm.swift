@@ -12,6 +12,8 @@ public struct ConvBatchNormForward: Sendable {
     /// β when no residual was added: the backward pass may recompute the activation's mask from
     /// the convolution's result instead of reading `output`.
     public var maskBeta: Tensor?
+    /// The convolution's weights as oneDNN's forward kernel read them, for its backward-data pass.
+    var keptWeight: [Float]? = nil
 }
 
 /// Both ops' gradients.

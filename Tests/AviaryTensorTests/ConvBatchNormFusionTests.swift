@@ -78,6 +78,33 @@ import Testing
         }
     }
 
+    /// The forward pass keeps the weights it reordered for its kernel, and the backward-data pass
+    /// binds them as they are instead of reordering them again: the gradients are bit for bit
+    /// those computed from the weights as the caller holds them.
+    @Test func backwardDataReadsTheWeightsTheForwardPassKept() throws {
+        let (n, c, h, w, o) = (2, 32, 7, 6, 32)
+        let options = Conv2DOptions(stride: 1, padding: 1)
+        let g = try options.resolve(op: "test", inputH: h, inputW: w, kernelH: 3, kernelW: 3)
+        let input = randomTensor([n, c, h, w], seed: 121).nchwToChannelsLast(), weight = randomTensor([o, c, 3, 3], seed: 122, scale: 0.3)
+        let gamma = randomTensor([o], seed: 123), beta = randomTensor([o], seed: 124), dy = randomTensor([n, h, w, o], seed: 125)
+        let dnnl = DNNLKernels.shared
+        var forward = try dnnl.convBatchNormActivationChannelsLast(input: input, inputChannelsLast: true, weight: weight, bias: nil, geometry: g,
+                                                                  gamma: gamma, beta: beta, residual: nil, activation: .relu, epsilon: 1e-5)
+        let kept = try #require(forward.keptWeight)
+        // The same values in another order (oneDNN's blocked weight layout).
+        #expect(kept.count == weight.count && kept != weight.scalars && kept.sorted() == weight.scalars.sorted())
+
+        func backward() throws -> ConvBatchNormGradients {
+            try dnnl.convBatchNormActivationChannelsLastBackward(gradOutput: dy, forward: forward, input: input, inputChannelsLast: true, weight: weight, geometry: g,
+                                                                 gamma: gamma, activation: .relu, epsilon: 1e-5, needInput: true, needWeights: true, needResidual: false)
+        }
+        let reading = try backward()
+        forward.keptWeight = nil
+        let reordering = try backward()
+        #expect(try #require(reading.convolution.input).scalars == #require(reordering.convolution.input).scalars)
+        #expect(try #require(reading.convolution.weight).scalars == #require(reordering.convolution.weight).scalars)
+    }
+
     /// The fallback's unblocking (used when a backward primitive is refused) against the nChw16c
     /// index formula: element (n, c, p) sits at ((n·C/16 + c/16)·P + p)·16 + c%16.
     @Test func unblockingFollowsTheBlockedIndexFormula() {

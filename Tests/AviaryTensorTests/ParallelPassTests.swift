@@ -35,6 +35,19 @@ import Testing
         #expect(sum.scalars == zip(a.scalars, b.scalars).map { $0 + $1 })
     }
 
+    /// Column sums (a 1×1 convolution's bias gradient) against Float64 sums by rows: threads and
+    /// 64-row Float blocks keep the precision of a long sum (100,003 rows of values near 1).
+    @Test(arguments: [(0, 5), (1, 3), (63, 1), (100_003, 7)])
+    func columnSumsMatchLongFloat64Sums(_ rows: Int, _ columns: Int) {
+        var rng = PCG32(seed: 7)
+        let matrix = (0..<(rows * columns)).map { _ in 1 + Float(rng.nextUInt32() % 1000) / 1000 }
+        var expected = [Double](repeating: 0, count: columns)
+        for row in 0..<rows { for j in 0..<columns { expected[j] += Double(matrix[row * columns + j]) } }
+        let sums = ParallelRanges.columnSums(of: matrix, columns: columns)
+        #expect(sums.count == columns)
+        for j in 0..<columns { #expect(abs(Double(sums[j]) - expected[j]) <= 1e-6 * max(expected[j], 1), "column \(j): \(sums[j]) vs \(expected[j])") }
+    }
+
     /// `ParallelRanges.perform` runs on libgomp's team: every task exactly once, whatever the
     /// team size, also when called inside another region (libgomp gives a nested region a team
     /// of one) and from several Swift threads at once (each gets its own team).

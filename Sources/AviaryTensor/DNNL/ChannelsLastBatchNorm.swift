@@ -38,7 +38,7 @@ enum ChannelsLastBatchNorm {
         x.withUnsafeBufferPointer { xb in shiftK.withUnsafeBufferPointer { kb in
             nonisolated(unsafe) let px = xb.baseAddress!, pk = kb.baseAddress!
             // Σ d in the first C lanes, Σ d² in the next C.
-            let sums = channelSums(rows: rows, channels: 2 * c) { row, acc in
+            let sums = ParallelRanges.channelSums(rows: rows, channels: 2 * c, block: block) { row, acc in
                 if let stride = layout.chunkStride {
                     let xRow = acc + 2 * c
                     gatherChunks(px + layout.offset(row), stride, c, into: xRow)
@@ -114,7 +114,7 @@ enum ChannelsLastBatchNorm {
             // An empty array may still hand out an address: write masked gradients only when asked.
             nonisolated(unsafe) let pr = needResidual ? rb.baseAddress : nil
             // Σ g and Σ g·(x − mean) in one sweep, with g = dy where lo < y < hi, else 0.
-            let both = channelSums(rows: rows, channels: 2 * c) { row, acc in
+            let both = ParallelRanges.channelSums(rows: rows, channels: 2 * c, block: block) { row, acc in
                 let o = row * c
                 if let stride = layout.chunkStride {
                     // x's row gathered into the upper half of the accumulator's scratch, past its 2·C lanes.
@@ -178,39 +178,9 @@ enum ChannelsLastBatchNorm {
 
     // MARK: - Threads
 
-    private static func threads(_ rows: Int) -> Int { max(1, min(DNNLKernels.threadCount, rows / block)) }
-
     /// Runs `body` on one contiguous range of rows per thread.
     private static func forEachRowRange(_ rows: Int, _ body: @Sendable (Range<Int>) -> Void) {
         ParallelRanges.forEach(rows, grain: block, body)
-    }
-
-    /// Per-channel sums over all rows: `add(row, acc)` adds one row into `channels` Float lanes;
-    /// every `block` rows the lanes are moved into Float64 totals, so long sums keep their precision.
-    /// `add` may use the `channels` floats past the accumulator's end as scratch.
-    private static func channelSums(rows: Int, channels: Int, _ add: @escaping @Sendable (Int, UnsafeMutablePointer<Float>) -> Void) -> [Double] {
-        let t = threads(rows)
-        var totals = [Double](repeating: 0, count: t * channels)
-        totals.withUnsafeMutableBufferPointer { tb in
-            nonisolated(unsafe) let pt = tb.baseAddress!
-            let work: @Sendable (Int) -> Void = { i in
-                let acc = UnsafeMutablePointer<Float>.allocate(capacity: 2 * channels)
-                defer { acc.deallocate() }
-                let total = pt + i * channels
-                var row = rows * i / t
-                let end = rows * (i + 1) / t
-                while row < end {
-                    acc.initialize(repeating: 0, count: channels)
-                    let stop = min(row + block, end)
-                    while row < stop { add(row, acc); row += 1 }
-                    for ch in 0..<channels { total[ch] += Double(acc[ch]) }
-                }
-            }
-            ParallelRanges.perform(t, work)
-        }
-        var result = [Double](repeating: 0, count: channels)
-        for i in 0..<t { for ch in 0..<channels { result[ch] += totals[i * channels + ch] } }
-        return result
     }
 
     /// Where a row (pixel) of the input lies: NHWC rows of C, or nChw16c, whose row is C/16

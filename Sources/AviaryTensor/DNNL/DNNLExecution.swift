@@ -53,6 +53,30 @@ struct DNNLExecution {
         arguments.append(dnnl_exec_arg_t(arg: operand.argument, memory: kernel))
     }
 
+    /// Binds an input like `input`, but reorders it into a new array that outlives the call and
+    /// comes back (nil when the kernel reads the caller's layout as it is): a later pass that reads
+    /// the same values in the same layout binds that array with `prepared` instead of reordering again.
+    mutating func inputKeepingKernelLayout(_ operand: DNNLOperand, _ values: [Float]) throws -> [Float]? {
+        guard operand.toKernel != nil else {
+            try input(operand, readOnly(values))
+            return nil
+        }
+        var kept = uninitializedScalars(operand.kernelBytes / MemoryLayout<Float>.stride)
+        try kept.withUnsafeMutableBytes { try reorder(operand, from: readOnly(values), into: $0.baseAddress!) }
+        try prepared(operand, readOnly(kept))
+        return kept
+    }
+
+    /// Binds an input that a previous pass may have kept in `operand`'s kernel layout
+    /// (`inputKeepingKernelLayout` with `keptBy`): as it is when the layouts match, else reordered.
+    mutating func input(_ operand: DNNLOperand, _ values: [Float], kept: [Float]?, keptBy keeper: DNNLOperand) throws {
+        if let kept, operand.readsLike(keeper) {
+            try prepared(operand, readOnly(kept))
+        } else {
+            try input(operand, readOnly(values))
+        }
+    }
+
     /// Binds memory that is already in the kernel's layout.
     mutating func prepared(_ operand: DNNLOperand, _ pointer: UnsafeMutableRawPointer) throws {
         arguments.append(dnnl_exec_arg_t(arg: operand.argument, memory: try memory(operand.kernel, pointer)))

@@ -15,17 +15,18 @@ extension DNNLKernels {
         let key = ConvolutionKey(trainingChannelsLast: input.shape, inputChannelsLast: inputChannelsLast, weight: weight.shape, geometry: g)
         guard input.rank == 4, activation?.fusesIntoBatchNorm ?? true, DNNLConvolution.trainsBlocked(key),
               let conv = try convolution(key), conv.writesBlocked16, let stream,
-              let blocked = try run({ try conv.forward(input: input, weight: weight, bias: bias, blockedOutput: true, stream: stream, pool: pool) })
+              let pass = try run({ try conv.forwardKeepingWeight(input: input, weight: weight, bias: bias, blockedOutput: true, stream: stream, pool: pool) })
         else {
             return try convBatchNormByParts(self, input: input, inputChannelsLast: inputChannelsLast, weight: weight, bias: bias, geometry: g,
                                             gamma: gamma, beta: beta, residual: residual, activation: activation, epsilon: epsilon)
         }
+        let blocked = pass.output
         let n = key.input[0], channels = weight.shape[0], pixels = g.outputH * g.outputW
         let (out, mean, variance) = ChannelsLastBatchNorm.training(
             blocked.scalars, channels: channels, gamma: gamma.scalars, beta: beta.scalars, residual: residual?.scalars,
             activation: activation, epsilon: epsilon, blockedPixels: pixels)
         return ConvBatchNormForward(output: Tensor(uncheckedShape: [n, g.outputH, g.outputW, channels], scalars: out), mean: mean, variance: variance,
-                                    convolution: blocked, blockedPixels: pixels, maskBeta: residual == nil ? beta : nil)
+                                    convolution: blocked, blockedPixels: pixels, maskBeta: residual == nil ? beta : nil, keptWeight: pass.keptWeight)
     }
 
     public func convBatchNormActivationChannelsLastBackward(
@@ -48,7 +49,9 @@ extension DNNLKernels {
         let key = ConvolutionKey(trainingChannelsLast: input.shape, inputChannelsLast: inputChannelsLast, weight: weight.shape, geometry: g)
         if let conv = try convolution(key), let stream, let grads = try run({ () throws -> ConvolutionGradients in
             var grads = ConvolutionGradients()
-            if needInput { grads.input = try conv.backwardData(gradOutput: blockedGradient, gradOutputBlocked: true, weight: weight, stream: stream, pool: pool) }
+            if needInput {
+                grads.input = try conv.backwardData(gradOutput: blockedGradient, gradOutputBlocked: true, weight: weight, keptWeight: forward.keptWeight, stream: stream, pool: pool)
+            }
             if needWeights { (grads.weight, grads.bias) = try conv.backwardWeights(input: input, gradOutput: blockedGradient, gradOutputBlocked: true, stream: stream, pool: pool) }
             return grads
         }) {
