@@ -31,7 +31,8 @@ extension ParallelRanges {
 
     /// The column sums of a row-major [rows, columns] matrix, in Float.
     static func columnSums(of matrix: [Float], columns: Int) -> [Float] {
-        matrix.withUnsafeBufferPointer { mb in
+        guard !matrix.isEmpty else { return [Float](repeating: 0, count: columns) }
+        return matrix.withUnsafeBufferPointer { mb in
             nonisolated(unsafe) let pm = mb.baseAddress!
             return channelSums(rows: matrix.count / max(columns, 1), channels: columns, block: 64) { row, acc in
                 let r = pm + row * columns

@@ -12,6 +12,8 @@ import Testing
         ConvCase(name: "depthwise 5x5 stride 2 SAME", input: [3, 24, 9, 8], weight: [24, 1, 5, 5], options: Conv2DOptions(strideH: 2, strideW: 2, padding: .same, groups: 24), bias: false),
         // Windows wider than the map (taps that see only padding), 40 channels (two vectors and a rest).
         ConvCase(name: "depthwise 5x5 over a 2x3 map", input: [2, 40, 2, 3], weight: [40, 1, 5, 5], options: Conv2DOptions(padding: 2, groups: 40)),
+        // 4 × 20 output rows: enough for the weight gradient's sums to split across threads.
+        ConvCase(name: "depthwise 5x5 over 80 rows", input: [4, 16, 20, 20], weight: [16, 1, 5, 5], options: Conv2DOptions(padding: 2, groups: 16)),
         ConvCase(name: "depthwise 7x7 stride 3 dilated", input: [2, 33, 11, 10], weight: [33, 1, 7, 7], options: Conv2DOptions(strideH: 3, strideW: 3, padding: .symmetric(4, 5), dilationH: 2, dilationW: 2, groups: 33)),
     ]
 

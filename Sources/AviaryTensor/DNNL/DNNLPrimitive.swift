@@ -141,13 +141,13 @@ final class DNNLOperand {
     }
 
     var kernelBytes: Int { var k = kernel; return dnnl_memory_desc_get_size(&k) }
+    var userBytes: Int { var u = user; return dnnl_memory_desc_get_size(&u) }
 
     /// Whether both take the same user data into the same kernel layout.
     func readsLike(_ other: DNNLOperand) -> Bool {
         var u = user, k = kernel, ou = other.user, ok = other.kernel
         return dnnl_memory_desc_equal(&u, &ou) != 0 && dnnl_memory_desc_equal(&k, &ok) != 0
     }
-    var userBytes: Int { var u = user; return dnnl_memory_desc_get_size(&u) }
 
     private static func reorder(from: dnnl_memory_desc_t, to: dnnl_memory_desc_t, engine: dnnl_engine_t, op: String) throws -> DNNLPrimitive {
         var pd: dnnl_primitive_desc_t?

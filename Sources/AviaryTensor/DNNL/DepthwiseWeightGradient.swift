@@ -19,43 +19,18 @@ enum DepthwiseWeightGradient {
     static func compute(input x: [Float], gradOutput dy: [Float], batch n: Int, channels c: Int, geometry g: Conv2DGeometry) -> (weight: [Float], bias: [Float]) {
         let taps = g.kernelH * g.kernelW
         let rows = n * g.outputH
-        let threads = max(1, min(DNNLKernels.threadCount, rows))
-        // Per thread: taps × C weight sums and C bias sums, Float lanes over `rowsPerFlush` output
-        // rows at a time, then added into Float64.
-        let width = (taps + 1) * c
-        var totals = [Double](repeating: 0, count: threads * width)
-        x.withUnsafeBufferPointer { xb in dy.withUnsafeBufferPointer { gb in totals.withUnsafeMutableBufferPointer { tb in
-            nonisolated(unsafe) let px = xb.baseAddress!, pg = gb.baseAddress!, pt = tb.baseAddress!
-            let work: @Sendable (Int) -> Void = { t in
-                let acc = UnsafeMutablePointer<Float>.allocate(capacity: width)
-                defer { acc.deallocate() }
-                let total = pt + t * width
-                var row = rows * t / threads
-                let end = rows * (t + 1) / threads
-                while row < end {
-                    acc.initialize(repeating: 0, count: width)
-                    let stop = min(row + rowsPerFlush, end)
-                    while row < stop {
-                        accumulateRow(px, pg, acc, batch: row / g.outputH, oh: row % g.outputH, channels: c, geometry: g)
-                        row += 1
-                    }
-                    for i in 0..<width { total[i] += Double(acc[i]) }
-                }
+        // Taps × C weight sums and C bias sums per output row, Float lanes over `rowsPerFlush`
+        // output rows at a time, then added into Float64.
+        let sums = x.withUnsafeBufferPointer { xb in dy.withUnsafeBufferPointer { gb in
+            nonisolated(unsafe) let px = xb.baseAddress!, pg = gb.baseAddress!
+            return ParallelRanges.channelSums(rows: rows, channels: (taps + 1) * c, block: rowsPerFlush) { row, acc in
+                accumulateRow(px, pg, acc, batch: row / g.outputH, oh: row % g.outputH, channels: c, geometry: g)
             }
-            ParallelRanges.perform(threads, work)
-        } } }
-        // Sum the threads, then transpose taps × C into the [C, 1, KH, KW] weight layout.
-        var weight = [Float](repeating: 0, count: taps * c), bias = [Float](repeating: 0, count: c)
-        for ch in 0..<c {
-            for tap in 0..<taps {
-                var s = 0.0
-                for t in 0..<threads { s += totals[t * width + tap * c + ch] }
-                weight[ch * taps + tap] = Float(s)
-            }
-            var s = 0.0
-            for t in 0..<threads { s += totals[t * width + taps * c + ch] }
-            bias[ch] = Float(s)
-        }
+        } }
+        // Transpose taps × C into the [C, 1, KH, KW] weight layout.
+        var weight = [Float](repeating: 0, count: taps * c)
+        for ch in 0..<c { for tap in 0..<taps { weight[ch * taps + tap] = Float(sums[tap * c + ch]) } }
+        let bias = (0..<c).map { Float(sums[taps * c + $0]) }
         return (weight, bias)
     }
 
