@@ -1,5 +1,6 @@
 /// Per-column sums of a tall [rows, channels] matrix on the engine's threads: batch norm's
-/// statistics and a 1×1 convolution's bias gradient, both over N·H·W pixel rows.
+/// statistics, a 1×1 convolution's bias gradient and a depthwise layer's weight gradient, all
+/// over the pixel (or output) rows of a batch.
 extension ParallelRanges {
     /// Per-channel sums over all rows: `add(row, acc)` adds one row into `channels` Float lanes;
     /// every `block` rows the lanes are moved into Float64 totals, so long sums keep their precision.
