@@ -22,6 +22,8 @@ final class DNNLConvolution {
     private var backwardWeightsPlan: (primitive: DNNLPrimitive, src: DNNLOperand, diffDst: DNNLOperand, diffDstBlocked: DNNLOperand, diffWeights: DNNLOperand, diffBias: DNNLOperand)?
     /// Winograd or direct, as the forward pass got it; the backward passes ask for the same.
     private let algorithm: dnnl_alg_kind_t
+    /// Whether a residual is a binary post-op's operand (else a `sum` post-op's starting destination).
+    let addsResidualOperand: Bool
 
     /// Strides, dilations (oneDNN counts from 0 = dense, PyTorch from 1) and the two pad pairs.
     private static func window(_ g: Conv2DGeometry) -> ([Int64], [Int64], [Int64], [Int64]) {
@@ -56,16 +58,27 @@ final class DNNLConvolution {
         let (s, d, l, r) = DNNLConvolution.window(key.geometry)
         // Fused post-ops mean inference only (no backward from a fused output).
         let inference = key.activation != nil || key.channelsLast
-        var postOps: [DNNLPostOp] = key.residual ? [.sum] : []
-        if let (algorithm, alpha, beta) = key.activation.flatMap(DNNLKernels.eltwise) { postOps.append(.eltwise(algorithm, alpha, beta)) }
+        let activationPostOps: [DNNLPostOp] = key.activation.flatMap(DNNLKernels.eltwise).map { [.eltwise($0.0, $0.1, $0.2)] } ?? []
         let name = "conv2d forward \(key.input)→\(outputShape)\(nhwc ? " channels-last" : "")"
-        (forwardPrimitive, algorithm) = try DNNLConvolution.withFallback(DNNLConvolution.preferredAlgorithm(key)) { algorithm in
+        let make = { (algorithm: dnnl_alg_kind_t, residualPostOps: [DNNLPostOp]) throws -> DNNLPrimitive in
             // Winograd runs on blocked activations only: channels-last ones are reordered in and out.
             let reorderedAround = algorithm == dnnl_convolution_winograd && !key.blocked16
             var src = reorderedAround ? try dnnlDesc(key.input, dnnl_format_tag_any, op: op) : anySrc
             var dst = reorderedAround ? try dnnlDesc(anyDst.dims(), dnnl_format_tag_any, op: op) : anyDst
             try dnnlCheck(dnnl_dilated_convolution_forward_desc_init(&desc, inference ? dnnl_forward_inference : dnnl_forward_training, algorithm, &src, &anyWeights, &bias, &dst, s, d, l, r), op, "dnnl_dilated_convolution_forward_desc_init")
-            return try withUnsafePointer(to: &desc) { try DNNLPrimitive(op: name, opDesc: UnsafeRawPointer($0), engine: engine, hint: nil, postOps: postOps) }
+            return try withUnsafePointer(to: &desc) { try DNNLPrimitive(op: name, opDesc: UnsafeRawPointer($0), engine: engine, hint: nil, postOps: residualPostOps + activationPostOps) }
+        }
+        // A residual is added as a binary post-op, read where it lies: the `sum` post-op adds into
+        // the destination, which then has to start as a copy of the residual (a single-threaded
+        // memcpy of every residual block's output). `sum` where the kernel has no binary post-op.
+        let preferred = DNNLConvolution.preferredAlgorithm(key)
+        // The operand is described as the result lies, so the kernel must write that layout too.
+        if key.residual, let made = try? make(preferred, [.add(userDst)]), preferred != dnnl_convolution_winograd || made.implementation.contains("wino"),
+           DNNLConvolution.sameLayout(made.desc(dnnl_query_dst_md), userDst) {
+            (forwardPrimitive, algorithm, addsResidualOperand) = (made, preferred, true)
+        } else {
+            (forwardPrimitive, algorithm) = try DNNLConvolution.withFallback(preferred) { try make($0, key.residual ? [.sum] : []) }
+            addsResidualOperand = false
         }
         fwdSrc = try DNNLOperand(argument: DNNLArgument.src, user: userSrc, kernel: forwardPrimitive.desc(dnnl_query_src_md), engine: engine, op: op)
         // Inference Winograd weights are pre-transformed (wino_fmt), which oneDNN cannot reorder back.
@@ -76,6 +89,11 @@ final class DNNLConvolution {
     }
 
     var implementation: String { forwardPrimitive.implementation }
+
+    private static func sameLayout(_ a: dnnl_memory_desc_t, _ b: dnnl_memory_desc_t) -> Bool {
+        var a = a, b = b
+        return dnnl_memory_desc_equal(&a, &b) != 0
+    }
 
     private var nhwcOutput: Bool { (key.channelsLast && !key.blocked16) || key.trainingChannelsLast }
     private var resultLayout: ActivationLayout { key.blocked16 ? .blocked16 : nhwcOutput ? .nhwc : .nchw }
@@ -145,7 +163,16 @@ final class DNNLConvolution {
         // The sum post-op adds into what the destination holds: start from the residual, as it is
         // or reordered into the result's layout.
         var out: [Float]
-        if let residual, let layout = residualLayout, layout != resultLayout {
+        if let residual, addsResidualOperand {
+            out = uninitializedScalars(fwdDst.userBytes / MemoryLayout<Float>.stride)
+            var operand = exec.readOnly(residual.scalars)
+            if let layout = residualLayout, layout != resultLayout {
+                let reordered = exec.scratch(bytes: fwdDst.userBytes)
+                try exec.reorder(residualSource(layout), from: operand, into: reordered)
+                operand = reordered
+            }
+            try exec.bind(DNNLArgument.postOpOperand(0), userDst, operand)
+        } else if let residual, let layout = residualLayout, layout != resultLayout {
             out = uninitializedScalars(fwdDst.userBytes / MemoryLayout<Float>.stride)
             try out.withUnsafeMutableBytes { try exec.reorder(residualSource(layout), from: exec.readOnly(residual.scalars), into: $0.baseAddress!) }
         } else {
@@ -164,7 +191,7 @@ final class DNNLConvolution {
             if blockedOutput {
                 try exec.prepared(fwdDst, o.baseAddress!)
             } else {
-                try exec.output(fwdDst, o.baseAddress!, accumulating: residual != nil)
+                try exec.output(fwdDst, o.baseAddress!, accumulating: residual != nil && !addsResidualOperand)
             }
             try exec.execute(forwardPrimitive)
         }

@@ -29,7 +29,8 @@ struct DNNLExecution {
         scratch(bytes: operand.kernelBytes)
     }
 
-    private mutating func scratch(bytes: Int) -> UnsafeMutableRawPointer {
+    /// A pooled buffer that lives until `execute` returns.
+    mutating func scratch(bytes: Int) -> UnsafeMutableRawPointer {
         let buffer = pool.take(bytes: bytes)
         buffers.append((buffer, bytes))
         return buffer
@@ -75,6 +76,11 @@ struct DNNLExecution {
         } else {
             try input(operand, readOnly(values))
         }
+    }
+
+    /// Binds memory described by `desc` to `argument` as it is (a post-op's operand).
+    mutating func bind(_ argument: Int32, _ desc: dnnl_memory_desc_t, _ pointer: UnsafeMutableRawPointer) throws {
+        arguments.append(dnnl_exec_arg_t(arg: argument, memory: try memory(desc, pointer)))
     }
 
     /// Binds memory that is already in the kernel's layout.
@@ -155,6 +161,8 @@ enum DNNLArgument {
 
     /// An argument of the depthwise post-op (`DNNL_ARG_ATTR_POST_OP_DW | argument`).
     static func depthwise(_ argument: Int32) -> Int32 { 8192 | argument }
+    /// The second operand of the binary post-op at `index` (`DNNL_ARG_ATTR_MULTIPLE_POST_OP(index) | DNNL_ARG_SRC_1`).
+    static func postOpOperand(_ index: Int) -> Int32 { 16384 * Int32(index + 1) | 2 }
 }
 
 /// An output array whose every element the kernel writes: skips the zero fill.

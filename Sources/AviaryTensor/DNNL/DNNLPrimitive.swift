@@ -49,6 +49,8 @@ final class DNNLPrimitive {
                 switch postOp {
                 case .sum:
                     try dnnlCheck(dnnl_post_ops_append_sum(list, 1), op, "dnnl_post_ops_append_sum")
+                case var .add(operand):
+                    try dnnlCheck(dnnl_post_ops_append_binary(list, dnnl_binary_add, &operand), op, "dnnl_post_ops_append_binary")
                 case let .eltwise(algorithm, alpha, beta):
                     try dnnlCheck(dnnl_post_ops_append_eltwise(list, 1, algorithm, alpha, beta), op, "dnnl_post_ops_append_eltwise")
                 case let .depthwise(kernel, stride, padding):
@@ -101,7 +103,10 @@ final class DNNLPrimitive {
 /// convolution (square window, equal strides, `padding` top and left) over a 1×1 convolution's
 /// output, whose weights and bias are bound as `DNNLArgument.depthwise(_:)` arguments.
 enum DNNLPostOp {
+    /// Adds what the destination holds before the call.
     case sum
+    /// Adds a second tensor, read from its own memory (`DNNLArgument.postOpOperand`).
+    case add(dnnl_memory_desc_t)
     case eltwise(dnnl_alg_kind_t, Float, Float)
     case depthwise(kernel: Int, stride: Int, padding: Int)
 }
