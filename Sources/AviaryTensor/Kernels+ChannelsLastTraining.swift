@@ -36,7 +36,7 @@ extension Kernels {
         return try conv2dForward(input: x, weight: weight, bias: bias, geometry: geometry).nchwToChannelsLast()
     }
 
-    public func conv2dTrainingChannelsLastBackward(gradOutput: Tensor, input: Tensor, inputChannelsLast: Bool, weight: Tensor, geometry: Conv2DGeometry, needInput: Bool, needWeights: Bool) throws -> ConvolutionGradients {
+    public func conv2dTrainingChannelsLastBackward(gradOutput: Tensor, input: Tensor, inputChannelsLast: Bool, weight: Tensor, geometry: Conv2DGeometry, needInput: Bool, needWeights: Bool, needBias: Bool) throws -> ConvolutionGradients {
         let x = inputChannelsLast ? input.channelsLastToNCHW() : input, g = gradOutput.channelsLastToNCHW()
         var result = ConvolutionGradients()
         if needInput {
@@ -44,7 +44,8 @@ extension Kernels {
             result.input = inputChannelsLast ? gx.nchwToChannelsLast() : gx
         }
         if needWeights {
-            (result.weight, result.bias) = try conv2dBackwardWeights(input: x, gradOutput: g, weightShape: weight.shape, geometry: geometry)
+            let (w, b) = try conv2dBackwardWeights(input: x, gradOutput: g, weightShape: weight.shape, geometry: geometry)
+            (result.weight, result.bias) = (w, needBias ? b : nil)
         }
         return result
     }

@@ -36,13 +36,13 @@ func convBatchNormByParts(
 
 func convBatchNormBackwardByParts(
     _ kernels: some Kernels, gradOutput: Tensor, forward: ConvBatchNormForward, input: Tensor, inputChannelsLast: Bool, weight: Tensor,
-    geometry: Conv2DGeometry, gamma: Tensor, activation: Activation?, epsilon: Float, needInput: Bool, needWeights: Bool, needResidual: Bool
+    geometry: Conv2DGeometry, gamma: Tensor, activation: Activation?, epsilon: Float, needInput: Bool, needWeights: Bool, needBias: Bool, needResidual: Bool
 ) throws -> ConvBatchNormGradients {
     let norm = try kernels.batchNormActivationChannelsLastBackward(
         gradOutput: gradOutput, input: forward.convolution, output: forward.output, gamma: gamma, beta: forward.maskBeta, mean: forward.mean, variance: forward.variance,
         activation: activation, epsilon: epsilon, needResidual: needResidual)
     let conv = try kernels.conv2dTrainingChannelsLastBackward(
-        gradOutput: norm.input, input: input, inputChannelsLast: inputChannelsLast, weight: weight, geometry: geometry, needInput: needInput, needWeights: needWeights)
+        gradOutput: norm.input, input: input, inputChannelsLast: inputChannelsLast, weight: weight, geometry: geometry, needInput: needInput, needWeights: needWeights, needBias: needBias)
     return ConvBatchNormGradients(convolution: conv, norm: norm)
 }
 
@@ -57,10 +57,10 @@ extension Kernels {
 
     public func convBatchNormActivationChannelsLastBackward(
         gradOutput: Tensor, forward: ConvBatchNormForward, input: Tensor, inputChannelsLast: Bool, weight: Tensor, geometry: Conv2DGeometry,
-        gamma: Tensor, activation: Activation?, epsilon: Float, needInput: Bool, needWeights: Bool, needResidual: Bool
+        gamma: Tensor, activation: Activation?, epsilon: Float, needInput: Bool, needWeights: Bool, needBias: Bool, needResidual: Bool
     ) throws -> ConvBatchNormGradients {
         try convBatchNormBackwardByParts(self, gradOutput: gradOutput, forward: forward, input: input, inputChannelsLast: inputChannelsLast, weight: weight,
                                          geometry: geometry, gamma: gamma, activation: activation, epsilon: epsilon,
-                                         needInput: needInput, needWeights: needWeights, needResidual: needResidual)
+                                         needInput: needInput, needWeights: needWeights, needBias: needBias, needResidual: needResidual)
     }
 }

@@ -29,7 +29,7 @@ public protocol Kernels: Sendable {
     func conv2dTrainingChannelsLast(input: Tensor, inputChannelsLast: Bool, weight: Tensor, bias: Tensor?, geometry: Conv2DGeometry) throws -> Tensor
     /// Both gradients of `conv2dTrainingChannelsLast` from one [N, OH, OW, O] `gradOutput`: the
     /// input's (in the input's layout) when `needInput`, the weight's and bias's when `needWeights`.
-    func conv2dTrainingChannelsLastBackward(gradOutput: Tensor, input: Tensor, inputChannelsLast: Bool, weight: Tensor, geometry: Conv2DGeometry, needInput: Bool, needWeights: Bool) throws -> ConvolutionGradients
+    func conv2dTrainingChannelsLastBackward(gradOutput: Tensor, input: Tensor, inputChannelsLast: Bool, weight: Tensor, geometry: Conv2DGeometry, needInput: Bool, needWeights: Bool, needBias: Bool) throws -> ConvolutionGradients
     /// Training batch norm of [N, H, W, C] `input`, plus `residual` (same shape), then `activation`
     /// (nil, ReLU or a clip: `Activation.fusesIntoBatchNorm`); returns the batch statistics too.
     func batchNormActivationChannelsLast(input: Tensor, gamma: Tensor, beta: Tensor, residual: Tensor?, activation: Activation?, epsilon: Float) throws -> (output: Tensor, mean: [Float], variance: [Float])
@@ -47,7 +47,7 @@ public protocol Kernels: Sendable {
     /// Its gradients: the batch norm's, then the convolution's from the batch norm's input gradient.
     func convBatchNormActivationChannelsLastBackward(
         gradOutput: Tensor, forward: ConvBatchNormForward, input: Tensor, inputChannelsLast: Bool, weight: Tensor, geometry: Conv2DGeometry,
-        gamma: Tensor, activation: Activation?, epsilon: Float, needInput: Bool, needWeights: Bool, needResidual: Bool
+        gamma: Tensor, activation: Activation?, epsilon: Float, needInput: Bool, needWeights: Bool, needBias: Bool, needResidual: Bool
     ) throws -> ConvBatchNormGradients
     /// Row-major C[m×n] = op(A) · op(B).
     func gemm(_ a: [Float], _ b: [Float], m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool) -> [Float]

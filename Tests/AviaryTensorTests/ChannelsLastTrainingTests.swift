@@ -29,13 +29,17 @@ import Testing
             let y = try fast.conv2dTrainingChannelsLast(input: input, inputChannelsLast: channelsLast, weight: w, bias: b, geometry: g)
             let ry = try slow.conv2dTrainingChannelsLast(input: input, inputChannelsLast: channelsLast, weight: w, bias: b, geometry: g)
             #expect(y.shape == dy.shape && y.isClose(to: ry, atol: 1e-4, rtol: 1e-4), "\(c) NHWC input \(channelsLast)")
-            let grads = try fast.conv2dTrainingChannelsLastBackward(gradOutput: dy, input: input, inputChannelsLast: channelsLast, weight: w, geometry: g, needInput: true, needWeights: true)
-            let ref = try slow.conv2dTrainingChannelsLastBackward(gradOutput: dy, input: input, inputChannelsLast: channelsLast, weight: w, geometry: g, needInput: true, needWeights: true)
+            let grads = try fast.conv2dTrainingChannelsLastBackward(gradOutput: dy, input: input, inputChannelsLast: channelsLast, weight: w, geometry: g, needInput: true, needWeights: true, needBias: true)
+            let ref = try slow.conv2dTrainingChannelsLastBackward(gradOutput: dy, input: input, inputChannelsLast: channelsLast, weight: w, geometry: g, needInput: true, needWeights: true, needBias: true)
             #expect(try #require(grads.input).isClose(to: try #require(ref.input), atol: 1e-4, rtol: 1e-4), "\(c) input gradient")
             #expect(try #require(grads.weight).isClose(to: try #require(ref.weight), atol: 1e-3, rtol: 1e-4), "\(c) weight gradient")
             #expect(try #require(grads.bias).isClose(to: try #require(ref.bias), atol: 1e-3, rtol: 1e-4), "\(c) bias gradient")
-            let dataOnly = try fast.conv2dTrainingChannelsLastBackward(gradOutput: dy, input: input, inputChannelsLast: channelsLast, weight: w, geometry: g, needInput: true, needWeights: false)
+            let dataOnly = try fast.conv2dTrainingChannelsLastBackward(gradOutput: dy, input: input, inputChannelsLast: channelsLast, weight: w, geometry: g, needInput: true, needWeights: false, needBias: false)
             #expect(dataOnly.weight == nil && dataOnly.input == grads.input)
+            // Without a bias to train, no bias gradient is computed; the weight gradient is the same.
+            let noBias = try fast.conv2dTrainingChannelsLastBackward(gradOutput: dy, input: input, inputChannelsLast: channelsLast, weight: w, geometry: g, needInput: false, needWeights: true, needBias: false)
+            #expect(noBias.bias == nil && noBias.input == nil)
+            #expect(try #require(noBias.weight).isClose(to: try #require(grads.weight), atol: 1e-5, rtol: 1e-5), "\(c) weight gradient without bias")
         }
     }
 

@@ -37,10 +37,10 @@ import Testing
                     #expect(try Tensor(shape: [o], scalars: fused.variance).isClose(to: Tensor(shape: [o], scalars: parts.variance), atol: tolerance, rtol: tolerance), "\(label)")
                     let grads = try dnnl.convBatchNormActivationChannelsLastBackward(
                         gradOutput: dy, forward: fused, input: input, inputChannelsLast: channelsLastInput, weight: w, geometry: g, gamma: gamma,
-                        activation: activation, epsilon: 1e-5, needInput: true, needWeights: true, needResidual: r != nil)
+                        activation: activation, epsilon: 1e-5, needInput: true, needWeights: true, needBias: true, needResidual: r != nil)
                     let expected = try convBatchNormBackwardByParts(
                         kernels, gradOutput: dy, forward: parts, input: input, inputChannelsLast: channelsLastInput, weight: w, geometry: g, gamma: gamma,
-                        activation: activation, epsilon: 1e-5, needInput: true, needWeights: true, needResidual: r != nil)
+                        activation: activation, epsilon: 1e-5, needInput: true, needWeights: true, needBias: true, needResidual: r != nil)
                     let gradientTolerance = 10 * tolerance
                     #expect(try #require(grads.convolution.input).isClose(to: try #require(expected.convolution.input), atol: gradientTolerance, rtol: gradientTolerance), "\(label) input gradient")
                     #expect(try #require(grads.convolution.weight).isClose(to: try #require(expected.convolution.weight), atol: gradientTolerance, rtol: gradientTolerance), "\(label) weight gradient")
@@ -96,7 +96,7 @@ import Testing
 
         func backward() throws -> ConvBatchNormGradients {
             try dnnl.convBatchNormActivationChannelsLastBackward(gradOutput: dy, forward: forward, input: input, inputChannelsLast: true, weight: weight, geometry: g,
-                                                                 gamma: gamma, activation: .relu, epsilon: 1e-5, needInput: true, needWeights: true, needResidual: false)
+                                                                 gamma: gamma, activation: .relu, epsilon: 1e-5, needInput: true, needWeights: true, needBias: true, needResidual: false)
         }
         let reading = try backward()
         forward.keptWeight = nil

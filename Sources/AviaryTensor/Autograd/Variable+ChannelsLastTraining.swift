@@ -17,12 +17,12 @@ extension Variable {
         let input = channelsLast ?? value, weights = weight.value
         let out = try kernels.conv2dTrainingChannelsLast(input: input, inputChannelsLast: inputChannelsLast, weight: weights, bias: bias?.value, geometry: geometry)
         let parents = [self, weight] + (bias.map { [$0] } ?? [])
-        let needInput = requiresGrad, needWeights = weight.requiresGrad || (bias?.requiresGrad ?? false)
+        let needInput = requiresGrad, needWeights = weight.requiresGrad || (bias?.requiresGrad ?? false), needBias = bias?.requiresGrad ?? false
         let parentChannelsLast = gradientIsChannelsLast
         return Variable(channelsLast: out, parents: parents) { gradOut in
             let grads = try kernels.conv2dTrainingChannelsLastBackward(
                 gradOutput: gradOut, input: input, inputChannelsLast: inputChannelsLast, weight: weights, geometry: geometry,
-                needInput: needInput, needWeights: needWeights)
+                needInput: needInput, needWeights: needWeights, needBias: needBias)
             let gradIn = grads.input.map { Variable.gradient($0, readChannelsLast: inputChannelsLast, forChannelsLast: parentChannelsLast) }
             return [gradIn, grads.weight, grads.bias]
         }
@@ -85,13 +85,13 @@ extension Variable {
             residual: residual.map { $0.channelsLast ?? $0.value.nchwToChannelsLast() }, activation: activation, epsilon: epsilon)
         Variable.updateRunningStatistics(mean: forward.mean, variance: forward.variance, count: pixels, momentum: momentum, runningMean: &runningMean, runningVar: &runningVar)
         let parents = [self, weight] + (bias.map { [$0] } ?? []) + [gamma, beta] + (residual.map { [$0] } ?? [])
-        let needInput = requiresGrad, needWeights = weight.requiresGrad || (bias?.requiresGrad ?? false)
+        let needInput = requiresGrad, needWeights = weight.requiresGrad || (bias?.requiresGrad ?? false), needBias = bias?.requiresGrad ?? false
         let parentChannelsLast = gradientIsChannelsLast, hasBias = bias != nil, residualParent = residual
         return Variable(channelsLast: forward.output, parents: parents) { gradOut in
             let grads = try kernels.convBatchNormActivationChannelsLastBackward(
                 gradOutput: gradOut, forward: forward, input: input, inputChannelsLast: inputChannelsLast, weight: weights, geometry: geometry,
                 gamma: g, activation: activation, epsilon: epsilon, needInput: needInput, needWeights: needWeights,
-                needResidual: residualParent?.requiresGrad ?? false)
+                needBias: needBias, needResidual: residualParent?.requiresGrad ?? false)
             let gradIn = grads.convolution.input.map { Variable.gradient($0, readChannelsLast: inputChannelsLast, forChannelsLast: parentChannelsLast) }
             return [gradIn, grads.convolution.weight] + (hasBias ? [grads.convolution.bias] : []) + [grads.norm.gamma, grads.norm.beta]
                 + (residualParent.map { r in [grads.norm.residual.map { Variable.gradient($0, for: r) }] } ?? [])

@@ -19,7 +19,9 @@ final class DNNLConvolution {
     private var backwardDataPlan: (primitive: DNNLPrimitive, diffDst: DNNLOperand, diffDstBlocked: DNNLOperand, weights: DNNLOperand, diffSrc: DNNLOperand)?
     /// A backward primitive oneDNN could only serve with `ref`: remembered so it is not rebuilt each step.
     private var backwardRefusals: [String: DNNLRefusal] = [:]
-    private var backwardWeightsPlan: (primitive: DNNLPrimitive, src: DNNLOperand, diffDst: DNNLOperand, diffDstBlocked: DNNLOperand, diffWeights: DNNLOperand, diffBias: DNNLOperand)?
+    /// With and without a bias gradient: the zoo's convolutions have no bias, and oneDNN's kernels
+    /// reduce it in plain C++ loops after the weights (`DNNL_VERBOSE` does not show them).
+    private var backwardWeightsPlans: [Bool: (primitive: DNNLPrimitive, src: DNNLOperand, diffDst: DNNLOperand, diffDstBlocked: DNNLOperand, diffWeights: DNNLOperand, diffBias: DNNLOperand?)] = [:]
     /// Winograd or direct, as the forward pass got it; the backward passes ask for the same.
     private let algorithm: dnnl_alg_kind_t
     /// Whether a residual is a binary post-op's operand (else a `sum` post-op's starting destination).
@@ -176,7 +178,9 @@ final class DNNLConvolution {
             out = uninitializedScalars(fwdDst.userBytes / MemoryLayout<Float>.stride)
             try out.withUnsafeMutableBytes { try exec.reorder(residualSource(layout), from: exec.readOnly(residual.scalars), into: $0.baseAddress!) }
         } else {
-            out = residual?.scalars ?? uninitializedScalars(fwdDst.userBytes / MemoryLayout<Float>.stride)
+            // A copy made now, on the engine's threads: writing into the caller's array would copy
+            // it on write, in one memcpy on one core.
+            out = residual.map { copiedOnEngineThreads($0.scalars) } ?? uninitializedScalars(fwdDst.userBytes / MemoryLayout<Float>.stride)
         }
         try exec.input(source(inputLayout), exec.readOnly(input.scalars))
         if let preparedWeights {
@@ -245,49 +249,55 @@ final class DNNLConvolution {
         return Tensor(uncheckedShape: inputShape, scalars: out)
     }
 
-    func backwardWeights(input: Tensor, gradOutput: Tensor, gradOutputBlocked: Bool = false, stream: dnnl_stream_t, pool: DNNLBufferPool) throws -> (weight: Tensor, bias: Tensor) {
-        if let refusal = backwardRefusals["weights"] { throw refusal }
-        if backwardWeightsPlan == nil {
+    /// The weight gradient, and the bias gradient when `needBias` (else nil).
+    func backwardWeights(input: Tensor, gradOutput: Tensor, gradOutputBlocked: Bool = false, needBias: Bool,
+                         stream: dnnl_stream_t, pool: DNNLBufferPool) throws -> (weight: Tensor, bias: Tensor?) {
+        let refusalKey = needBias ? "weights" : "weights without bias"
+        if let refusal = backwardRefusals[refusalKey] { throw refusal }
+        if backwardWeightsPlans[needBias] == nil {
             let op = "conv2d backward weights"
-            let p = try remembering("weights") {
+            let p = try remembering(refusalKey) {
                 let layout = trainingKernelsNHWC && algorithm != dnnl_convolution_winograd ? dnnl_nhwc : dnnl_format_tag_any
-                let chosen = try DNNLConvolution.withFallback(algorithm) { try backwardWeightsPrimitive(op: op, layout: layout, algorithm: $0) }.0
+                let chosen = try DNNLConvolution.withFallback(algorithm) { try backwardWeightsPrimitive(op: op, layout: layout, algorithm: $0, bias: needBias) }.0
                 // Grouped (depthwise 5×5) shapes get oneDNN's GEMM-based kernel with `any`,
                 // 10× slower than its JIT kernel on NHWC (EfficientNet-Lite0: 30 % of a step).
                 guard key.geometry.groups > 1, chosen.implementation.contains("gemm"),
-                      let nhwc = try? backwardWeightsPrimitive(op: op, layout: dnnl_nhwc), !nhwc.implementation.contains("gemm")
+                      let nhwc = try? backwardWeightsPrimitive(op: op, layout: dnnl_nhwc, bias: needBias), !nhwc.implementation.contains("gemm")
                 else { return chosen }
                 return nhwc
             }
-            backwardWeightsPlan = (p,
+            backwardWeightsPlans[needBias] = (p,
                 try DNNLOperand(argument: DNNLArgument.src, user: userSrc, kernel: p.desc(dnnl_query_src_md), engine: engine, op: op),
                 try DNNLOperand(argument: DNNLArgument.diffDst, user: userDst, kernel: p.desc(dnnl_query_diff_dst_md), engine: engine, op: op),
                 try DNNLOperand(argument: DNNLArgument.diffDst, user: dnnlDesc(outputShape, dnnl_nChw16c, op: op), kernel: p.desc(dnnl_query_diff_dst_md), engine: engine, op: op, inputOnly: true),
                 try DNNLOperand(argument: DNNLArgument.diffWeights, user: userWeights, kernel: p.desc(dnnl_query_diff_weights_md), engine: engine, op: op),
-                try DNNLOperand(argument: DNNLArgument.diffBias, user: userBias, kernel: p.desc(dnnl_query_diff_weights_md, index: 1), engine: engine, op: op))
+                needBias ? try DNNLOperand(argument: DNNLArgument.diffBias, user: userBias, kernel: p.desc(dnnl_query_diff_weights_md, index: 1), engine: engine, op: op) : nil)
         }
-        let plan = backwardWeightsPlan!
+        let plan = backwardWeightsPlans[needBias]!
         var dw = uninitializedScalars(key.weight.reduce(1, *))
-        var db = uninitializedScalars(key.weight[0])
+        var db = needBias ? uninitializedScalars(key.weight[0]) : []
         var exec = DNNLExecution(engine: engine, stream: stream, op: "conv2d backward weights", pool: pool)
         try exec.input(plan.src, exec.readOnly(input.scalars))
         try exec.input(gradOutputBlocked ? plan.diffDstBlocked : plan.diffDst, exec.readOnly(gradOutput.scalars))
         try dw.withUnsafeMutableBytes { dw in try db.withUnsafeMutableBytes { db in
             try exec.output(plan.diffWeights, dw.baseAddress!)
-            try exec.output(plan.diffBias, db.baseAddress!)
+            if let diffBias = plan.diffBias { try exec.output(diffBias, db.baseAddress!) }
             try exec.execute(plan.primitive)
         } }
-        return (Tensor(uncheckedShape: key.weight, scalars: dw), Tensor(uncheckedShape: [key.weight[0]], scalars: db))
+        return (Tensor(uncheckedShape: key.weight, scalars: dw), needBias ? Tensor(uncheckedShape: [key.weight[0]], scalars: db) : nil)
     }
 
-    private func backwardWeightsPrimitive(op: String, layout: dnnl_format_tag_t, algorithm: dnnl_alg_kind_t = dnnl_convolution_direct) throws -> DNNLPrimitive {
+    private func backwardWeightsPrimitive(op: String, layout: dnnl_format_tag_t, algorithm: dnnl_alg_kind_t = dnnl_convolution_direct, bias: Bool) throws -> DNNLPrimitive {
         var src = try dnnlDesc(key.input, layout, op: op)
         var diffWeights = try dnnlDesc(fwdWeights.user.dims(), dnnl_format_tag_any, op: op)
         var diffBias = userBias
         var diffDst = try dnnlDesc(outputShape, layout, op: op)
         var desc = dnnl_convolution_desc_t()
         let (s, d, l, r) = DNNLConvolution.window(key.geometry)
-        try dnnlCheck(dnnl_dilated_convolution_backward_weights_desc_init(&desc, algorithm, &src, &diffWeights, &diffBias, &diffDst, s, d, l, r), op, "dnnl_dilated_convolution_backward_weights_desc_init")
+        try withUnsafeMutablePointer(to: &diffBias) { biasDesc in
+            try dnnlCheck(dnnl_dilated_convolution_backward_weights_desc_init(&desc, algorithm, &src, &diffWeights, bias ? biasDesc : nil, &diffDst, s, d, l, r),
+                          op, "dnnl_dilated_convolution_backward_weights_desc_init")
+        }
         return try withUnsafePointer(to: &desc) { try DNNLPrimitive(op: "\(op) \(key.input)", opDesc: UnsafeRawPointer($0), engine: engine, hint: forwardPrimitive.descriptor) }
     }
 

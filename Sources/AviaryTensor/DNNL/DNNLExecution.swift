@@ -169,3 +169,17 @@ enum DNNLArgument {
 func uninitializedScalars(_ count: Int) -> [Float] {
     [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
 }
+
+/// A copy of `scalars` made by the engine's threads together (a memory-bound pass that would
+/// otherwise run on one core while the others wait).
+func copiedOnEngineThreads(_ scalars: [Float]) -> [Float] {
+    var out = uninitializedScalars(scalars.count)
+    guard !scalars.isEmpty else { return out }
+    scalars.withUnsafeBufferPointer { source in out.withUnsafeMutableBufferPointer { copy in
+        nonisolated(unsafe) let from = source.baseAddress!, to = copy.baseAddress!
+        ParallelRanges.forEach(source.count, grain: 1 << 16) { range in
+            (to + range.lowerBound).update(from: from + range.lowerBound, count: range.count)
+        }
+    } }
+    return out
+}

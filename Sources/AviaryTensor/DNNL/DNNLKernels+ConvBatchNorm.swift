@@ -31,12 +31,12 @@ extension DNNLKernels {
 
     public func convBatchNormActivationChannelsLastBackward(
         gradOutput: Tensor, forward: ConvBatchNormForward, input: Tensor, inputChannelsLast: Bool, weight: Tensor, geometry g: Conv2DGeometry,
-        gamma: Tensor, activation: Activation?, epsilon: Float, needInput: Bool, needWeights: Bool, needResidual: Bool
+        gamma: Tensor, activation: Activation?, epsilon: Float, needInput: Bool, needWeights: Bool, needBias: Bool, needResidual: Bool
     ) throws -> ConvBatchNormGradients {
         guard let pixels = forward.blockedPixels else {
             return try convBatchNormBackwardByParts(self, gradOutput: gradOutput, forward: forward, input: input, inputChannelsLast: inputChannelsLast,
                                                     weight: weight, geometry: g, gamma: gamma, activation: activation, epsilon: epsilon,
-                                                    needInput: needInput, needWeights: needWeights, needResidual: needResidual)
+                                                    needInput: needInput, needWeights: needWeights, needBias: needBias, needResidual: needResidual)
         }
         let channels = weight.shape[0]
         let bn = ChannelsLastBatchNorm.backward(
@@ -52,7 +52,9 @@ extension DNNLKernels {
             if needInput {
                 grads.input = try conv.backwardData(gradOutput: blockedGradient, gradOutputBlocked: true, weight: weight, keptWeight: forward.keptWeight, stream: stream, pool: pool)
             }
-            if needWeights { (grads.weight, grads.bias) = try conv.backwardWeights(input: input, gradOutput: blockedGradient, gradOutputBlocked: true, stream: stream, pool: pool) }
+            if needWeights {
+                (grads.weight, grads.bias) = try conv.backwardWeights(input: input, gradOutput: blockedGradient, gradOutputBlocked: true, needBias: needBias, stream: stream, pool: pool)
+            }
             return grads
         }) {
             return ConvBatchNormGradients(convolution: grads, norm: norm)
@@ -60,7 +62,7 @@ extension DNNLKernels {
         // A backward primitive refused: the channels-last path, from the gradient unblocked.
         let nhwc = Tensor(uncheckedShape: gradOutput.shape, scalars: ChannelsLastBatchNorm.unblocked(bn.input, channels: channels, pixels: pixels))
         let grads = try conv2dTrainingChannelsLastBackward(gradOutput: nhwc, input: input, inputChannelsLast: inputChannelsLast, weight: weight, geometry: g,
-                                                           needInput: needInput, needWeights: needWeights)
+                                                           needInput: needInput, needWeights: needWeights, needBias: needBias)
         return ConvBatchNormGradients(convolution: grads, norm: norm)
     }
 }

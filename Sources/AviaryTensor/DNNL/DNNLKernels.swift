@@ -142,11 +142,11 @@ public final class DNNLKernels: Kernels, @unchecked Sendable {
         return out
     }
 
-    public func conv2dTrainingChannelsLastBackward(gradOutput: Tensor, input: Tensor, inputChannelsLast: Bool, weight: Tensor, geometry: Conv2DGeometry, needInput: Bool, needWeights: Bool) throws -> ConvolutionGradients {
+    public func conv2dTrainingChannelsLastBackward(gradOutput: Tensor, input: Tensor, inputChannelsLast: Bool, weight: Tensor, geometry: Conv2DGeometry, needInput: Bool, needWeights: Bool, needBias: Bool) throws -> ConvolutionGradients {
         if inputChannelsLast && PointwiseConvolution.handles(weight: weight.shape, geometry: geometry) {
             var grads = ConvolutionGradients()
             if needInput { grads.input = PointwiseConvolution.backwardData(self, gradOutput: gradOutput, weight: weight, inputShape: input.shape) }
-            if needWeights { (grads.weight, grads.bias) = PointwiseConvolution.backwardWeights(self, input: input, gradOutput: gradOutput, weightShape: weight.shape) }
+            if needWeights { (grads.weight, grads.bias) = PointwiseConvolution.backwardWeights(self, input: input, gradOutput: gradOutput, weightShape: weight.shape, needBias: needBias) }
             return grads
         }
         let key = ConvolutionKey(trainingChannelsLast: input.shape, inputChannelsLast: inputChannelsLast, weight: weight.shape, geometry: geometry)
@@ -157,14 +157,14 @@ public final class DNNLKernels: Kernels, @unchecked Sendable {
                   if needInput { grads.input = try conv.backwardData(gradOutput: gradOutput, weight: weight, stream: stream, pool: pool) }
                   if needWeights && inputChannelsLast && DepthwiseWeightGradient.handles(weight: weight.shape, geometry: geometry, channels: input.shape[3]) {
                       let (w, b) = DepthwiseWeightGradient.compute(input: input.scalars, gradOutput: gradOutput.scalars, batch: input.shape[0], channels: input.shape[3], geometry: geometry)
-                      (grads.weight, grads.bias) = (Tensor(uncheckedShape: weight.shape, scalars: w), Tensor(uncheckedShape: [weight.shape[0]], scalars: b))
+                      (grads.weight, grads.bias) = (Tensor(uncheckedShape: weight.shape, scalars: w), needBias ? Tensor(uncheckedShape: [weight.shape[0]], scalars: b) : nil)
                   } else if needWeights {
-                      (grads.weight, grads.bias) = try conv.backwardWeights(input: input, gradOutput: gradOutput, stream: stream, pool: pool)
+                      (grads.weight, grads.bias) = try conv.backwardWeights(input: input, gradOutput: gradOutput, needBias: needBias, stream: stream, pool: pool)
                   }
                   return grads
               })
         else {
-            return try reference.conv2dTrainingChannelsLastBackward(gradOutput: gradOutput, input: input, inputChannelsLast: inputChannelsLast, weight: weight, geometry: geometry, needInput: needInput, needWeights: needWeights)
+            return try reference.conv2dTrainingChannelsLastBackward(gradOutput: gradOutput, input: input, inputChannelsLast: inputChannelsLast, weight: weight, geometry: geometry, needInput: needInput, needWeights: needWeights, needBias: needBias)
         }
         return out
     }
@@ -180,9 +180,9 @@ public final class DNNLKernels: Kernels, @unchecked Sendable {
     public func conv2dBackwardWeights(input: Tensor, gradOutput: Tensor, weightShape: [Int], geometry: Conv2DGeometry) throws -> (weight: Tensor, bias: Tensor) {
         let key = ConvolutionKey(input: input.shape, weight: weightShape, geometry: geometry)
         guard let conv = try convolution(key), let stream,
-              let out = try run({ try conv.backwardWeights(input: input, gradOutput: gradOutput, stream: stream, pool: pool) })
+              let out = try run({ try conv.backwardWeights(input: input, gradOutput: gradOutput, needBias: true, stream: stream, pool: pool) })
         else { return try reference.conv2dBackwardWeights(input: input, gradOutput: gradOutput, weightShape: weightShape, geometry: geometry) }
-        return out
+        return (out.weight, out.bias!)
     }
 
     /// Records a refusal and warns once per case; call with the lock held.

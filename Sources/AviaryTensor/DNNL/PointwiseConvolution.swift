@@ -35,11 +35,12 @@ enum PointwiseConvolution {
     }
 
     /// dw[O, C] = dyᵀ · x, and the bias gradient: dy's column sums.
-    static func backwardWeights(_ kernels: DNNLKernels, input: Tensor, gradOutput: Tensor, weightShape: [Int]) -> (weight: Tensor, bias: Tensor) {
+    /// `needBias`: also the bias gradient (dy's column sums), else nil.
+    static func backwardWeights(_ kernels: DNNLKernels, input: Tensor, gradOutput: Tensor, weightShape: [Int], needBias: Bool) -> (weight: Tensor, bias: Tensor?) {
         let o = weightShape[0], c = weightShape[1], m = input.count / c
         let dw = kernels.gemm(gradOutput.scalars, input.scalars, m: o, n: c, k: m, transposeA: true, transposeB: false)
         // One thread summing 100,000 rows in Float64 took 1.3 % of an EfficientNet-Lite0 b32 112 step.
-        let db = ParallelRanges.columnSums(of: gradOutput.scalars, columns: o)
-        return (Tensor(uncheckedShape: weightShape, scalars: dw), Tensor(uncheckedShape: [o], scalars: db))
+        let db = needBias ? ParallelRanges.columnSums(of: gradOutput.scalars, columns: o) : nil
+        return (Tensor(uncheckedShape: weightShape, scalars: dw), db.map { Tensor(uncheckedShape: [o], scalars: $0) })
     }
 }
