@@ -76,6 +76,34 @@ import Testing
         #expect(fused.isClose(to: reference, atol: 1e-4, rtol: 1e-4), "max diff \(fused.maxAbsDifference(reference)) against the reference")
     }
 
+    /// An expansion whose depthwise layer runs NHWC runs NHWC too, so the hand-over from nChw16c
+    /// reorders its narrow input rather than its wide result.
+    @Test func expansionBeforeAnNHWCDepthwiseLayerRunsNHWC() throws {
+        let input = [2, 16, 16, 16], hidden = 32
+        let x = randomTensor(input, seed: 100).relaid(input, from: .nchw, to: .blocked16)
+        let pointwiseGeometry = try Conv2DOptions().resolve(op: "test", inputH: 16, inputW: 16, kernelH: 1, kernelW: 1)
+        let depthwiseGeometry = try Conv2DOptions(stride: 2, padding: 2, groups: hidden).resolve(op: "test", inputH: 16, inputW: 16, kernelH: 5, kernelW: 5)
+        let pointwise = InferenceConvolution(weight: randomTensor([hidden, 16, 1, 1], seed: 101, scale: 0.4), bias: nil, geometry: pointwiseGeometry, activation: .relu6)
+        let depthwise = InferenceConvolution(weight: randomTensor([hidden, 1, 5, 5], seed: 102, scale: 0.5), bias: nil, geometry: depthwiseGeometry, activation: .relu6)
+        let kernels = DNNLKernels()
+        // 512 output pixels for the expansion (blocked on its own), 128 for the depthwise layer (NHWC).
+        let result = try DNNLKernels.$blockedFromPixels.withValue(300) {
+            #expect(DNNLKernels.infersBlocked(batch: 2, inputChannels: 16, weight: [hidden, 16, 1, 1], geometry: pointwiseGeometry))
+            #expect(!DNNLKernels.infersBlocked(batch: 2, inputChannels: hidden, weight: [hidden, 1, 5, 5], geometry: depthwiseGeometry))
+            return try kernels.pointwiseDepthwiseInference(input: x, layout: .blocked16, pointwise: pointwise, depthwise: depthwise)
+        }
+        #expect(result.layout == .nhwc)
+        let expansion = { (blocked: Bool) in
+            DNNLKernels.ConvolutionKey(input: input, weight: [hidden, 16, 1, 1], geometry: pointwiseGeometry, activation: .relu6, residual: false,
+                                       channelsLast: true, blocked16: blocked)
+        }
+        #expect(kernels.convolutions[expansion(false)] != nil && kernels.convolutions[expansion(true)] == nil)
+        let output = [2, hidden, 8, 8]
+        let reference = try ReferenceKernels().pointwiseDepthwiseInference(input: x.relaid(input, from: .blocked16, to: .nchw), layout: .nchw,
+                                                                           pointwise: pointwise, depthwise: depthwise)
+        #expect(result.output.relaid(output, from: .nhwc, to: .nchw).isClose(to: reference.output.relaid(output, from: reference.layout, to: .nchw), atol: 1e-4, rtol: 1e-4))
+    }
+
     /// New weights of the same shape (an optimizer step, a loaded checkpoint) are seen, and the
     /// kernel-layout copies of weights nobody holds any more are let go.
     @Test func newWeightsAreSeenAndOldCopiesReleased() throws {
