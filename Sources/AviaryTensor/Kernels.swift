@@ -28,7 +28,8 @@ public protocol Kernels: Sendable {
     /// [N, H, W, C] when `inputChannelsLast`, else NCHW; returns [N, OH, OW, O].
     func conv2dTrainingChannelsLast(input: Tensor, inputChannelsLast: Bool, weight: Tensor, bias: Tensor?, geometry: Conv2DGeometry) throws -> Tensor
     /// Both gradients of `conv2dTrainingChannelsLast` from one [N, OH, OW, O] `gradOutput`: the
-    /// input's (in the input's layout) when `needInput`, the weight's and bias's when `needWeights`.
+    /// input's (in the input's layout) when `needInput`, the weight's when `needWeights`, and the
+    /// bias's too when `needBias` as well (a convolution without a trainable bias needs none).
     func conv2dTrainingChannelsLastBackward(gradOutput: Tensor, input: Tensor, inputChannelsLast: Bool, weight: Tensor, geometry: Conv2DGeometry, needInput: Bool, needWeights: Bool, needBias: Bool) throws -> ConvolutionGradients
     /// Training batch norm of [N, H, W, C] `input`, plus `residual` (same shape), then `activation`
     /// (nil, ReLU or a clip: `Activation.fusesIntoBatchNorm`); returns the batch statistics too.

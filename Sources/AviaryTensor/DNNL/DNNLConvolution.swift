@@ -162,8 +162,8 @@ final class DNNLConvolution {
                          blockedOutput: Bool, keepingWeight keep: Bool, stream: dnnl_stream_t, pool: DNNLBufferPool) throws -> (output: Tensor, keptWeight: [Float]?) {
         var exec = DNNLExecution(engine: engine, stream: stream, op: "conv2d forward", pool: pool)
         var keptWeight: [Float]?
-        // The sum post-op adds into what the destination holds: start from the residual, as it is
-        // or reordered into the result's layout.
+        // A residual is the binary post-op's operand, in the result's layout; else the sum post-op
+        // adds into what the destination holds, which then starts as the residual.
         var out: [Float]
         if let residual, addsResidualOperand {
             out = uninitializedScalars(fwdDst.userBytes / MemoryLayout<Float>.stride)
