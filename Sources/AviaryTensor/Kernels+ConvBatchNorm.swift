@@ -14,6 +14,8 @@ public struct ConvBatchNormForward: Sendable {
     public var maskBeta: Tensor?
     /// The convolution's weights as oneDNN's forward kernel read them, for its backward-data pass.
     var keptWeight: [Float]? = nil
+    /// `output` is nChw16c ([N, C/16, OH, OW, 16]) rather than NHWC (asked for with `blockedOutput`).
+    public var outputBlocked = false
 }
 
 /// Both ops' gradients.
@@ -48,19 +50,30 @@ func convBatchNormBackwardByParts(
 
 extension Kernels {
     public func convBatchNormActivationChannelsLast(
-        input: Tensor, inputChannelsLast: Bool, weight: Tensor, bias: Tensor?, geometry: Conv2DGeometry,
-        gamma: Tensor, beta: Tensor, residual: Tensor?, activation: Activation?, epsilon: Float
+        input: Tensor, inputLayout: ActivationLayout, weight: Tensor, bias: Tensor?, geometry: Conv2DGeometry,
+        gamma: Tensor, beta: Tensor, residual: Tensor?, activation: Activation?, epsilon: Float, blockedOutput: Bool
     ) throws -> ConvBatchNormForward {
-        try convBatchNormByParts(self, input: input, inputChannelsLast: inputChannelsLast, weight: weight, bias: bias, geometry: geometry,
-                                 gamma: gamma, beta: beta, residual: residual, activation: activation, epsilon: epsilon)
+        let (x, channelsLast) = channelsLastOrPlain(input, inputLayout, channels: weight.shape[1] * geometry.groups)
+        return try convBatchNormByParts(self, input: x, inputChannelsLast: channelsLast, weight: weight, bias: bias, geometry: geometry,
+                                        gamma: gamma, beta: beta, residual: residual, activation: activation, epsilon: epsilon)
     }
 
     public func convBatchNormActivationChannelsLastBackward(
-        gradOutput: Tensor, forward: ConvBatchNormForward, input: Tensor, inputChannelsLast: Bool, weight: Tensor, geometry: Conv2DGeometry,
+        gradOutput: Tensor, forward: ConvBatchNormForward, input: Tensor, inputLayout: ActivationLayout, weight: Tensor, geometry: Conv2DGeometry,
         gamma: Tensor, activation: Activation?, epsilon: Float, needInput: Bool, needWeights: Bool, needBias: Bool, needResidual: Bool
     ) throws -> ConvBatchNormGradients {
-        try convBatchNormBackwardByParts(self, gradOutput: gradOutput, forward: forward, input: input, inputChannelsLast: inputChannelsLast, weight: weight,
-                                         geometry: geometry, gamma: gamma, activation: activation, epsilon: epsilon,
-                                         needInput: needInput, needWeights: needWeights, needBias: needBias, needResidual: needResidual)
+        let (x, channelsLast) = channelsLastOrPlain(input, inputLayout, channels: weight.shape[1] * geometry.groups)
+        return try convBatchNormBackwardByParts(self, gradOutput: gradOutput, forward: forward, input: x, inputChannelsLast: channelsLast, weight: weight,
+                                                geometry: geometry, gamma: gamma, activation: activation, epsilon: epsilon,
+                                                needInput: needInput, needWeights: needWeights, needBias: needBias, needResidual: needResidual)
+    }
+}
+
+/// An input as the by-parts ops take it: NCHW as it is, anything else as NHWC.
+func channelsLastOrPlain(_ input: Tensor, _ layout: ActivationLayout, channels: Int) -> (input: Tensor, channelsLast: Bool) {
+    switch layout {
+    case .nchw: (input, false)
+    case .nhwc: (input, true)
+    case .blocked16: (input.relaid(layout.logicalShape(input.shape, channels: channels), from: .blocked16, to: .nhwc), true)
     }
 }

@@ -40,14 +40,18 @@ public protocol Kernels: Sendable {
     /// from `input` instead of reading `output` (one activation-sized stream less per pass).
     func batchNormActivationChannelsLastBackward(gradOutput: Tensor, input: Tensor, output: Tensor, gamma: Tensor, beta: Tensor?, mean: [Float], variance: [Float], activation: Activation?, epsilon: Float, needResidual: Bool) throws -> BatchNormGradients
     /// `conv2dTrainingChannelsLast` then `batchNormActivationChannelsLast` as one op, so a backend
-    /// may keep the convolution's result in its own layout between the two.
+    /// may keep the convolution's result in its own layout between the two. `input` lies as
+    /// `inputLayout` says (nChw16c when an earlier call left its output so). `blockedOutput` asks
+    /// for the output in nChw16c, for a next convolution that reads that layout; a backend may
+    /// decline (`ConvBatchNormForward.outputBlocked` says), and gradients stay NHWC either way.
     func convBatchNormActivationChannelsLast(
-        input: Tensor, inputChannelsLast: Bool, weight: Tensor, bias: Tensor?, geometry: Conv2DGeometry,
-        gamma: Tensor, beta: Tensor, residual: Tensor?, activation: Activation?, epsilon: Float
+        input: Tensor, inputLayout: ActivationLayout, weight: Tensor, bias: Tensor?, geometry: Conv2DGeometry,
+        gamma: Tensor, beta: Tensor, residual: Tensor?, activation: Activation?, epsilon: Float, blockedOutput: Bool
     ) throws -> ConvBatchNormForward
-    /// Its gradients: the batch norm's, then the convolution's from the batch norm's input gradient.
+    /// Its gradients: the batch norm's, then the convolution's from the batch norm's input gradient
+    /// (NHWC, or NCHW for an NCHW input).
     func convBatchNormActivationChannelsLastBackward(
-        gradOutput: Tensor, forward: ConvBatchNormForward, input: Tensor, inputChannelsLast: Bool, weight: Tensor, geometry: Conv2DGeometry,
+        gradOutput: Tensor, forward: ConvBatchNormForward, input: Tensor, inputLayout: ActivationLayout, weight: Tensor, geometry: Conv2DGeometry,
         gamma: Tensor, activation: Activation?, epsilon: Float, needInput: Bool, needWeights: Bool, needBias: Bool, needResidual: Bool
     ) throws -> ConvBatchNormGradients
     /// Row-major C[m×n] = op(A) · op(B).

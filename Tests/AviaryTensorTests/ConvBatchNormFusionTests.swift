@@ -27,8 +27,8 @@ import Testing
         for activation in [nil, Activation.relu] {
             for r in [nil, residual] {
                 let label = "\(c) \(String(describing: activation)) residual \(r != nil)"
-                let fused = try dnnl.convBatchNormActivationChannelsLast(input: input, inputChannelsLast: channelsLastInput, weight: w, bias: b, geometry: g,
-                                                                          gamma: gamma, beta: beta, residual: r, activation: activation, epsilon: 1e-5)
+                let fused = try dnnl.convBatchNormActivationChannelsLast(input: input, inputLayout: channelsLastInput ? .nhwc : .nchw, weight: w, bias: b, geometry: g,
+                                                                          gamma: gamma, beta: beta, residual: r, activation: activation, epsilon: 1e-5, blockedOutput: false)
                 #expect((fused.blockedPixels != nil) == blocked, "\(label): blocked path taken")
                 for (kernels, tolerance) in [(dnnl as any Kernels, Float(1e-5)), (reference, 1e-3)] {
                     let parts = try convBatchNormByParts(kernels, input: input, inputChannelsLast: channelsLastInput, weight: w, bias: b, geometry: g,
@@ -36,7 +36,7 @@ import Testing
                     #expect(fused.output.shape == outShape && fused.output.isClose(to: parts.output, atol: tolerance, rtol: tolerance), "\(label) vs \(kernels.name): \(fused.output.maxAbsDifference(parts.output))")
                     #expect(try Tensor(shape: [o], scalars: fused.variance).isClose(to: Tensor(shape: [o], scalars: parts.variance), atol: tolerance, rtol: tolerance), "\(label)")
                     let grads = try dnnl.convBatchNormActivationChannelsLastBackward(
-                        gradOutput: dy, forward: fused, input: input, inputChannelsLast: channelsLastInput, weight: w, geometry: g, gamma: gamma,
+                        gradOutput: dy, forward: fused, input: input, inputLayout: channelsLastInput ? .nhwc : .nchw, weight: w, geometry: g, gamma: gamma,
                         activation: activation, epsilon: 1e-5, needInput: true, needWeights: true, needBias: true, needResidual: r != nil)
                     let expected = try convBatchNormBackwardByParts(
                         kernels, gradOutput: dy, forward: parts, input: input, inputChannelsLast: channelsLastInput, weight: w, geometry: g, gamma: gamma,
@@ -78,6 +78,43 @@ import Testing
         }
     }
 
+    /// A ResNet block's two conv → batch norm nodes with the first one's result handed over in
+    /// nChw16c (`blockedOutput`), against the same nodes with an NHWC hand-over: the same result,
+    /// running statistics and gradients for every parent; and the hand-over really is blocked.
+    @Test func blockedHandOverMatchesNHWC() throws {
+        func run(blocked: Bool) throws -> (out: Tensor, hiddenLayout: ActivationLayout?, running: [Tensor], grads: [Tensor]) {
+            let x = Variable(randomTensor([2, 16, 8, 8], seed: 131), requiresGrad: true)
+            let w1 = Variable(randomTensor([32, 16, 3, 3], seed: 132, scale: 0.3), requiresGrad: true)
+            let w2 = Variable(randomTensor([32, 32, 3, 3], seed: 133, scale: 0.2), requiresGrad: true)
+            let g1 = Variable(randomTensor([32], seed: 134), requiresGrad: true), b1 = Variable(randomTensor([32], seed: 135), requiresGrad: true)
+            let g2 = Variable(randomTensor([32], seed: 136), requiresGrad: true), b2 = Variable(randomTensor([32], seed: 137), requiresGrad: true)
+            let shortcut = Variable(randomTensor([2, 32, 8, 8], seed: 138), requiresGrad: true)
+            var m1 = Tensor(zeros: [32]), v1 = Tensor(shape: [32], repeating: 1), m2 = m1, v2 = v1
+            let options = Conv2DOptions(stride: 1, padding: 1)
+            let hidden = try x.convBatchNormActivation(weight: w1, options: options, gamma: g1, beta: b1, runningMean: &m1, runningVar: &v1,
+                                                       activation: .relu, blockedOutput: blocked)
+            let layout = hidden.laidOut.layout
+            let y = try hidden.convBatchNormActivation(weight: w2, options: options, gamma: g2, beta: b2, runningMean: &m2, runningVar: &v2,
+                                                       residual: shortcut, activation: .relu)
+            try (y * y).sum().backward()
+            return (y.value, layout, [m1, v1, m2, v2], [x, w1, g1, b1, w2, g2, b2, shortcut].map { $0.grad! })
+        }
+        let blocked = try run(blocked: true), nhwc = try run(blocked: false)
+        #expect(blocked.hiddenLayout == .blocked16 && nhwc.hiddenLayout == .nhwc)
+        #expect(blocked.out.isClose(to: nhwc.out, atol: 1e-5, rtol: 1e-5))
+        for (a, b) in zip(blocked.running, nhwc.running) { #expect(a.isClose(to: b, atol: 1e-6, rtol: 1e-6)) }
+        for (index, (a, b)) in zip(blocked.grads, nhwc.grads).enumerated() {
+            #expect(a.isClose(to: b, atol: 1e-4, rtol: 1e-4), "gradient \(index): \(a.maxAbsDifference(b))")
+        }
+        // On the Swift reference (which never blocks) the same chain gives the same values.
+        let reference = try Engine.$kernels.withValue(ReferenceKernels()) { try run(blocked: true) }
+        #expect(reference.hiddenLayout == .nhwc)
+        #expect(reference.out.isClose(to: blocked.out, atol: 1e-3, rtol: 1e-3))
+        for (index, (a, b)) in zip(reference.grads, blocked.grads).enumerated() {
+            #expect(a.isClose(to: b, atol: 1e-2, rtol: 1e-3), "reference gradient \(index): \(a.maxAbsDifference(b))")
+        }
+    }
+
     /// The forward pass keeps the weights it reordered for its kernel, and the backward-data pass
     /// binds them as they are instead of reordering them again: the gradients are bit for bit
     /// those computed from the weights as the caller holds them.
@@ -88,14 +125,14 @@ import Testing
         let input = randomTensor([n, c, h, w], seed: 121).nchwToChannelsLast(), weight = randomTensor([o, c, 3, 3], seed: 122, scale: 0.3)
         let gamma = randomTensor([o], seed: 123), beta = randomTensor([o], seed: 124), dy = randomTensor([n, h, w, o], seed: 125)
         let dnnl = DNNLKernels.shared
-        var forward = try dnnl.convBatchNormActivationChannelsLast(input: input, inputChannelsLast: true, weight: weight, bias: nil, geometry: g,
-                                                                  gamma: gamma, beta: beta, residual: nil, activation: .relu, epsilon: 1e-5)
+        var forward = try dnnl.convBatchNormActivationChannelsLast(input: input, inputLayout: .nhwc, weight: weight, bias: nil, geometry: g,
+                                                                  gamma: gamma, beta: beta, residual: nil, activation: .relu, epsilon: 1e-5, blockedOutput: false)
         let kept = try #require(forward.keptWeight)
         // The same values in another order (oneDNN's blocked weight layout).
         #expect(kept.count == weight.count && kept != weight.scalars && kept.sorted() == weight.scalars.sorted())
 
         func backward() throws -> ConvBatchNormGradients {
-            try dnnl.convBatchNormActivationChannelsLastBackward(gradOutput: dy, forward: forward, input: input, inputChannelsLast: true, weight: weight, geometry: g,
+            try dnnl.convBatchNormActivationChannelsLastBackward(gradOutput: dy, forward: forward, input: input, inputLayout: .nhwc, weight: weight, geometry: g,
                                                                  gamma: gamma, activation: .relu, epsilon: 1e-5, needInput: true, needWeights: true, needBias: true, needResidual: false)
         }
         let reading = try backward()

@@ -53,12 +53,13 @@ public final class BatchNorm2d: Module {
     /// on channels-last data (`Variable.batchNormActivation`).
     /// `conv` and then this batch norm, fused the same way, as one node
     /// (`Variable.convBatchNormActivation`): the convolution's result can stay in the kernel's layout.
-    func forwardFused(after conv: Conv2d, _ input: Variable, residual: Variable?, activation: Activation?) throws -> Variable {
+    /// `blockedOutput`: the result feeds a dense convolution only (see `Variable.convBatchNormActivation`).
+    func forwardFused(after conv: Conv2d, _ input: Variable, residual: Variable?, activation: Activation?, blockedOutput: Bool = false) throws -> Variable {
         batchesTracked.value.scalars[0] += 1
         return try input.convBatchNormActivation(
             weight: conv.weight, bias: conv.bias, options: conv.options, gamma: weight, beta: bias,
             runningMean: &runningMean.value, runningVar: &runningVar.value, momentum: momentum, epsilon: epsilon,
-            residual: residual, activation: activation)
+            residual: residual, activation: activation, blockedOutput: blockedOutput)
     }
 
     func forwardFused(_ input: Variable, residual: Variable?, activation: Activation?) throws -> Variable {

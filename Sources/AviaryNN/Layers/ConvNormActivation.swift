@@ -44,7 +44,10 @@ extension BatchNorm2d {
 /// eval mode with gradients off it runs as one fused convolution (batch norm folded into the
 /// weights, residual and activation as oneDNN post-ops, activations kept channels-last between
 /// such convolutions); otherwise as the separate, trainable ops.
-func convNormActivation(_ conv: Conv2d, _ norm: BatchNorm2d, _ activation: Activation?, _ input: Variable, residual: Variable? = nil) throws -> Variable {
+/// `feedsDenseConvolution`: the result goes only into a convolution with a window over 1×1 (a
+/// ResNet block's second), so training may leave it in the layout that convolution trains in.
+func convNormActivation(_ conv: Conv2d, _ norm: BatchNorm2d, _ activation: Activation?, _ input: Variable, residual: Variable? = nil,
+                        feedsDenseConvolution: Bool = false) throws -> Variable {
     if !norm.isTraining && !GradientMode.isEnabled {
         let (weight, bias) = norm.foldedCached(into: conv)
         return try input.conv2dInference(weight: weight, bias: bias, options: conv.options, activation: activation, residual: residual)
@@ -52,7 +55,7 @@ func convNormActivation(_ conv: Conv2d, _ norm: BatchNorm2d, _ activation: Activ
     norm.dropFold()
     if norm.isTraining && Variable.channelsLastTraining && input.shape.count == 4 && (activation?.fusesIntoBatchNorm ?? true) {
         // Channels-last from here on, with batch norm, residual and activation in one pass.
-        return try norm.forwardFused(after: conv, input, residual: residual, activation: activation)
+        return try norm.forwardFused(after: conv, input, residual: residual, activation: activation, blockedOutput: feedsDenseConvolution)
     }
     var out = try norm(conv(input))
     if let residual { out = try out + residual }

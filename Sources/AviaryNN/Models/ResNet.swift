@@ -24,7 +24,8 @@ public final class BasicBlock: Module {
         if let downsample, let conv = downsample.layers[0] as? Conv2d, let norm = downsample.layers[1] as? BatchNorm2d {
             shortcut = try convNormActivation(conv, norm, nil, input)
         }
-        return try convNormActivation(conv2, bn2, .relu, convNormActivation(conv1, bn1, .relu, input), residual: shortcut)
+        let hidden = try convNormActivation(conv1, bn1, .relu, input, feedsDenseConvolution: true)
+        return try convNormActivation(conv2, bn2, .relu, hidden, residual: shortcut)
     }
 }
 

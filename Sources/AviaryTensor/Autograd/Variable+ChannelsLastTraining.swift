@@ -64,10 +64,12 @@ extension Variable {
     /// `conv2dChannelsLast` then `batchNormActivation` as one node: the backend may keep the
     /// convolution's result in its own layout in between (oneDNN's blocked one, for the dense
     /// convolutions that train blocked), which a graph of two nodes could not.
+    /// `blockedOutput`: the result feeds a dense convolution that trains blocked (a ResNet block's
+    /// second), so the backend may hold it in that layout (`Kernels.convBatchNormActivationChannelsLast`).
     public func convBatchNormActivation(
         weight: Variable, bias: Variable? = nil, options: Conv2DOptions = Conv2DOptions(),
         gamma: Variable, beta: Variable, runningMean: inout Tensor, runningVar: inout Tensor,
-        momentum: Float = 0.1, epsilon: Float = 1e-5, residual: Variable? = nil, activation: Activation?
+        momentum: Float = 0.1, epsilon: Float = 1e-5, residual: Variable? = nil, activation: Activation?, blockedOutput: Bool = false
     ) throws -> Variable {
         let op = "convBatchNormActivation"
         let geometry = try Variable.convolutionGeometry(input: shape, weight: weight.shape, bias: bias?.shape, options: options)
@@ -78,18 +80,21 @@ extension Variable {
         }
         try Variable.checkBatchNormParameters(op: op, channels: outShape[1], gamma: gamma, beta: beta, runningMean: runningMean, runningVar: runningVar, perChannel: pixels, training: true)
         let kernels = Engine.kernels
-        let inputChannelsLast = channelsLast != nil
-        let input = channelsLast ?? value, weights = weight.value, g = gamma.value
+        let (input, inputLayout) = laidOut
+        let weights = weight.value, g = gamma.value
         let forward = try kernels.convBatchNormActivationChannelsLast(
-            input: input, inputChannelsLast: inputChannelsLast, weight: weights, bias: bias?.value, geometry: geometry, gamma: g, beta: beta.value,
-            residual: residual.map { $0.channelsLast ?? $0.value.nchwToChannelsLast() }, activation: activation, epsilon: epsilon)
+            input: input, inputLayout: inputLayout, weight: weights, bias: bias?.value, geometry: geometry, gamma: g, beta: beta.value,
+            residual: residual.map { $0.channelsLast ?? $0.value.nchwToChannelsLast() }, activation: activation, epsilon: epsilon,
+            blockedOutput: blockedOutput)
         Variable.updateRunningStatistics(mean: forward.mean, variance: forward.variance, count: pixels, momentum: momentum, runningMean: &runningMean, runningVar: &runningVar)
         let parents = [self, weight] + (bias.map { [$0] } ?? []) + [gamma, beta] + (residual.map { [$0] } ?? [])
         let needInput = requiresGrad, needWeights = weight.requiresGrad || (bias?.requiresGrad ?? false), needBias = bias?.requiresGrad ?? false
         let parentChannelsLast = gradientIsChannelsLast, hasBias = bias != nil, residualParent = residual
-        return Variable(channelsLast: forward.output, parents: parents) { gradOut in
+        // The input gradient comes back NHWC for any input held in a kernel's layout, NCHW for a plain one.
+        let inputChannelsLast = inputLayout != .nchw
+        return Variable(training: forward.output, layout: forward.outputBlocked ? .blocked16 : .nhwc, shape: outShape, parents: parents) { gradOut in
             let grads = try kernels.convBatchNormActivationChannelsLastBackward(
-                gradOutput: gradOut, forward: forward, input: input, inputChannelsLast: inputChannelsLast, weight: weights, geometry: geometry,
+                gradOutput: gradOut, forward: forward, input: input, inputLayout: inputLayout, weight: weights, geometry: geometry,
                 gamma: g, activation: activation, epsilon: epsilon, needInput: needInput, needWeights: needWeights,
                 needBias: needBias, needResidual: residualParent?.requiresGrad ?? false)
             let gradIn = grads.convolution.input.map { Variable.gradient($0, readChannelsLast: inputChannelsLast, forChannelsLast: parentChannelsLast) }

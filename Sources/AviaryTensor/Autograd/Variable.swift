@@ -69,10 +69,17 @@ public final class Variable {
     /// An op result held channels-last (`nhwc` is [N, H, W, C]; the value reads as NCHW). Its rule
     /// takes the gradient as [N, H, W, C] too and returns each parent's gradient in the layout
     /// `gradient(_:for:)` gives, so a chain of such ops never converts layouts.
-    init(channelsLast nhwc: Tensor, parents: [Variable], rule: @escaping (Tensor) throws -> [Tensor?]) {
+    convenience init(channelsLast nhwc: Tensor, parents: [Variable], rule: @escaping (Tensor) throws -> [Tensor?]) {
         let s = nhwc.shape
-        self.stored = Tensor(uncheckedShape: [s[0], s[3], s[1], s[2]], scalars: [])
-        self.held = (nhwc, .nhwc)
+        self.init(training: nhwc, layout: .nhwc, shape: [s[0], s[3], s[1], s[2]], parents: parents, rule: rule)
+    }
+
+    /// A training result held as `layout` says (NHWC, or nChw16c for a convolution that reads it
+    /// as it is), of logical [N, C, H, W] `shape`. Its gradient is NHWC all the same, as for
+    /// `init(channelsLast:parents:rule:)`.
+    init(training scalars: Tensor, layout: ActivationLayout, shape: [Int], parents: [Variable], rule: @escaping (Tensor) throws -> [Tensor?]) {
+        self.stored = Tensor(uncheckedShape: shape, scalars: [])
+        self.held = (scalars, layout)
         let needed = GradientMode.isEnabled && parents.contains { $0.requiresGrad }
         self.requiresGrad = needed
         self.parents = needed ? parents : []

@@ -19,8 +19,11 @@ enum ChannelsLastBatchNorm {
     }
 
     /// `blockedPixels`: `x` is nChw16c ([N, C/16, H, W, 16], C a multiple of 16) with this many
-    /// pixels (H·W) per image, as a blocked convolution wrote it; the output is NHWC all the same.
-    static func training(_ x: [Float], channels c: Int, gamma: [Float], beta: [Float], residual: [Float]?, activation: Activation?, epsilon: Float, blockedPixels: Int? = nil) -> (output: [Float], mean: [Float], variance: [Float]) {
+    /// pixels (H·W) per image, as a blocked convolution wrote it; the output is NHWC, or, with
+    /// `blockedOutput` (no residual then), nChw16c like `x` (for a blocked convolution to read as it is).
+    static func training(_ x: [Float], channels c: Int, gamma: [Float], beta: [Float], residual: [Float]?, activation: Activation?, epsilon: Float,
+                         blockedPixels: Int? = nil, blockedOutput: Bool = false) -> (output: [Float], mean: [Float], variance: [Float]) {
+        precondition(!blockedOutput || blockedPixels != nil, "a blocked output needs a blocked input")
         let rows = x.count / c, m = Double(rows)
         let layout = InputLayout(channels: c, blockedPixels: blockedPixels)
         var out = uninitializedScalars(x.count)
@@ -57,7 +60,18 @@ enum ChannelsLastBatchNorm {
         x.withUnsafeBufferPointer { xb in out.withUnsafeMutableBufferPointer { ob in
         scale.withUnsafeBufferPointer { sb in shift.withUnsafeBufferPointer { tb in
             nonisolated(unsafe) let px = xb.baseAddress!, po = ob.baseAddress!, ps = sb.baseAddress!, pt = tb.baseAddress!
-            if let stride = layout.chunkStride {
+            if layout.chunkStride != nil, blockedOutput {
+                // From the blocked input to the blocked output, one image's 16-channel block at a
+                // time: its pixels lie one after the other, 16 floats each.
+                precondition(residual == nil, "a blocked output takes no residual")
+                let chunks = c / 16, pixels = layout.pixels
+                ParallelRanges.forEach((rows / pixels) * chunks, grain: 1) { blocks in
+                    for block in blocks {
+                        let start = block * pixels * 16, channel = (block % chunks) * 16
+                        normalizeBlock(px + start, po + start, pixels, ps + channel, pt + channel, lo, hi)
+                    }
+                }
+            } else if let stride = layout.chunkStride {
                 // Gathered into the NHWC row first, then the row pass as usual (in place).
                 withOptionalPointer(residual) { residualPointer in
                     nonisolated(unsafe) let pr = residualPointer
@@ -233,6 +247,14 @@ enum ChannelsLastBatchNorm {
             for j in 0..<c { out[j] = clamp(x[j] * scale[j] + shift[j] + r[j], lo, hi) }
         } else {
             for j in 0..<c { out[j] = clamp(x[j] * scale[j] + shift[j], lo, hi) }
+        }
+    }
+
+    /// `normalizeRow` over `pixels` runs of one 16-channel block (nChw16c in and out).
+    private static func normalizeBlock(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ pixels: Int, _ scale: UnsafePointer<Float>, _ shift: UnsafePointer<Float>, _ lo: Float, _ hi: Float) {
+        for p in 0..<pixels {
+            let x = x + p * 16, out = out + p * 16
+            for j in 0..<16 { out[j] = clamp(x[j] * scale[j] + shift[j], lo, hi) }
         }
     }
 

@@ -8,6 +8,8 @@ final class DNNLConvolution {
     private let key: DNNLKernels.ConvolutionKey
     private let outputShape: [Int]
     private let userSrc: dnnl_memory_desc_t, userWeights: dnnl_memory_desc_t
+    /// The input gradient's layout: the input's, except NHWC for an nChw16c training input.
+    private let userDiffSrc: dnnl_memory_desc_t
     private let userBias: dnnl_memory_desc_t, userDst: dnnl_memory_desc_t
     private let forwardPrimitive: DNNLPrimitive
     /// Inference sources, and residuals, in the other layouts a chain may hold (made on first use).
@@ -42,7 +44,8 @@ final class DNNLConvolution {
         let weightDims = g.groups == 1 ? key.weight : [g.groups, key.weight[0] / g.groups] + key.weight.dropFirst()
         // Channels-last training: NHWC activations in and out of every pass, input as it is held.
         let trainingNHWC = key.trainingChannelsLast
-        userSrc = try dnnlDesc(key.input, trainingNHWC && key.inputChannelsLast ? dnnl_nhwc : dnnl_nchw, op: op)
+        userSrc = try dnnlDesc(key.input, key.inputBlocked16 ? dnnl_nChw16c : trainingNHWC && key.inputChannelsLast ? dnnl_nhwc : dnnl_nchw, op: op)
+        userDiffSrc = key.inputBlocked16 ? try dnnlDesc(key.input, dnnl_nhwc, op: op) : userSrc
         userWeights = try dnnlDesc(weightDims, g.groups == 1 ? dnnl_oihw : dnnl_goihw, op: op)
         userBias = try dnnlDesc([key.weight[0]], dnnl_x, op: op)
         // Inference chains keep activations in the kernel's layout between convolutions: NHWC
@@ -234,7 +237,7 @@ final class DNNLConvolution {
                 try DNNLOperand(argument: DNNLArgument.diffDst, user: userDst, kernel: p.desc(dnnl_query_diff_dst_md), engine: engine, op: op),
                 try DNNLOperand(argument: DNNLArgument.diffDst, user: dnnlDesc(outputShape, dnnl_nChw16c, op: op), kernel: p.desc(dnnl_query_diff_dst_md), engine: engine, op: op, inputOnly: true),
                 try DNNLOperand(argument: DNNLArgument.weights, user: userWeights, kernel: p.desc(dnnl_query_weights_md), engine: engine, op: op),
-                try DNNLOperand(argument: DNNLArgument.diffSrc, user: userSrc, kernel: p.desc(dnnl_query_diff_src_md), engine: engine, op: op))
+                try DNNLOperand(argument: DNNLArgument.diffSrc, user: userDiffSrc, kernel: p.desc(dnnl_query_diff_src_md), engine: engine, op: op))
         }
         let plan = backwardDataPlan!
         var out = uninitializedScalars(key.input.reduce(1, *))
@@ -245,7 +248,8 @@ final class DNNLConvolution {
             try exec.output(plan.diffSrc, o.baseAddress!)
             try exec.execute(plan.primitive)
         }
-        let inputShape = key.trainingChannelsLast && key.inputChannelsLast ? [key.input[0], key.input[2], key.input[3], key.input[1]] : key.input
+        let nhwc = key.trainingChannelsLast && (key.inputChannelsLast || key.inputBlocked16)
+        let inputShape = nhwc ? [key.input[0], key.input[2], key.input[3], key.input[1]] : key.input
         return Tensor(uncheckedShape: inputShape, scalars: out)
     }
 

@@ -7,34 +7,45 @@ import CDNNL
 /// backward-data and backward-weights passes. Here the batch norm reads the blocked result and
 /// writes NHWC, and its backward pass writes the input gradient blocked, so those three reorders
 /// per convolution are gone (ResNet-18 b32 112 training: 33 of its 65 + 33 activation reorders a step).
+///
+/// Asked for (`blockedOutput`, no residual), the batch norm writes nChw16c too, and the next
+/// dense convolution reads it as it is: a ResNet block's first batch norm hands its second
+/// convolution the layout that convolution's forward and backward-weights passes take, so
+/// neither reorders its input.
 extension DNNLKernels {
     public func convBatchNormActivationChannelsLast(
-        input: Tensor, inputChannelsLast: Bool, weight: Tensor, bias: Tensor?, geometry g: Conv2DGeometry,
-        gamma: Tensor, beta: Tensor, residual: Tensor?, activation: Activation?, epsilon: Float
+        input: Tensor, inputLayout: ActivationLayout, weight: Tensor, bias: Tensor?, geometry g: Conv2DGeometry,
+        gamma: Tensor, beta: Tensor, residual: Tensor?, activation: Activation?, epsilon: Float, blockedOutput: Bool
     ) throws -> ConvBatchNormForward {
-        let key = ConvolutionKey(trainingChannelsLast: input.shape, inputChannelsLast: inputChannelsLast, weight: weight.shape, geometry: g)
-        guard input.rank == 4, activation?.fusesIntoBatchNorm ?? true, DNNLConvolution.trainsBlocked(key),
+        let key = ConvolutionKey(training: input.shape, inputLayout: inputLayout, weight: weight.shape, geometry: g)
+        guard input.rank == (inputLayout == .blocked16 ? 5 : 4), activation?.fusesIntoBatchNorm ?? true, DNNLConvolution.trainsBlocked(key),
               let conv = try convolution(key), conv.writesBlocked16, let stream,
               let pass = try run({ try conv.forwardKeepingWeight(input: input, weight: weight, bias: bias, blockedOutput: true, stream: stream, pool: pool) })
         else {
-            return try convBatchNormByParts(self, input: input, inputChannelsLast: inputChannelsLast, weight: weight, bias: bias, geometry: g,
+            let (x, channelsLast) = channelsLastOrPlain(input, inputLayout, channels: weight.shape[1] * g.groups)
+            return try convBatchNormByParts(self, input: x, inputChannelsLast: channelsLast, weight: weight, bias: bias, geometry: g,
                                             gamma: gamma, beta: beta, residual: residual, activation: activation, epsilon: epsilon)
         }
         let blocked = pass.output
         let n = key.input[0], channels = weight.shape[0], pixels = g.outputH * g.outputW
+        // With a residual the backward pass reads the output for the activation's mask, as NHWC.
+        let outputBlocked = blockedOutput && residual == nil
         let (out, mean, variance) = ChannelsLastBatchNorm.training(
             blocked.scalars, channels: channels, gamma: gamma.scalars, beta: beta.scalars, residual: residual?.scalars,
-            activation: activation, epsilon: epsilon, blockedPixels: pixels)
-        return ConvBatchNormForward(output: Tensor(uncheckedShape: [n, g.outputH, g.outputW, channels], scalars: out), mean: mean, variance: variance,
-                                    convolution: blocked, blockedPixels: pixels, maskBeta: residual == nil ? beta : nil, keptWeight: pass.keptWeight)
+            activation: activation, epsilon: epsilon, blockedPixels: pixels, blockedOutput: outputBlocked)
+        let outShape = outputBlocked ? blocked.shape : [n, g.outputH, g.outputW, channels]
+        return ConvBatchNormForward(output: Tensor(uncheckedShape: outShape, scalars: out), mean: mean, variance: variance,
+                                    convolution: blocked, blockedPixels: pixels, maskBeta: residual == nil ? beta : nil, keptWeight: pass.keptWeight,
+                                    outputBlocked: outputBlocked)
     }
 
     public func convBatchNormActivationChannelsLastBackward(
-        gradOutput: Tensor, forward: ConvBatchNormForward, input: Tensor, inputChannelsLast: Bool, weight: Tensor, geometry g: Conv2DGeometry,
+        gradOutput: Tensor, forward: ConvBatchNormForward, input: Tensor, inputLayout: ActivationLayout, weight: Tensor, geometry g: Conv2DGeometry,
         gamma: Tensor, activation: Activation?, epsilon: Float, needInput: Bool, needWeights: Bool, needBias: Bool, needResidual: Bool
     ) throws -> ConvBatchNormGradients {
         guard let pixels = forward.blockedPixels else {
-            return try convBatchNormBackwardByParts(self, gradOutput: gradOutput, forward: forward, input: input, inputChannelsLast: inputChannelsLast,
+            let (x, channelsLast) = channelsLastOrPlain(input, inputLayout, channels: weight.shape[1] * g.groups)
+            return try convBatchNormBackwardByParts(self, gradOutput: gradOutput, forward: forward, input: x, inputChannelsLast: channelsLast,
                                                     weight: weight, geometry: g, gamma: gamma, activation: activation, epsilon: epsilon,
                                                     needInput: needInput, needWeights: needWeights, needBias: needBias, needResidual: needResidual)
         }
@@ -46,7 +57,7 @@ extension DNNLKernels {
         let blockedGradient = Tensor(uncheckedShape: forward.convolution.shape, scalars: bn.input)
         let norm = BatchNormGradients(input: blockedGradient, gamma: Tensor(uncheckedShape: [channels], scalars: bn.gamma),
                                       beta: Tensor(uncheckedShape: [channels], scalars: bn.beta), residual: bn.residual.map { Tensor(uncheckedShape: gradOutput.shape, scalars: $0) })
-        let key = ConvolutionKey(trainingChannelsLast: input.shape, inputChannelsLast: inputChannelsLast, weight: weight.shape, geometry: g)
+        let key = ConvolutionKey(training: input.shape, inputLayout: inputLayout, weight: weight.shape, geometry: g)
         if let conv = try convolution(key), let stream, let grads = try run({ () throws -> ConvolutionGradients in
             var grads = ConvolutionGradients()
             if needInput {
@@ -61,7 +72,8 @@ extension DNNLKernels {
         }
         // A backward primitive refused: the channels-last path, from the gradient unblocked.
         let nhwc = Tensor(uncheckedShape: gradOutput.shape, scalars: ChannelsLastBatchNorm.unblocked(bn.input, channels: channels, pixels: pixels))
-        let grads = try conv2dTrainingChannelsLastBackward(gradOutput: nhwc, input: input, inputChannelsLast: inputChannelsLast, weight: weight, geometry: g,
+        let (x, channelsLast) = channelsLastOrPlain(input, inputLayout, channels: weight.shape[1] * g.groups)
+        let grads = try conv2dTrainingChannelsLastBackward(gradOutput: nhwc, input: x, inputChannelsLast: channelsLast, weight: weight, geometry: g,
                                                            needInput: needInput, needWeights: needWeights, needBias: needBias)
         return ConvBatchNormGradients(convolution: grads, norm: norm)
     }

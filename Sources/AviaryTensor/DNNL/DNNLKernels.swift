@@ -85,6 +85,9 @@ public final class DNNLKernels: Kernels, @unchecked Sendable {
         /// logical NCHW shape and `inputChannelsLast` says how the input is held.
         var trainingChannelsLast = false
         var inputChannelsLast = false
+        /// Training whose input is held nChw16c (a batch norm wrote it for this convolution); its
+        /// input gradient still comes back NHWC.
+        var inputBlocked16 = false
     }
 
     func convolution(_ key: ConvolutionKey) throws -> DNNLConvolution? {
@@ -210,7 +213,13 @@ public final class DNNLKernels: Kernels, @unchecked Sendable {
 
 extension DNNLKernels.ConvolutionKey {
     init(trainingChannelsLast input: [Int], inputChannelsLast: Bool, weight: [Int], geometry: Conv2DGeometry) {
-        let logical = inputChannelsLast ? [input[0], input[3], input[1], input[2]] : input
-        self.init(input: logical, weight: weight, geometry: geometry, trainingChannelsLast: true, inputChannelsLast: inputChannelsLast)
+        self.init(training: input, inputLayout: inputChannelsLast ? .nhwc : .nchw, weight: weight, geometry: geometry)
+    }
+
+    /// A training convolution whose input lies as `inputLayout` says.
+    init(training input: [Int], inputLayout: ActivationLayout, weight: [Int], geometry: Conv2DGeometry) {
+        let logical = inputLayout.logicalShape(input, channels: weight[1] * geometry.groups)
+        self.init(input: logical, weight: weight, geometry: geometry, trainingChannelsLast: true,
+                  inputChannelsLast: inputLayout == .nhwc, inputBlocked16: inputLayout == .blocked16)
     }
 }
