@@ -210,9 +210,8 @@ final class DNNLConvolution {
     /// Whether the training forward pass writes nChw16c (oneDNN's blocked layout, channels a
     /// multiple of 16), so that `forward(…, blockedOutput: true)` can hand its result over as it is.
     var writesBlocked16: Bool {
-        guard key.trainingChannelsLast, outputShape[1] % 16 == 0, var blocked = try? dnnlDesc(outputShape, dnnl_nChw16c, op: "conv2d") else { return false }
-        var kernel = fwdDst.kernel
-        return dnnl_memory_desc_equal(&kernel, &blocked) != 0
+        guard key.trainingChannelsLast, outputShape[1] % 16 == 0, let blocked = try? dnnlDesc(outputShape, dnnl_nChw16c, op: "conv2d") else { return false }
+        return DNNLConvolution.sameLayout(fwdDst.kernel, blocked)
     }
 
     /// `gradOutputBlocked`: `gradOutput` holds nChw16c scalars (`forward(…, blockedOutput: true)`'s layout).

@@ -12,8 +12,8 @@ import Foundation
 /// their output has at least `blockedFromPixels` pixels across the batch, and NHWC below. A
 /// layer's output size decides, so the layers of a residual block (all one size) agree and a
 /// residual rarely changes layout; an expansion whose depthwise layer runs NHWC runs NHWC too
-/// (`pointwiseDepthwiseInference`), so the switch reorders the narrow tensor. Winograd reads and writes nothing but nChw16c, so its layers
-/// run blocked at every size. Dense windows with a stride stay NHWC: brgconv beat the blocked
+/// (`pointwiseDepthwiseInference`), so the switch reorders the narrow tensor. Winograd reads and
+/// writes nothing but nChw16c, so its layers run blocked at every size. Dense windows with a stride stay NHWC: brgconv beat the blocked
 /// kernel by 5–25 % on ResNet-18's. oneDNN reorders where neighbours differ.
 /// `AVIARY_INFERENCE_LAYOUT=nhwc` keeps every layer NHWC (A/B runs).
 extension DNNLKernels {
@@ -37,16 +37,14 @@ extension DNNLKernels {
 
     public func conv2dInference(input: Tensor, layout: ActivationLayout, weight: Tensor, bias: Tensor?, geometry: Conv2DGeometry, activation: Activation?,
                                 residual: (scalars: Tensor, layout: ActivationLayout)?) throws -> (output: Tensor, layout: ActivationLayout) {
-        let logical = layout.logicalShape(input.shape, channels: weight.shape[1] * geometry.groups)
-        let blocked = DNNLKernels.infersBlocked(batch: logical[0], inputChannels: logical[1], weight: weight.shape, geometry: geometry)
-        return try conv2dInference(input: input, layout: layout, weight: weight, bias: bias, geometry: geometry, activation: activation,
-                                   residual: residual, blocked: blocked)
+        try conv2dInference(input: input, layout: layout, weight: weight, bias: bias, geometry: geometry, activation: activation, residual: residual, blocked: nil)
     }
 
-    /// `conv2dInference` with the layout chosen by the caller.
+    /// `blocked`: the layout the caller chose (nil: `infersBlocked` decides).
     func conv2dInference(input: Tensor, layout: ActivationLayout, weight: Tensor, bias: Tensor?, geometry: Conv2DGeometry, activation: Activation?,
-                         residual: (scalars: Tensor, layout: ActivationLayout)?, blocked: Bool) throws -> (output: Tensor, layout: ActivationLayout) {
+                         residual: (scalars: Tensor, layout: ActivationLayout)?, blocked chosen: Bool?) throws -> (output: Tensor, layout: ActivationLayout) {
         let logical = layout.logicalShape(input.shape, channels: weight.shape[1] * geometry.groups)
+        let blocked = chosen ?? DNNLKernels.infersBlocked(batch: logical[0], inputChannels: logical[1], weight: weight.shape, geometry: geometry)
         let key = ConvolutionKey(input: logical, weight: weight.shape, geometry: geometry, activation: activation, residual: residual != nil,
                                  channelsLast: true, blocked16: blocked)
         // oneDNN reorders the input, and the residual, where they lie otherwise than the result.
