@@ -44,7 +44,11 @@ import Testing
         #expect(try !blocked([32, 64, 28, 28], [64, 32, 3, 3], groups: 2))    // grouped, not depthwise
         // Small maps: brgconv on NHWC, except for Winograd, which only reads blocked data.
         #expect(try !blocked([32, 144, 14, 14], [24, 144, 1, 1]))
-        #expect(try !blocked([1, 96, 112, 112], [96, 1, 3, 3], stride: 2, groups: 96))
+        #expect(try !blocked([1, 240, 28, 28], [240, 1, 3, 3], stride: 2, groups: 240))
+        #expect(try !blocked([4, 40, 28, 28], [240, 40, 1, 1]))
+        // Large images at any batch: 56 × 56 output pixels and more.
+        #expect(try blocked([1, 96, 112, 112], [96, 1, 3, 3], stride: 2, groups: 96))
+        #expect(try blocked([1, 16, 112, 112], [96, 16, 1, 1]))
         #expect(try blocked([1, 64, 7, 7], [64, 64, 3, 3]))
     }
 

@@ -9,7 +9,8 @@ import Foundation
 /// large maps the blocked depthwise and 1×1 kernels win by up to 2.5× (the narrow 16–40 channel
 /// projections most), while on maps of a few thousand pixels per batch brgconv wins by up to
 /// 1.8× (the 1×1 layers at 4×4 and 7×7). So depthwise, 1×1 and first layers run blocked when
-/// their output has at least `blockedFromPixels` pixels across the batch, and NHWC below. A
+/// their output has at least `blockedFromPixels` pixels across the batch or
+/// `blockedFromImagePixels` in each image, and NHWC below. A
 /// layer's output size decides, so the layers of a residual block (all one size) agree and a
 /// residual rarely changes layout; an expansion whose depthwise layer runs NHWC runs NHWC too
 /// (`pointwiseDepthwiseInference`), so the switch reorders the narrow tensor. Winograd reads and
@@ -23,6 +24,12 @@ extension DNNLKernels {
     /// 28×28) they won on EfficientNet-Lite0 at 224 px and lost by 10 % at 112 px; at 6,272 (14×14)
     /// and below they lost by 20–80 % at 112 px. Task-local so that tests can run small images blocked.
     @TaskLocal static var blockedFromPixels = 25_000
+    /// Output height × width from which the blocked kernels win at any batch: at batch 1
+    /// (EfficientNet-Lite0 at 224 px, median per layer over 25 runs of each) they ran the
+    /// 112×112 layers 25–40 % faster than brgconv and brdgmm (16 → 96 channels: 0.40 → 0.25 ms),
+    /// were within 10 % either way at 56×56 and 28×28, and let the 16 → 96 expansion fuse with its
+    /// stride-2 depthwise layer. Batch 32 reaches `blockedFromPixels` at 28×28 already.
+    static let blockedFromImagePixels = 3_136
 
     /// Whether this inference convolution runs on nChw16c (else NHWC).
     static func infersBlocked(batch: Int, inputChannels: Int, weight: [Int], geometry g: Conv2DGeometry) -> Bool {
@@ -32,7 +39,8 @@ extension DNNLKernels {
         let depthwise = g.groups > 1 && g.groups == inputChannels && weight[1] == 1
         let strided = g.strideH > 1 || g.strideW > 1
         let blockedKernelWins = pointwise || depthwise || (g.groups == 1 && (!strided || inputChannels < 16))
-        return blockedKernelWins && batch * g.outputH * g.outputW >= blockedFromPixels
+        let pixels = g.outputH * g.outputW
+        return blockedKernelWins && (batch * pixels >= blockedFromPixels || pixels >= blockedFromImagePixels)
     }
 
     public func conv2dInference(input: Tensor, layout: ActivationLayout, weight: Tensor, bias: Tensor?, geometry: Conv2DGeometry, activation: Activation?,
