@@ -28,12 +28,17 @@ extension BatchNorm2d {
     /// `folded(into:)`, remembered while the arrays it came from are the same storage: the cache
     /// holds them, so any in-place change (an optimizer step, a loaded state dict) copies on
     /// write and misses. Folding every weight on every call cost a tenth of a batch-1 pass.
+    /// Checks the six sources one by one rather than gathering them into an array first: that
+    /// array was an allocation and six retains per layer per call.
     func foldedCached(into conv: Conv2d) -> (weight: Tensor, bias: Tensor) {
-        let sources = [conv.weight.value.scalars, conv.bias?.value.scalars ?? [], weight.value.scalars, bias.value.scalars,
-                       runningMean.value.scalars, runningVar.value.scalars]
-        if let cache = foldCache, zip(cache.sources, sources).allSatisfy({ $0.sharesStorage(with: $1) }) {
+        if let cache = foldCache, cache.sources.count == 6, cache.sources[0].sharesStorage(with: conv.weight.value.scalars),
+           cache.sources[1].sharesStorage(with: conv.bias?.value.scalars ?? []), cache.sources[2].sharesStorage(with: weight.value.scalars),
+           cache.sources[3].sharesStorage(with: bias.value.scalars), cache.sources[4].sharesStorage(with: runningMean.value.scalars),
+           cache.sources[5].sharesStorage(with: runningVar.value.scalars) {
             return (cache.weight, cache.bias)
         }
+        let sources = [conv.weight.value.scalars, conv.bias?.value.scalars ?? [], weight.value.scalars, bias.value.scalars,
+                       runningMean.value.scalars, runningVar.value.scalars]
         let (w, b) = folded(into: conv)
         foldCache = (sources, w, b)
         return (w, b)

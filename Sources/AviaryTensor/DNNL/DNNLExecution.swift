@@ -15,12 +15,14 @@ struct DNNLExecution {
 
     init(engine: dnnl_engine_t, stream: dnnl_stream_t, op: String, pool: DNNLBufferPool) {
         self.engine = engine; self.stream = stream; self.op = op; self.pool = pool
+        // A call binds up to eight memories and arguments: one allocation each, not four.
+        memories.reserveCapacity(8); arguments.reserveCapacity(8); retained.reserveCapacity(4)
     }
 
     private mutating func memory(_ desc: dnnl_memory_desc_t, _ pointer: UnsafeMutableRawPointer) throws -> dnnl_memory_t? {
-        var d = desc
         var memory: dnnl_memory_t?
-        try dnnlCheck(dnnl_memory_create(&memory, &d, engine, pointer), op, "dnnl_memory_create")
+        let engine = engine
+        try dnnlCheck(withUnsafePointer(to: desc) { dnnl_memory_create(&memory, $0, engine, pointer) }, op, "dnnl_memory_create")
         memories.append(memory)
         return memory
     }
@@ -118,11 +120,10 @@ struct DNNLExecution {
     }
 
     private mutating func bindScratchpad(_ primitive: DNNLPrimitive, _ args: inout [dnnl_exec_arg_t]) throws {
-        var desc = primitive.scratchpad
-        let bytes = dnnl_memory_desc_get_size(&desc)
+        let bytes = primitive.scratchpadBytes
         guard bytes > 0 else { return }
         // One primitive runs at a time, and each is done before the next binds: one shared buffer.
-        let memory = try memory(desc, pool.scratchpad(bytes: bytes))
+        let memory = try memory(primitive.scratchpad, pool.scratchpad(bytes: bytes))
         args.append(dnnl_exec_arg_t(arg: DNNLArgument.scratchpad, memory: memory))
     }
 
