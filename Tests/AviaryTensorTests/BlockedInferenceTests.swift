@@ -34,22 +34,24 @@ import Testing
                 .resolve(op: "test", inputH: input[2], inputW: input[3], kernelH: weight[2], kernelW: weight[3])
             return DNNLKernels.infersBlocked(batch: input[0], inputChannels: input[1], weight: weight, geometry: g)
         }
-        // Large maps: 32 × 28 × 28 output pixels and more.
+        // Every size, every batch.
         #expect(try blocked([32, 144, 28, 28], [24, 144, 1, 1]))              // pointwise
         #expect(try blocked([32, 96, 56, 56], [96, 96, 1, 1], stride: 2))     // pointwise, strided (a downsample)
         #expect(try blocked([32, 96, 56, 56], [96, 1, 3, 3], stride: 2, groups: 96))  // depthwise
         #expect(try blocked([32, 32, 28, 28], [32, 32, 3, 3]))                // dense, stride 1
         #expect(try blocked([32, 3, 224, 224], [32, 3, 3, 3], stride: 2))     // a first layer reads the image
-        #expect(try !blocked([32, 64, 112, 112], [128, 64, 3, 3], stride: 2)) // dense strided: brgconv on NHWC
+        #expect(try blocked([32, 144, 4, 4], [24, 144, 1, 1]))
+        #expect(try blocked([1, 480, 14, 14], [480, 1, 3, 3], groups: 480))
+        #expect(try blocked([1, 64, 7, 7], [64, 64, 3, 3]))                   // Winograd
+        // brgconv on NHWC.
+        #expect(try !blocked([32, 64, 112, 112], [128, 64, 3, 3], stride: 2)) // dense strided
+        #expect(try !blocked([1, 64, 28, 28], [128, 64, 3, 3], stride: 2))
         #expect(try !blocked([32, 64, 28, 28], [64, 32, 3, 3], groups: 2))    // grouped, not depthwise
-        // Small maps: brgconv on NHWC, except for Winograd, which only reads blocked data.
-        #expect(try !blocked([32, 144, 14, 14], [24, 144, 1, 1]))
-        #expect(try !blocked([1, 240, 28, 28], [240, 1, 3, 3], stride: 2, groups: 240))
-        #expect(try !blocked([4, 40, 28, 28], [240, 40, 1, 1]))
-        // Large images at any batch: 56 × 56 output pixels and more.
-        #expect(try blocked([1, 96, 112, 112], [96, 1, 3, 3], stride: 2, groups: 96))
-        #expect(try blocked([1, 16, 112, 112], [96, 16, 1, 1]))
-        #expect(try blocked([1, 64, 7, 7], [64, 64, 3, 3]))
+        // A threshold (tests set one) puts the smaller maps on NHWC, Winograd excepted.
+        let withThreshold = try DNNLKernels.$blockedFromPixels.withValue(25_000) {
+            try [blocked([32, 144, 14, 14], [24, 144, 1, 1]), blocked([32, 144, 28, 28], [24, 144, 1, 1]), blocked([1, 64, 7, 7], [64, 64, 3, 3])]
+        }
+        #expect(withThreshold == [false, true, true])
     }
 
     /// Every kind of layer a zoo model chains, with channel counts that are not multiples of 16:
