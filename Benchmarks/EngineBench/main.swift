@@ -181,7 +181,7 @@ func ratio(_ a: Double?, _ b: Double?) -> Double? { if let a, let b, a > 0 { ret
 print("")
 print("wall time (the machine's load moves it; see the CPU-time table below)")
 print("config                     | train s: aviary   torch  speedup | infer s: aviary   torch     ORT  vs torch  vs ORT")
-var json: [String: Any] = ["threads": options.threads, "repeats": options.repeats, "rounds": rounds, "inference_only": options.inferenceOnly, "inference_layout": DNNLKernels.blockedInferenceEnabled ? "blocked-on-large-maps" : "nhwc", "omp_wait_policy": waitPolicy, "ort_spinning": peerResults["ort_spinning"] ?? NSNull(), "aviary_peak_rss_mb": aviaryPeak, "torch_peak_rss_mb": peerResults["torch_peak_rss_mb"] ?? NSNull()]
+var json: [String: Any] = ["threads": options.threads, "repeats": options.repeats, "rounds": rounds, "inference_only": options.inferenceOnly, "inference_layout": DNNLKernels.blockedInferenceEnabled ? "blocked" : "nhwc", "omp_wait_policy": waitPolicy, "ort_spinning": peerResults["ort_spinning"] ?? NSNull(), "aviary_peak_rss_mb": aviaryPeak, "torch_peak_rss_mb": peerResults["torch_peak_rss_mb"] ?? NSNull()]
 var cpuRows: [String] = [], roundRows: [String] = []
 for config in options.configs {
     let mine = results[config] ?? [:]
