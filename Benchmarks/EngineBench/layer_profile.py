@@ -19,19 +19,19 @@ import sys
 import tempfile
 
 
-def aviary_layers(log_path):
-    """[(primitive, implementation, shape, median ms)] of the primitives of one pass, in order;
-    a convolution with a fused depthwise layer reads `…+dw`."""
+def verbose_passes(text):
+    """The oneDNN calls of each inference pass in a `DNNL_VERBOSE` log, in order:
+    [[(primitive, implementation, shape, ms)]]; a convolution with a fused depthwise layer reads
+    `…+dw`. A pass starts at each call of the first convolution."""
     calls = []
-    with open(log_path) as log:
-        for line in log:
-            if line.startswith(("onednn_verbose,exec", "dnnl_verbose,exec")):
-                fields = line.strip().split(",")
-                implementation = fields[4].split(":")[0] + ("+dw" if "+dw:" in line else "")
-                calls.append((fields[3], implementation, fields[-2], float(fields[-1])))
+    for line in text.splitlines():
+        if line.startswith(("onednn_verbose,exec", "dnnl_verbose,exec")):
+            fields = line.strip().split(",")
+            implementation = fields[4].split(":")[0] + ("+dw" if "+dw:" in line else "")
+            calls.append((fields[3], implementation, fields[-2], float(fields[-1])))
     convolutions = [c for c in calls if c[0] == "convolution"]
     if not convolutions:
-        sys.exit(f"{log_path}: no oneDNN convolution calls; run with DNNL_VERBOSE=1")
+        return []
     first = convolutions[0][2]
     passes = []
     for call in calls:
@@ -39,6 +39,15 @@ def aviary_layers(log_path):
             passes.append([])
         if passes:
             passes[-1].append(call)
+    return passes
+
+
+def aviary_layers(log_path):
+    """[(primitive, implementation, shape, median ms)] of the primitives of one pass, in order."""
+    with open(log_path) as log:
+        passes = verbose_passes(log.read())
+    if not passes:
+        sys.exit(f"{log_path}: no oneDNN convolution calls; run with DNNL_VERBOSE=1")
     steady = passes[1:] or passes
     return [steady[0][i][:3] + (statistics.median(p[i][3] for p in steady if len(p) > i),) for i in range(len(steady[0]))]
 
