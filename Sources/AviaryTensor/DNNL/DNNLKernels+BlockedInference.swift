@@ -9,8 +9,9 @@ import Foundation
 /// channel projections most); on small maps they are within 10 % of brgconv either way, and a
 /// chain that never switches layout saves the reorders between (measured 2026-12-04, see
 /// `blockedFromPixels`). Winograd reads and writes nothing but nChw16c. Dense windows with a
-/// stride stay NHWC: brgconv beat the blocked kernel by 5–35 % on ResNet-18's (batch 32, each
-/// alone), and oneDNN reorders where neighbours differ. An expansion whose depthwise layer runs
+/// stride stay NHWC: brgconv beat the blocked kernel by 15–55 % on five of ResNet-18's six
+/// (batch 32, each alone; equal on 64 channels at 56 → 28 px), and oneDNN reorders where
+/// neighbours differ. An expansion whose depthwise layer runs
 /// NHWC runs NHWC too (`pointwiseDepthwiseInference`), so a switch reorders the narrow tensor.
 /// `AVIARY_INFERENCE_LAYOUT=nhwc` keeps every layer NHWC (A/B runs).
 extension DNNLKernels {
