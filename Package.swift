@@ -118,7 +118,7 @@ let package = Package(
         .executableTarget(name: "DataBench", dependencies: ["AviaryVision", "AviarySpawn"], path: "Benchmarks/DataBench", exclude: ["pillow_peer.py"]),
 
         .executableTarget(name: "TrainBench", dependencies: ["AviaryCore", "AviaryNN", "AviaryStore", "AviaryVision", "AviarySpawn"], path: "Benchmarks/TrainBench", exclude: ["torch_reference.py"]),
-        .executableTarget(name: "EngineBench", dependencies: ["AviaryNN", "AviaryTensor", "AviarySpawn"], path: "Benchmarks/EngineBench", exclude: ["torch_peer.py", "layer_profile.py", "train_profile.py"]),
+        .executableTarget(name: "EngineBench", dependencies: ["AviaryNN", "AviaryTensor", "AviarySpawn"], path: "Benchmarks/EngineBench", exclude: ["torch_peer.py", "layer_profile.py", "layer_ab.py", "train_profile.py"]),
         .executableTarget(name: "ONNXBackboneBench", dependencies: ["AviaryNN", "AviaryONNX", "AviaryTensor", "AviarySpawn"], path: "Benchmarks/ONNXBackboneBench"),
 
         // MARK: Tests

@@ -79,7 +79,8 @@ import Testing
                 return (outputs + [try narrow.globalAvgPool2d()], layouts)
             }
         }
-        // Every layer this small would run NHWC: lower the size from which layers run blocked.
+        // Every size runs blocked by default; said here so that the expected layouts stay true
+        // whatever the default becomes.
         let fast = try DNNLKernels.$blockedFromPixels.withValue(0) { try chain() }
         let slow = try Engine.$kernels.withValue(ReferenceKernels()) { try chain() }
         #expect(fast.layouts == [.blocked16, .blocked16, .blocked16, .nhwc, .blocked16, .blocked16, .blocked16, .blocked16])
@@ -96,5 +97,17 @@ import Testing
             #expect(f.shape == s.shape, "layer \(index)")
             #expect(f.value.isClose(to: s.value, atol: 1e-3, rtol: 1e-3), "layer \(index)")
         }
+    }
+
+    /// Global average pooling hands its images (nChw16c: its 16-channel blocks) to the engine's
+    /// threads; each is summed as the reference sums it, so the result is the reference's bit for bit.
+    @Test func globalAveragePoolingOnTheEngineThreadsIsTheReference() throws {
+        let nchw = randomTensor([12, 40, 7, 7], seed: 81)
+        let blocked = Variable(inference: nchw.relaid([12, 40, 7, 7], from: .nchw, to: .blocked16), layout: .blocked16, shape: [12, 40, 7, 7])
+        let nhwc = Variable(inference: try nchw.nchwToNHWC(), layout: .nhwc, shape: [12, 40, 7, 7])
+        let reference = PoolingReference.globalAverageForward(input: nchw)
+        #expect(try blocked.globalAvgPool2d().value == reference)
+        #expect(try nhwc.globalAvgPool2d().value == reference)
+        #expect(PoolingReference.globalAverageChannelsLastForward(input: try nchw.nchwToNHWC()) == reference)
     }
 }

@@ -53,12 +53,16 @@ extension Variable {
         guard shape.count == 4 else {
             throw TensorError.shapeMismatch(op: "globalAvgPool2d", detail: "input \(shape)", hint: "input must be [N, C, H, W]")
         }
+        // Images (or 16-channel blocks) on the engine's threads, each summed as the reference
+        // sums it: 1 ms of an EfficientNet-Lite0 b32 224 pass on one core.
+        let split = { (images: Int, body: @Sendable (Range<Int>) -> Void) in ParallelRanges.forEach(images, grain: 4, body) }
         if case let (scalars, layout) = laidOut, layout == .blocked16 {
-            return Variable(inference: PoolingReference.globalAverageBlocked16Forward(input: scalars, channels: shape[1]), layout: .nchw, shape: [shape[0], shape[1], 1, 1])
+            return Variable(inference: PoolingReference.globalAverageBlocked16Forward(input: scalars, channels: shape[1], split: split),
+                            layout: .nchw, shape: [shape[0], shape[1], 1, 1])
         }
         if let nhwc = channelsLast {
             let parent = self
-            return Variable(PoolingReference.globalAverageChannelsLastForward(input: nhwc), parents: [self], ruleKnowsLayouts: true) { gradOut in
+            return Variable(PoolingReference.globalAverageChannelsLastForward(input: nhwc, split: split), parents: [self], ruleKnowsLayouts: true) { gradOut in
                 [Variable.gradient(PoolingReference.globalAverageChannelsLastBackward(gradOutput: gradOut, inputShape: nhwc.shape), for: parent)]
             }
         }

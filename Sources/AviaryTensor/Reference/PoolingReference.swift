@@ -108,19 +108,29 @@ public enum PoolingReference {
     /// `globalAverageForward` of channels-last data ([N, H, W, C] → [N, C, 1, 1]): each channel
     /// summed over the pixels in the same order, in Float64, so the result is the NCHW one exactly.
     public static func globalAverageChannelsLastForward(input: Tensor) -> Tensor {
+        globalAverageChannelsLastForward(input: input) { images, body in body(0..<images) }
+    }
+
+    /// `globalAverageChannelsLastForward` with the images handed out by `split` (all at once
+    /// here; `Variable.globalAvgPool2d` spreads them over the engine's threads). Each image is
+    /// summed alone, in the same order, so every split gives the same bits.
+    static func globalAverageChannelsLastForward(input: Tensor, split: (Int, @Sendable (Range<Int>) -> Void) -> Void) -> Tensor {
         let (n, c) = (input.shape[0], input.shape[3]), hw = input.shape[1] * input.shape[2]
         var out = [Float](repeating: 0, count: n * c)
-        input.scalars.withUnsafeBufferPointer { x in
-            var sums = [Double](repeating: 0, count: c)
-            for b in 0..<n {
-                for ch in 0..<c { sums[ch] = 0 }
-                for pixel in 0..<hw {
-                    let row = (b * hw + pixel) * c
-                    for ch in 0..<c { sums[ch] += Double(x[row + ch]) }
+        input.scalars.withUnsafeBufferPointer { x in out.withUnsafeMutableBufferPointer { o in
+            nonisolated(unsafe) let x = x, o = o
+            split(n) { images in
+                var sums = [Double](repeating: 0, count: c)
+                for b in images {
+                    for ch in 0..<c { sums[ch] = 0 }
+                    for pixel in 0..<hw {
+                        let row = (b * hw + pixel) * c
+                        for ch in 0..<c { sums[ch] += Double(x[row + ch]) }
+                    }
+                    for ch in 0..<c { o[b * c + ch] = Float(sums[ch] / Double(hw)) }
                 }
-                for ch in 0..<c { out[b * c + ch] = Float(sums[ch] / Double(hw)) }
             }
-        }
+        } }
         return Tensor(uncheckedShape: [n, c, 1, 1], scalars: out)
     }
 
@@ -128,8 +138,13 @@ public enum PoolingReference {
     /// channels): each block averaged as a channels-last image of 16 channels, the padding lanes
     /// dropped, so the result is the NCHW one exactly too.
     public static func globalAverageBlocked16Forward(input: Tensor, channels: Int) -> Tensor {
+        globalAverageBlocked16Forward(input: input, channels: channels) { images, body in body(0..<images) }
+    }
+
+    /// `globalAverageBlocked16Forward` with the blocks handed out by `split`.
+    static func globalAverageBlocked16Forward(input: Tensor, channels: Int, split: (Int, @Sendable (Range<Int>) -> Void) -> Void) -> Tensor {
         let s = input.shape
-        let lanes = globalAverageChannelsLastForward(input: Tensor(uncheckedShape: [s[0] * s[1], s[2], s[3], 16], scalars: input.scalars)).scalars
+        let lanes = globalAverageChannelsLastForward(input: Tensor(uncheckedShape: [s[0] * s[1], s[2], s[3], 16], scalars: input.scalars), split: split).scalars
         let out = (0..<s[0] * channels).map { i in lanes[(i / channels * s[1]) * 16 + i % channels] }
         return Tensor(uncheckedShape: [s[0], channels, 1, 1], scalars: out)
     }
