@@ -31,7 +31,7 @@ extension BatchNorm2d {
     /// Checks the six sources one by one rather than gathering them into an array first: that
     /// array was an allocation and six retains per layer per call.
     func foldedCached(into conv: Conv2d) -> (weight: Tensor, bias: Tensor) {
-        if let cache = foldCache, cache.sources.count == 6, cache.sources[0].sharesStorage(with: conv.weight.value.scalars),
+        if let cache = foldCache, cache.sources[0].sharesStorage(with: conv.weight.value.scalars),
            cache.sources[1].sharesStorage(with: conv.bias?.value.scalars ?? []), cache.sources[2].sharesStorage(with: weight.value.scalars),
            cache.sources[3].sharesStorage(with: bias.value.scalars), cache.sources[4].sharesStorage(with: runningMean.value.scalars),
            cache.sources[5].sharesStorage(with: runningVar.value.scalars) {
