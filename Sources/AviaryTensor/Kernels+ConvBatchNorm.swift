@@ -18,10 +18,22 @@ public struct ConvBatchNormForward: Sendable {
     public var outputBlocked = false
 }
 
-/// Both ops' gradients.
+/// Both ops' gradients: the convolution's, and the batch norm's γ, β and residual (when asked
+/// for). The batch norm's own input gradient went into the convolution's and is not kept: a tiled
+/// backward pass never holds it whole (`PointwiseBatchNormBackward`).
 public struct ConvBatchNormGradients: Sendable {
     public var convolution: ConvolutionGradients
-    public var norm: BatchNormGradients
+    public var gamma: Tensor, beta: Tensor
+    public var residual: Tensor?
+
+    public init(convolution: ConvolutionGradients, gamma: Tensor, beta: Tensor, residual: Tensor?) {
+        self.convolution = convolution
+        (self.gamma, self.beta, self.residual) = (gamma, beta, residual)
+    }
+
+    init(convolution: ConvolutionGradients, norm: BatchNormGradients) {
+        self.init(convolution: convolution, gamma: norm.gamma, beta: norm.beta, residual: norm.residual)
+    }
 }
 
 /// The fused op by its two parts, each on the backend's own channels-last kernels: what every

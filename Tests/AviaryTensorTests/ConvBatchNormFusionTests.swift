@@ -44,10 +44,10 @@ import Testing
                     let gradientTolerance = 10 * tolerance
                     #expect(try #require(grads.convolution.input).isClose(to: try #require(expected.convolution.input), atol: gradientTolerance, rtol: gradientTolerance), "\(label) input gradient")
                     #expect(try #require(grads.convolution.weight).isClose(to: try #require(expected.convolution.weight), atol: gradientTolerance, rtol: gradientTolerance), "\(label) weight gradient")
-                    #expect(grads.norm.gamma.isClose(to: expected.norm.gamma, atol: gradientTolerance, rtol: gradientTolerance), "\(label) γ gradient")
-                    #expect(grads.norm.beta.isClose(to: expected.norm.beta, atol: gradientTolerance, rtol: gradientTolerance), "\(label) β gradient")
+                    #expect(grads.gamma.isClose(to: expected.gamma, atol: gradientTolerance, rtol: gradientTolerance), "\(label) γ gradient")
+                    #expect(grads.beta.isClose(to: expected.beta, atol: gradientTolerance, rtol: gradientTolerance), "\(label) β gradient")
                     if r != nil {
-                        #expect(try #require(grads.norm.residual).isClose(to: try #require(expected.norm.residual), atol: gradientTolerance, rtol: gradientTolerance), "\(label) residual gradient")
+                        #expect(try #require(grads.residual).isClose(to: try #require(expected.residual), atol: gradientTolerance, rtol: gradientTolerance), "\(label) residual gradient")
                     }
                 }
             }

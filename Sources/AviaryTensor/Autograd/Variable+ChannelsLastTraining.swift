@@ -98,8 +98,8 @@ extension Variable {
                 gamma: g, activation: activation, epsilon: epsilon, needInput: needInput, needWeights: needWeights,
                 needBias: needBias, needResidual: residualParent?.requiresGrad ?? false)
             let gradIn = grads.convolution.input.map { Variable.gradient($0, readChannelsLast: inputChannelsLast, forChannelsLast: parentChannelsLast) }
-            return [gradIn, grads.convolution.weight] + (hasBias ? [grads.convolution.bias] : []) + [grads.norm.gamma, grads.norm.beta]
-                + (residualParent.map { r in [grads.norm.residual.map { Variable.gradient($0, for: r) }] } ?? [])
+            return [gradIn, grads.convolution.weight] + (hasBias ? [grads.convolution.bias] : []) + [grads.gamma, grads.beta]
+                + (residualParent.map { r in [grads.residual.map { Variable.gradient($0, for: r) }] } ?? [])
         }
     }
 

@@ -96,88 +96,13 @@ enum ChannelsLastBatchNorm {
 
     /// scale = γ/√(var + ε), shift = β − mean·scale, in Float64 as the reference does: the output
     /// before the clamp is x·scale + shift (+ residual).
-    private static func scaleAndShift(gamma: [Float], beta: [Float], mean: [Float], variance: [Float], epsilon: Float) -> (scale: [Float], shift: [Float]) {
+    static func scaleAndShift(gamma: [Float], beta: [Float], mean: [Float], variance: [Float], epsilon: Float) -> (scale: [Float], shift: [Float]) {
         var scale = [Float](repeating: 0, count: gamma.count), shift = scale
         for ch in 0..<gamma.count {
             let s = Double(gamma[ch]) / (Double(variance[ch]) + Double(epsilon)).squareRoot()
             scale[ch] = Float(s); shift[ch] = Float(Double(beta[ch]) - Double(mean[ch]) * s)
         }
         return (scale, shift)
-    }
-
-    /// Gradients of `training`: the input's, γ's, β's, and (when `needResidual`) the residual's,
-    /// which is the gradient masked by the activation. The mask comes from `y`, or, given `beta`
-    /// (a forward pass without a residual), from x·scale + shift recomputed exactly as `training`
-    /// computed it, so `y` is not read at all; without an activation there is no mask.
-    /// `blockedPixels`: `x` is nChw16c as in `training`, and the input gradient comes back nChw16c
-    /// too, the layout the convolution's backward passes take.
-    static func backward(gradOutput dy: [Float], input x: [Float], output y: [Float], channels c: Int, gamma: [Float], beta: [Float]? = nil, mean: [Float], variance: [Float], activation: Activation?, epsilon: Float, needResidual: Bool, blockedPixels: Int? = nil) -> (input: [Float], gamma: [Float], beta: [Float], residual: [Float]?) {
-        let rows = x.count / c, m = Double(rows)
-        let layout = InputLayout(channels: c, blockedPixels: blockedPixels)
-        let (lo, hi) = bounds(activation)
-        let recomputed = activation != nil ? beta.map { scaleAndShift(gamma: gamma, beta: $0, mean: mean, variance: variance, epsilon: epsilon) } : nil
-        let (maskScale, maskShift) = recomputed ?? ([], [])
-        var dx = uninitializedScalars(x.count)
-        var masked = needResidual ? uninitializedScalars(x.count) : []
-        var sumDy = [Double](), sumDyCentered = [Double]()
-        x.withUnsafeBufferPointer { xb in dy.withUnsafeBufferPointer { gb in y.withUnsafeBufferPointer { yb in
-        mean.withUnsafeBufferPointer { mb in masked.withUnsafeMutableBufferPointer { rb in
-        maskScale.withUnsafeBufferPointer { sb in maskShift.withUnsafeBufferPointer { tb in
-            nonisolated(unsafe) let px = xb.baseAddress!, pg = gb.baseAddress!, py = yb.baseAddress!, pm = mb.baseAddress!
-            nonisolated(unsafe) let mask = MaskSource(activation: activation, output: py, scale: recomputed != nil ? sb.baseAddress : nil, shift: tb.baseAddress)
-            // An empty array may still hand out an address: write masked gradients only when asked.
-            nonisolated(unsafe) let pr = needResidual ? rb.baseAddress : nil
-            // Σ g and Σ g·(x − mean) in one sweep, with g = dy where lo < y < hi, else 0.
-            let both = ParallelRanges.channelSums(rows: rows, channels: 2 * c, block: block) { row, acc in
-                let o = row * c
-                if let stride = layout.chunkStride {
-                    // x's row gathered into the upper half of the accumulator's scratch, past its 2·C lanes.
-                    let xRow = acc + 2 * c
-                    gatherChunks(px + layout.offset(row), stride, c, into: xRow)
-                    gradientRowSums(pg + o, mask.row(o), xRow, pm, pr.map { $0 + o }, c, lo, hi, sum: acc, centered: acc + c)
-                } else {
-                    gradientRowSums(pg + o, mask.row(o), px + o, pm, pr.map { $0 + o }, c, lo, hi, sum: acc, centered: acc + c)
-                }
-            }
-            sumDy = Array(both[0..<c]); sumDyCentered = Array(both[c...])
-        } } } } } } }
-        var a = [Float](repeating: 0, count: c), b = a, k = a
-        var dGamma = a, dBeta = a
-        for ch in 0..<c {
-            let inv = 1 / (Double(variance[ch]) + Double(epsilon)).squareRoot(), g = Double(gamma[ch])
-            let sumDyXhat = sumDyCentered[ch] * inv
-            dGamma[ch] = Float(sumDyXhat); dBeta[ch] = Float(sumDy[ch])
-            // dx = a·g + b·(x − mean) + k: the reference's formula with the per-channel terms folded.
-            a[ch] = Float(g * inv); b[ch] = Float(-g * inv * inv * sumDyXhat / m); k[ch] = Float(-g * inv * sumDy[ch] / m)
-        }
-        x.withUnsafeBufferPointer { xb in dy.withUnsafeBufferPointer { gb in y.withUnsafeBufferPointer { yb in dx.withUnsafeMutableBufferPointer { ob in
-        mean.withUnsafeBufferPointer { mb in a.withUnsafeBufferPointer { ab in b.withUnsafeBufferPointer { bb in k.withUnsafeBufferPointer { kb in
-        maskScale.withUnsafeBufferPointer { sb in maskShift.withUnsafeBufferPointer { tb in
-            nonisolated(unsafe) let px = xb.baseAddress!, pg = gb.baseAddress!, py = yb.baseAddress!, po = ob.baseAddress!
-            nonisolated(unsafe) let pm = mb.baseAddress!, pa = ab.baseAddress!, pb = bb.baseAddress!, pk = kb.baseAddress!
-            nonisolated(unsafe) let mask = MaskSource(activation: activation, output: py, scale: recomputed != nil ? sb.baseAddress : nil, shift: tb.baseAddress)
-            if let stride = layout.chunkStride {
-                forEachRowRange(rows) { range in
-                    // One NHWC row of scratch per range: x gathered in, dx computed in place, scattered out.
-                    let row = UnsafeMutablePointer<Float>.allocate(capacity: c)
-                    defer { row.deallocate() }
-                    for r in range {
-                        let o = r * c, blocked = layout.offset(r)
-                        gatherChunks(px + blocked, stride, c, into: row)
-                        inputGradientRow(pg + o, mask.row(o), row, row, c, pm, pa, pb, pk, lo, hi)
-                        scatterChunks(row, c, into: po + blocked, stride)
-                    }
-                }
-            } else {
-                forEachRowRange(rows) { range in
-                    for row in range {
-                        let o = row * c
-                        inputGradientRow(pg + o, mask.row(o), px + o, po + o, c, pm, pa, pb, pk, lo, hi)
-                    }
-                }
-            }
-        } } } } } } } } } }
-        return (dx, dGamma, dBeta, needResidual ? masked : nil)
     }
 
     /// nChw16c scalars ([N, C/16, H·W, 16]) as NHWC.
@@ -193,13 +118,13 @@ enum ChannelsLastBatchNorm {
     // MARK: - Threads
 
     /// Runs `body` on one contiguous range of rows per thread.
-    private static func forEachRowRange(_ rows: Int, _ body: @Sendable (Range<Int>) -> Void) {
+    static func forEachRowRange(_ rows: Int, _ body: @Sendable (Range<Int>) -> Void) {
         ParallelRanges.forEach(rows, grain: block, body)
     }
 
     /// Where a row (pixel) of the input lies: NHWC rows of C, or nChw16c, whose row is C/16
     /// chunks of 16 floats `chunkStride` apart.
-    private struct InputLayout {
+    struct InputLayout {
         let channels: Int, pixels: Int
         /// nil for NHWC.
         let chunkStride: Int?
@@ -233,11 +158,11 @@ enum ChannelsLastBatchNorm {
         for j in 0..<c { let d = x[j] - k[j]; acc[j] += d; squares[j] += d * d }
     }
 
-    private static func gatherChunks(_ x: UnsafePointer<Float>, _ stride: Int, _ c: Int, into row: UnsafeMutablePointer<Float>) {
+    static func gatherChunks(_ x: UnsafePointer<Float>, _ stride: Int, _ c: Int, into row: UnsafeMutablePointer<Float>) {
         for chunk in 0..<(c / 16) { (row + chunk * 16).update(from: x + chunk * stride, count: 16) }
     }
 
-    private static func scatterChunks(_ row: UnsafePointer<Float>, _ c: Int, into x: UnsafeMutablePointer<Float>, _ stride: Int) {
+    static func scatterChunks(_ row: UnsafePointer<Float>, _ c: Int, into x: UnsafeMutablePointer<Float>, _ stride: Int) {
         for chunk in 0..<(c / 16) { (x + chunk * stride).update(from: row + chunk * 16, count: 16) }
     }
 
@@ -258,63 +183,11 @@ enum ChannelsLastBatchNorm {
         }
     }
 
-    @inline(__always) private static func clamp(_ v: Float, _ lo: Float, _ hi: Float) -> Float {
+    @inline(__always) static func clamp(_ v: Float, _ lo: Float, _ hi: Float) -> Float {
         let low = v < lo ? lo : v
         return low > hi ? hi : low
     }
 
-    /// The activation's mask on the gradient: dy where lo < y < hi, else 0.
-    @inline(__always) private static func masked(_ dy: Float, _ y: Float, _ lo: Float, _ hi: Float) -> Float {
-        (y > lo) == (y < hi) ? dy : 0  // both true inside (lo < hi); exactly one true outside
-    }
-
-    /// Where a row's activation mask comes from: nowhere (no activation), the output row, or the
-    /// output before the clamp recomputed from the input row as x·scale + shift.
-    private enum MaskSource {
-        case none
-        case output(UnsafePointer<Float>)
-        case recomputed(scale: UnsafePointer<Float>, shift: UnsafePointer<Float>)
-
-        init(activation: Activation?, output: UnsafePointer<Float>, scale: UnsafePointer<Float>?, shift: UnsafePointer<Float>?) {
-            if activation == nil { self = .none } else if let scale, let shift { self = .recomputed(scale: scale, shift: shift) } else { self = .output(output) }
-        }
-
-        /// The source for the row starting at scalar `offset`.
-        func row(_ offset: Int) -> MaskSource {
-            if case let .output(y) = self { return .output(y + offset) }
-            return self
-        }
-    }
-
-    private static func gradientRowSums(_ dy: UnsafePointer<Float>, _ mask: MaskSource, _ x: UnsafePointer<Float>, _ mean: UnsafePointer<Float>, _ maskedOut: UnsafeMutablePointer<Float>?, _ c: Int, _ lo: Float, _ hi: Float, sum: UnsafeMutablePointer<Float>, centered: UnsafeMutablePointer<Float>) {
-        // One loop per mask source and output, so that each vectorises.
-        switch (mask, maskedOut) {
-        case let (.output(y), out?):
-            for j in 0..<c { let g = masked(dy[j], y[j], lo, hi); out[j] = g; sum[j] += g; centered[j] += g * (x[j] - mean[j]) }
-        case let (.output(y), nil):
-            for j in 0..<c { let g = masked(dy[j], y[j], lo, hi); sum[j] += g; centered[j] += g * (x[j] - mean[j]) }
-        case let (.recomputed(s, t), out?):
-            for j in 0..<c { let g = masked(dy[j], x[j] * s[j] + t[j], lo, hi); out[j] = g; sum[j] += g; centered[j] += g * (x[j] - mean[j]) }
-        case let (.recomputed(s, t), nil):
-            for j in 0..<c { let g = masked(dy[j], x[j] * s[j] + t[j], lo, hi); sum[j] += g; centered[j] += g * (x[j] - mean[j]) }
-        case let (.none, out?):
-            for j in 0..<c { let g = dy[j]; out[j] = g; sum[j] += g; centered[j] += g * (x[j] - mean[j]) }
-        case (.none, nil):
-            for j in 0..<c { let g = dy[j]; sum[j] += g; centered[j] += g * (x[j] - mean[j]) }
-        }
-    }
-
-    /// dx = a·g + b·(x − mean) + k with g the masked gradient.
-    private static func inputGradientRow(_ dy: UnsafePointer<Float>, _ mask: MaskSource, _ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ c: Int, _ mean: UnsafePointer<Float>, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ k: UnsafePointer<Float>, _ lo: Float, _ hi: Float) {
-        switch mask {
-        case let .output(y):
-            for j in 0..<c { out[j] = a[j] * masked(dy[j], y[j], lo, hi) + b[j] * (x[j] - mean[j]) + k[j] }
-        case let .recomputed(s, t):
-            for j in 0..<c { out[j] = a[j] * masked(dy[j], x[j] * s[j] + t[j], lo, hi) + b[j] * (x[j] - mean[j]) + k[j] }
-        case .none:
-            for j in 0..<c { out[j] = a[j] * dy[j] + b[j] * (x[j] - mean[j]) + k[j] }
-        }
-    }
 }
 
 extension DNNLKernels {

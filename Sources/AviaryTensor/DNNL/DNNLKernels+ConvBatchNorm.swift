@@ -45,6 +45,12 @@ extension DNNLKernels {
     ) throws -> ConvBatchNormGradients {
         guard let pixels = forward.blockedPixels else {
             let (x, channelsLast) = channelsLastOrPlain(input, inputLayout, channels: weight.shape[1] * g.groups)
+            if channelsLast, PointwiseConvolution.handles(weight: weight.shape, geometry: g),
+               PointwiseBatchNormBackward.handles(rows: x.count / weight.shape[1], inputChannels: weight.shape[1], outputChannels: weight.shape[0]),
+               let grads = PointwiseBatchNormBackward.run(self, gradOutput: gradOutput, forward: forward, input: x, weight: weight, gamma: gamma, activation: activation,
+                                                          epsilon: epsilon, needInput: needInput, needWeights: needWeights, needBias: needBias, needResidual: needResidual) {
+                return grads
+            }
             return try convBatchNormBackwardByParts(self, gradOutput: gradOutput, forward: forward, input: x, inputChannelsLast: channelsLast,
                                                     weight: weight, geometry: g, gamma: gamma, activation: activation, epsilon: epsilon,
                                                     needInput: needInput, needWeights: needWeights, needBias: needBias, needResidual: needResidual)
