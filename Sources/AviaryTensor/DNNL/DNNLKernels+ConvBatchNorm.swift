@@ -61,8 +61,10 @@ extension DNNLKernels {
             gamma: gamma.scalars, beta: forward.maskBeta?.scalars, mean: forward.mean, variance: forward.variance, activation: activation, epsilon: epsilon,
             needResidual: needResidual, blockedPixels: pixels)
         let blockedGradient = Tensor(uncheckedShape: forward.convolution.shape, scalars: bn.input)
-        let norm = BatchNormGradients(input: blockedGradient, gamma: Tensor(uncheckedShape: [channels], scalars: bn.gamma),
-                                      beta: Tensor(uncheckedShape: [channels], scalars: bn.beta), residual: bn.residual.map { Tensor(uncheckedShape: gradOutput.shape, scalars: $0) })
+        func gradients(_ convolution: ConvolutionGradients) -> ConvBatchNormGradients {
+            ConvBatchNormGradients(convolution: convolution, gamma: Tensor(uncheckedShape: [channels], scalars: bn.gamma),
+                                   beta: Tensor(uncheckedShape: [channels], scalars: bn.beta), residual: bn.residual.map { Tensor(uncheckedShape: gradOutput.shape, scalars: $0) })
+        }
         let key = ConvolutionKey(training: input.shape, inputLayout: inputLayout, weight: weight.shape, geometry: g)
         if let conv = try convolution(key), let stream, let grads = try run({ () throws -> ConvolutionGradients in
             var grads = ConvolutionGradients()
@@ -74,13 +76,13 @@ extension DNNLKernels {
             }
             return grads
         }) {
-            return ConvBatchNormGradients(convolution: grads, norm: norm)
+            return gradients(grads)
         }
         // A backward primitive refused: the channels-last path, from the gradient unblocked.
         let nhwc = Tensor(uncheckedShape: gradOutput.shape, scalars: ChannelsLastBatchNorm.unblocked(bn.input, channels: channels, pixels: pixels))
         let (x, channelsLast) = channelsLastOrPlain(input, inputLayout, channels: weight.shape[1] * g.groups)
         let grads = try conv2dTrainingChannelsLastBackward(gradOutput: nhwc, input: x, inputChannelsLast: channelsLast, weight: weight, geometry: g,
                                                            needInput: needInput, needWeights: needWeights, needBias: needBias)
-        return ConvBatchNormGradients(convolution: grads, norm: norm)
+        return gradients(grads)
     }
 }
