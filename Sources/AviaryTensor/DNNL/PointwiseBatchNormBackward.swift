@@ -11,9 +11,10 @@ import Foundation
 /// pixels. Measured in C (`Benchmarks/oneDNN/pointwise_batchnorm_tiles.c`, two threads): 16 → 96
 /// channels at 56×56, batch 32, 10.7 → 8.6 ms; 24 → 144 at 28×28 5.5 → 4.7 ms; even at 144 → 24
 /// and worse from 14×14 down (0.87× at 80 → 480, 7×7), where the whole-tensor sgemm is compute-bound
-/// and the tiles' one-thread calls are the slower way to do it. Whole training steps, alternating
-/// with it off: EfficientNet-Lite0 b32 1.03× (112 px) and 1.07× (224 px) as fast, MobileNetV2 b32
-/// 224 1.16×, and 130 MB off EfficientNet-Lite0's 224 px peak (the gradient is never held whole).
+/// and the tiles' one-thread calls are the slower way to do it. Whole training steps on one thread,
+/// alternating with it off: EfficientNet-Lite0 b32 1.03× as fast at 112 px and 1.02–1.03× at
+/// 224 px, MobileNetV2 b32 224 1.01×; 140–150 MB off their 224 px peaks (the gradient is never
+/// held whole).
 enum PointwiseBatchNormBackward {
     /// Rows a tile: 512 rows of 240 channels are 480 KB, inside one core's L2.
     static let tileRows = 512
