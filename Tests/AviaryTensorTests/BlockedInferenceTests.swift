@@ -109,5 +109,8 @@ import Testing
         #expect(try blocked.globalAvgPool2d().value == reference)
         #expect(try nhwc.globalAvgPool2d().value == reference)
         #expect(PoolingReference.globalAverageChannelsLastForward(input: try nchw.nchwToNHWC()) == reference)
+        // Channels in SIMD lanes of eight and a remainder of five, on a map that is not square.
+        let odd = randomTensor([3, 21, 5, 7], seed: 82)
+        #expect(PoolingReference.globalAverageChannelsLastForward(input: try odd.nchwToNHWC()) == PoolingReference.globalAverageForward(input: odd))
     }
 }

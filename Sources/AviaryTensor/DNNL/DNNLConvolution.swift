@@ -176,7 +176,7 @@ final class DNNLConvolution {
                 try exec.reorder(residualSource(layout), from: operand, into: reordered)
                 operand = reordered
             }
-            try exec.bind(DNNLArgument.postOpOperand(0), userDst, operand)
+            try exec.bind(DNNLArgument.postOpOperand(0), fwdDst.userDesc, operand)
         } else if let residual, let layout = residualLayout, layout != resultLayout {
             out = uninitializedScalars(fwdDst.userBytes / MemoryLayout<Float>.stride)
             try out.withUnsafeMutableBytes { try exec.reorder(residualSource(layout), from: exec.readOnly(residual.scalars), into: $0.baseAddress!) }

@@ -19,10 +19,11 @@ struct DNNLExecution {
         memories.reserveCapacity(8); arguments.reserveCapacity(8); retained.reserveCapacity(4)
     }
 
-    private mutating func memory(_ desc: dnnl_memory_desc_t, _ pointer: UnsafeMutableRawPointer) throws -> dnnl_memory_t? {
+    /// `desc` by address: a descriptor is 696 bytes, and copying each one in and out per call
+    /// showed in batch-1 profiles.
+    private mutating func memory(_ desc: UnsafePointer<dnnl_memory_desc_t>, _ pointer: UnsafeMutableRawPointer) throws -> dnnl_memory_t? {
         var memory: dnnl_memory_t?
-        let engine = engine
-        try dnnlCheck(withUnsafePointer(to: desc) { dnnl_memory_create(&memory, $0, engine, pointer) }, op, "dnnl_memory_create")
+        try dnnlCheck(dnnl_memory_create(&memory, desc, engine, pointer), op, "dnnl_memory_create")
         memories.append(memory)
         return memory
     }
@@ -47,11 +48,11 @@ struct DNNLExecution {
 
     /// Binds an input: reordered into a scratch buffer when the layouts differ.
     mutating func input(_ operand: DNNLOperand, _ pointer: UnsafeMutableRawPointer) throws {
-        let user = try memory(operand.user, pointer)
+        let user = try memory(operand.userDesc, pointer)
         guard let reorder = operand.toKernel else {
             arguments.append(dnnl_exec_arg_t(arg: operand.argument, memory: user)); return
         }
-        let kernel = try memory(operand.kernel, scratch(operand))
+        let kernel = try memory(operand.kernelDesc, scratch(operand))
         try reorderNow(reorder, from: user, to: kernel)
         arguments.append(dnnl_exec_arg_t(arg: operand.argument, memory: kernel))
     }
@@ -81,33 +82,33 @@ struct DNNLExecution {
     }
 
     /// Binds memory described by `desc` to `argument` as it is (a post-op's operand).
-    mutating func bind(_ argument: Int32, _ desc: dnnl_memory_desc_t, _ pointer: UnsafeMutableRawPointer) throws {
+    mutating func bind(_ argument: Int32, _ desc: UnsafePointer<dnnl_memory_desc_t>, _ pointer: UnsafeMutableRawPointer) throws {
         arguments.append(dnnl_exec_arg_t(arg: argument, memory: try memory(desc, pointer)))
     }
 
     /// Binds memory that is already in the kernel's layout.
     mutating func prepared(_ operand: DNNLOperand, _ pointer: UnsafeMutableRawPointer) throws {
-        arguments.append(dnnl_exec_arg_t(arg: operand.argument, memory: try memory(operand.kernel, pointer)))
+        arguments.append(dnnl_exec_arg_t(arg: operand.argument, memory: try memory(operand.kernelDesc, pointer)))
     }
 
     /// Reorders user data into the kernel's layout at `destination`, now (before `execute`).
     mutating func reorder(_ operand: DNNLOperand, from source: UnsafeMutableRawPointer, into destination: UnsafeMutableRawPointer) throws {
         guard let reorder = operand.toKernel else { return }
-        try reorderNow(reorder, from: memory(operand.user, source), to: memory(operand.kernel, destination))
+        try reorderNow(reorder, from: memory(operand.userDesc, source), to: memory(operand.kernelDesc, destination))
     }
 
     /// Binds an output: written to a scratch buffer and reordered back after `execute`.
     /// `accumulating`: the primitive adds into what the output holds (a `sum` post-op), so that
     /// is reordered into the scratch buffer first.
     mutating func output(_ operand: DNNLOperand, _ pointer: UnsafeMutableRawPointer, accumulating: Bool = false) throws {
-        let user = try memory(operand.user, pointer)
+        let user = try memory(operand.userDesc, pointer)
         if operand.sameLayout {
             arguments.append(dnnl_exec_arg_t(arg: operand.argument, memory: user)); return
         }
         guard let reorder = operand.toUser, let toKernel = operand.toKernel else {
             throw TensorError.kernel(op: op, detail: "output operand has no reorder back to the caller's layout")
         }
-        let kernel = try memory(operand.kernel, scratch(operand))
+        let kernel = try memory(operand.kernelDesc, scratch(operand))
         if accumulating { try reorderNow(toKernel, from: user, to: kernel) }
         outputs.append((kernel, user, reorder))
         arguments.append(dnnl_exec_arg_t(arg: operand.argument, memory: kernel))
@@ -115,24 +116,23 @@ struct DNNLExecution {
 
     private mutating func reorderNow(_ reorder: DNNLPrimitive, from: dnnl_memory_t?, to: dnnl_memory_t?) throws {
         var args = [dnnl_exec_arg_t(arg: DNNLArgument.from, memory: from), dnnl_exec_arg_t(arg: DNNLArgument.to, memory: to)]
-        try bindScratchpad(reorder, &args)
+        if let scratchpad = try scratchpadArgument(reorder) { args.append(scratchpad) }
         try dnnlCheck(dnnl_primitive_execute(reorder.primitive, stream, Int32(args.count), args), op, "reorder")
     }
 
-    private mutating func bindScratchpad(_ primitive: DNNLPrimitive, _ args: inout [dnnl_exec_arg_t]) throws {
+    /// The scratchpad the primitive needs, if any, as its argument.
+    private mutating func scratchpadArgument(_ primitive: DNNLPrimitive) throws -> dnnl_exec_arg_t? {
         let bytes = primitive.scratchpadBytes
-        guard bytes > 0 else { return }
+        guard bytes > 0 else { return nil }
         // One primitive runs at a time, and each is done before the next binds: one shared buffer.
-        let memory = try memory(primitive.scratchpad, pool.scratchpad(bytes: bytes))
-        args.append(dnnl_exec_arg_t(arg: DNNLArgument.scratchpad, memory: memory))
+        return dnnl_exec_arg_t(arg: DNNLArgument.scratchpad, memory: try memory(primitive.scratchpad, pool.scratchpad(bytes: bytes)))
     }
 
     /// Runs the primitive, then the output reorders, and waits.
     mutating func execute(_ primitive: DNNLPrimitive) throws {
         defer { release() }
-        var args = arguments
-        try bindScratchpad(primitive, &args)
-        try dnnlCheck(dnnl_primitive_execute(primitive.primitive, stream, Int32(args.count), args), op, "dnnl_primitive_execute")
+        if let scratchpad = try scratchpadArgument(primitive) { arguments.append(scratchpad) }
+        try dnnlCheck(dnnl_primitive_execute(primitive.primitive, stream, Int32(arguments.count), arguments), op, "dnnl_primitive_execute")
         for out in outputs { try reorderNow(out.reorder, from: out.kernel, to: out.user) }
         try dnnlCheck(dnnl_stream_wait(stream), op, "dnnl_stream_wait")
     }
@@ -140,7 +140,7 @@ struct DNNLExecution {
     private mutating func release() {
         for memory in memories { dnnl_memory_destroy(memory) }
         for (buffer, bytes) in buffers { pool.give(buffer, bytes: bytes) }
-        memories = []; buffers = []; retained = []
+        memories = []; buffers = []; retained = []; arguments = []; outputs = []
     }
 }
 

@@ -32,8 +32,9 @@ final class DNNLPrimitive {
     let descriptor: dnnl_primitive_desc_t
     let primitive: dnnl_primitive_t
     let implementation: String
-    /// The scratchpad each execution must provide (user scratchpad mode), and its size.
-    let scratchpad: dnnl_memory_desc_t
+    /// The scratchpad each execution must provide (user scratchpad mode), and its size. The
+    /// descriptor lies in the primitive descriptor, which lives as long as this.
+    let scratchpad: UnsafePointer<dnnl_memory_desc_t>
     let scratchpadBytes: Int
 
     /// Creates the primitive from an op descriptor. `postOps` run on the output in the same pass,
@@ -85,9 +86,8 @@ final class DNNLPrimitive {
         self.descriptor = pd
         self.primitive = primitive
         self.implementation = implementation
-        var scratchpad = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0).pointee
-        self.scratchpad = scratchpad
-        self.scratchpadBytes = dnnl_memory_desc_get_size(&scratchpad)
+        scratchpad = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0)
+        scratchpadBytes = dnnl_memory_desc_get_size(scratchpad)
     }
 
     /// The memory descriptor the primitive chose for one of its operands.
@@ -127,8 +127,12 @@ struct DNNLRefusal: Error, CustomStringConvertible {
 /// with the reorder between them built once.
 final class DNNLOperand {
     let argument: Int32
-    let user: dnnl_memory_desc_t
-    let kernel: dnnl_memory_desc_t
+    /// The two descriptors, held by address so that binding one per call copies nothing
+    /// (`DNNLExecution` passes them to oneDNN as they lie).
+    let userDesc: UnsafeMutablePointer<dnnl_memory_desc_t>
+    let kernelDesc: UnsafeMutablePointer<dnnl_memory_desc_t>
+    var user: dnnl_memory_desc_t { userDesc.pointee }
+    var kernel: dnnl_memory_desc_t { kernelDesc.pointee }
     let toKernel: DNNLPrimitive?
     let toUser: DNNLPrimitive?
     let sameLayout: Bool
@@ -139,8 +143,6 @@ final class DNNLOperand {
     /// `inputOnly`: no reorder back to the user's layout (binding it as an output then throws).
     init(argument: Int32, user: dnnl_memory_desc_t, kernel: dnnl_memory_desc_t, engine: dnnl_engine_t, op: String, inputOnly: Bool = false) throws {
         self.argument = argument
-        self.user = user
-        self.kernel = kernel
         var u = user, k = kernel
         sameLayout = dnnl_memory_desc_equal(&u, &k) != 0
         userBytes = dnnl_memory_desc_get_size(&u)
@@ -151,12 +153,20 @@ final class DNNLOperand {
             toKernel = try DNNLOperand.reorder(from: u, to: k, engine: engine, op: op)
             toUser = inputOnly ? nil : try DNNLOperand.reorder(from: k, to: u, engine: engine, op: op)
         }
+        userDesc = .allocate(capacity: 1)
+        userDesc.initialize(to: user)
+        kernelDesc = .allocate(capacity: 1)
+        kernelDesc.initialize(to: kernel)
+    }
+
+    deinit {
+        userDesc.deallocate()
+        kernelDesc.deallocate()
     }
 
     /// Whether both take the same user data into the same kernel layout.
     func readsLike(_ other: DNNLOperand) -> Bool {
-        var u = user, k = kernel, ou = other.user, ok = other.kernel
-        return dnnl_memory_desc_equal(&u, &ou) != 0 && dnnl_memory_desc_equal(&k, &ok) != 0
+        dnnl_memory_desc_equal(userDesc, other.userDesc) != 0 && dnnl_memory_desc_equal(kernelDesc, other.kernelDesc) != 0
     }
 
     private static func reorder(from: dnnl_memory_desc_t, to: dnnl_memory_desc_t, engine: dnnl_engine_t, op: String) throws -> DNNLPrimitive {
