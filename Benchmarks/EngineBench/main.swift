@@ -51,21 +51,23 @@ func processCPUSeconds() -> Double {
     return seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
 
-/// Wall and CPU seconds of timed passes, gathered over the rounds.
+/// Wall and CPU seconds of timed passes, gathered over the rounds, and the part of each pass's
+/// wall time spent inside oneDNN's calls (`DNNLCallClock`; the rest is Swift and glue).
 struct Samples {
-    var walls: [Double] = [], cpus: [Double] = []
+    var walls: [Double] = [], cpus: [Double] = [], insideCalls: [Double] = []
     /// Each round's median wall time.
     var roundMedians: [Double] = []
-    var medians: (wall: Double, cpu: Double)? { walls.isEmpty ? nil : (median(walls), median(cpus)) }
+    var medians: (wall: Double, cpu: Double, insideCalls: Double)? { walls.isEmpty ? nil : (median(walls), median(cpus), median(insideCalls)) }
 
     /// One warm-up (the first builds and caches the oneDNN primitives; later ones take the caches
     /// back from the peer), then `repeats` timed runs of `body`.
     mutating func time(repeats: Int, _ body: () throws -> Void) rethrows {
         try body()
         for _ in 0..<repeats {
-            let cpuStart = processCPUSeconds()
+            let cpuStart = processCPUSeconds(), insideStart = DNNLCallClock.reading.seconds
             walls.append(try wallSeconds(body))
             cpus.append(processCPUSeconds() - cpuStart)
+            insideCalls.append(DNNLCallClock.reading.seconds - insideStart)
         }
         roundMedians.append(median(Array(walls.suffix(repeats))))
     }
@@ -101,6 +103,7 @@ let waitPolicy = ProcessInfo.processInfo.environment["OMP_WAIT_POLICY"].map { $0
 // A peer that dies must not take EngineBench with it when we write its next round.
 signal(SIGPIPE, SIG_IGN)
 let rounds = max(1, min(options.rounds, options.repeats))
+DNNLCallClock.start()
 print("EngineBench: \(options.threads) threads, median of \(options.repeats) passes in \(rounds) rounds alternating with the peer's (inference rounds at least \(options.minimumInferenceRoundSeconds) s), a warm-up each; oneDNN threads \(DNNLKernels.threadCount); OpenMP wait policy \(waitPolicy)")
 
 /// The one-minute load average: printed beside each config, since it explains most run-to-run moves.
@@ -155,8 +158,8 @@ for config in options.configs {
               + " infer \(String(format: "%.4f", infer.roundMedians.last!)) s (\(inferPassesPerRound!) passes)")
         if peerAlive { peerAlive = peer!.round(trainSteps: training ? steps : 0, inferPasses: inferPassesPerRound!) }
     }
-    if let (wall, cpu) = train.medians { (entry["aviary_train_s"], entry["aviary_train_cpu_s"]) = (wall, cpu) }
-    if let (wall, cpu) = infer.medians { (entry["aviary_infer_s"], entry["aviary_infer_cpu_s"]) = (wall, cpu) }
+    if let (wall, cpu, inside) = train.medians { (entry["aviary_train_s"], entry["aviary_train_cpu_s"], entry["aviary_train_dnnl_s"]) = (wall, cpu, inside) }
+    if let (wall, cpu, inside) = infer.medians { (entry["aviary_infer_s"], entry["aviary_infer_cpu_s"], entry["aviary_infer_dnnl_s"]) = (wall, cpu, inside) }
     entry["infer_passes"] = Double(infer.walls.count)
     entry["aviary_peak_rss_mb"] = PeakMemory.megabytes()
     results[config] = entry
@@ -182,7 +185,7 @@ print("")
 print("wall time (the machine's load moves it; see the CPU-time table below)")
 print("config                     | train s: aviary   torch  speedup | infer s: aviary   torch     ORT  vs torch  vs ORT")
 var json: [String: Any] = ["threads": options.threads, "repeats": options.repeats, "rounds": rounds, "inference_only": options.inferenceOnly, "inference_layout": DNNLKernels.blockedInferenceEnabled ? "blocked" : "nhwc", "omp_wait_policy": waitPolicy, "ort_spinning": peerResults["ort_spinning"] ?? NSNull(), "aviary_peak_rss_mb": aviaryPeak, "torch_peak_rss_mb": peerResults["torch_peak_rss_mb"] ?? NSNull()]
-var cpuRows: [String] = [], roundRows: [String] = []
+var cpuRows: [String] = [], roundRows: [String] = [], insideRows: [String] = []
 for config in options.configs {
     let mine = results[config] ?? [:]
     let theirs = peerResults[config] as? [String: Any] ?? [:]
@@ -202,7 +205,13 @@ for config in options.configs {
         "infer_cpu_speedup_vs_torch": inferCPUVsTorch, "infer_cpu_speedup_vs_ort": inferCPUVsOrt,
         "aviary_peak_rss_mb": mine["aviary_peak_rss_mb"], "torch_peak_rss_mb": peer("torch_peak_rss_mb"),
         "load_average": mine["load_average"], "infer_passes": mine["infer_passes"],
+        "aviary_train_dnnl_s": mine["aviary_train_dnnl_s"], "aviary_infer_dnnl_s": mine["aviary_infer_dnnl_s"],
     ]
+    func inside(_ calls: Double?, _ wall: Double?) -> String {
+        guard let calls, let wall, wall > 0 else { return "               —" }
+        return String(format: "%8.4f (%3.0f %%)", calls, 100 * calls / wall)
+    }
+    insideRows.append("\(config.padding(toLength: 26, withPad: " ", startingAt: 0)) | \(inside(mine["aviary_train_dnnl_s"], mine["aviary_train_s"])) | \(inside(mine["aviary_infer_dnnl_s"], mine["aviary_infer_s"]))")
     // Per round: the peer's round median over Aviary's round median. Their spread is the noise a
     // single ratio above carries.
     let mineByRound = roundMedians[config] ?? [:]
@@ -227,6 +236,10 @@ print("CPU time (all threads, user + system) and per-config peak resident memory
 print("config                     | train cpu s: aviary torch speedup | infer cpu s: aviary torch ORT  vs torch  vs ORT | peak MB: aviary torch")
 for row in cpuRows { print(row) }
 print(String(format: "whole-run peak memory MB: aviary %.0f, torch %@", aviaryPeak, "\(peerResults["torch_peak_rss_mb"] ?? "—")"))
+print("")
+print("Aviary's time inside oneDNN's calls, median s a step / pass (share of the wall time; the rest is Swift and glue)")
+print("config                     | train              | infer")
+for row in insideRows { print(row) }
 print("")
 print("speedup per round, lowest–highest (each round's peer median / Aviary's median)")
 print("config                     | train vs torch | infer vs torch | infer vs ORT")

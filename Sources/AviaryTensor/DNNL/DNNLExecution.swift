@@ -117,7 +117,8 @@ struct DNNLExecution {
     private mutating func reorderNow(_ reorder: DNNLPrimitive, from: dnnl_memory_t?, to: dnnl_memory_t?) throws {
         var args = [dnnl_exec_arg_t(arg: DNNLArgument.from, memory: from), dnnl_exec_arg_t(arg: DNNLArgument.to, memory: to)]
         if let scratchpad = try scratchpadArgument(reorder) { args.append(scratchpad) }
-        try dnnlCheck(dnnl_primitive_execute(reorder.primitive, stream, Int32(args.count), args), op, "reorder")
+        let stream = stream
+        try dnnlCheck(DNNLCallClock.timing { dnnl_primitive_execute(reorder.primitive, stream, Int32(args.count), args) }, op, "reorder")
     }
 
     /// The scratchpad the primitive needs, if any, as its argument.
@@ -132,7 +133,8 @@ struct DNNLExecution {
     mutating func execute(_ primitive: DNNLPrimitive) throws {
         defer { release() }
         if let scratchpad = try scratchpadArgument(primitive) { arguments.append(scratchpad) }
-        try dnnlCheck(dnnl_primitive_execute(primitive.primitive, stream, Int32(arguments.count), arguments), op, "dnnl_primitive_execute")
+        let (stream, arguments) = (stream, arguments)
+        try dnnlCheck(DNNLCallClock.timing { dnnl_primitive_execute(primitive.primitive, stream, Int32(arguments.count), arguments) }, op, "dnnl_primitive_execute")
         for out in outputs { try reorderNow(out.reorder, from: out.kernel, to: out.user) }
         try dnnlCheck(dnnl_stream_wait(stream), op, "dnnl_stream_wait")
     }

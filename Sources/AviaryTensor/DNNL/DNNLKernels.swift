@@ -201,9 +201,9 @@ public final class DNNLKernels: Kernels, @unchecked Sendable {
         // With beta 0 sgemm writes every element without reading it; only k = 0 leaves zeros to give.
         var c = k > 0 && m > 0 && n > 0 ? uninitializedScalars(m * n) : [Float](repeating: 0, count: m * n)
         guard m > 0, n > 0, k > 0 else { return c }
-        let status = exclusively { dnnl_sgemm(
+        let status = exclusively { DNNLCallClock.timing { dnnl_sgemm(
             CChar(UInt8(ascii: transposeA ? "T" : "N")), CChar(UInt8(ascii: transposeB ? "T" : "N")),
-            Int64(m), Int64(n), Int64(k), 1, a, Int64(transposeA ? m : k), b, Int64(transposeB ? k : n), 0, &c, Int64(n)) }
+            Int64(m), Int64(n), Int64(k), 1, a, Int64(transposeA ? m : k), b, Int64(transposeB ? k : n), 0, &c, Int64(n)) } }
         if status != dnnl_success {
             return reference.gemm(a, b, m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB)
         }
