@@ -26,12 +26,17 @@ extension Variable {
         }
         let (n, input, output) = (x[0], x[1], w[0])
         let kernels = Engine.kernels
-        let xs = value.scalars, ws = weight.value.scalars
-        var out = kernels.gemm(xs, ws, m: n, n: output, k: input, transposeA: false, transposeB: true)
-        if let b = bias?.value.scalars {
-            for i in 0..<n { for j in 0..<output { out[i * output + j] += b[j] } }
+        let xs = value.scalars, ws = weight.value.scalars, bs = bias?.value.scalars
+        let forward = {
+            var out = kernels.gemm(xs, ws, m: n, n: output, k: input, transposeA: false, transposeB: true)
+            if let b = bs {
+                for i in 0..<n { for j in 0..<output { out[i * output + j] += b[j] } }
+            }
+            return Tensor(uncheckedShape: [n, output], scalars: out)
         }
-        return Variable(Tensor(uncheckedShape: [n, output], scalars: out), parents: [self, weight] + (bias.map { [$0] } ?? [])) { gradOut in
+        let result = forward()
+        DNNLReplayRecorder.current?.record(recomputing: result, reading: [xs, ws] + (bs.map { [$0] } ?? []), forward)
+        return Variable(result, parents: [self, weight] + (bias.map { [$0] } ?? [])) { gradOut in
             let dy = gradOut.scalars
             var db = [Float](repeating: 0, count: output)
             for i in 0..<n { for j in 0..<output { db[j] += dy[i * output + j] } }

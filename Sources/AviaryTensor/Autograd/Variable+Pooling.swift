@@ -57,12 +57,14 @@ extension Variable {
         // sums it: 1 ms of an EfficientNet-Lite0 b32 224 pass on one core.
         let split = { (images: Int, body: @Sendable (Range<Int>) -> Void) in ParallelRanges.forEach(images, grain: 4, body) }
         if case let (scalars, layout) = laidOut, layout == .blocked16 {
-            return Variable(inference: PoolingReference.globalAverageBlocked16Forward(input: scalars, channels: shape[1], split: split),
-                            layout: .nchw, shape: [shape[0], shape[1], 1, 1])
+            let channels = shape[1], pooled = PoolingReference.globalAverageBlocked16Forward(input: scalars, channels: channels, split: split)
+            DNNLReplayRecorder.current?.record(recomputing: pooled, reading: [scalars.scalars]) { PoolingReference.globalAverageBlocked16Forward(input: scalars, channels: channels, split: split) }
+            return Variable(inference: pooled, layout: .nchw, shape: [shape[0], channels, 1, 1])
         }
         if let nhwc = channelsLast {
-            let parent = self
-            return Variable(PoolingReference.globalAverageChannelsLastForward(input: nhwc, split: split), parents: [self], ruleKnowsLayouts: true) { gradOut in
+            let parent = self, pooled = PoolingReference.globalAverageChannelsLastForward(input: nhwc, split: split)
+            DNNLReplayRecorder.current?.record(recomputing: pooled, reading: [nhwc.scalars]) { PoolingReference.globalAverageChannelsLastForward(input: nhwc, split: split) }
+            return Variable(pooled, parents: [self], ruleKnowsLayouts: true) { gradOut in
                 [Variable.gradient(PoolingReference.globalAverageChannelsLastBackward(gradOutput: gradOut, inputShape: nhwc.shape), for: parent)]
             }
         }

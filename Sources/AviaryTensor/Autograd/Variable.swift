@@ -34,6 +34,7 @@ public final class Variable {
 
     /// A leaf.
     public init(_ value: Tensor, requiresGrad: Bool = false) {
+        DNNLReplayRecorder.current?.retainResult(value.scalars)
         self.stored = value
         self.requiresGrad = requiresGrad
         self.parents = []
@@ -47,6 +48,8 @@ public final class Variable {
     /// each parent's gradient in that parent's layout (`gradient(_:for:)`), as the edge of a
     /// channels-last chain does (global pooling reads NHWC and gives NCHW).
     init(_ value: Tensor, parents: [Variable], ruleKnowsLayouts: Bool = false, rule: @escaping (Tensor) throws -> [Tensor?]) {
+        // A recorded eval pass keeps every result's storage: its replay writes there again.
+        DNNLReplayRecorder.current?.retainResult(value.scalars)
         self.stored = value
         let needed = GradientMode.isEnabled && parents.contains { $0.requiresGrad }
         self.requiresGrad = needed
@@ -78,6 +81,7 @@ public final class Variable {
     /// as it is), of logical [N, C, H, W] `shape`. Its gradient is NHWC all the same, as for
     /// `init(channelsLast:parents:rule:)`.
     init(training scalars: Tensor, layout: ActivationLayout, shape: [Int], parents: [Variable], rule: @escaping (Tensor) throws -> [Tensor?]) {
+        DNNLReplayRecorder.current?.retainResult(scalars.scalars)
         self.stored = Tensor(uncheckedShape: shape, scalars: [])
         self.held = (scalars, layout)
         let needed = GradientMode.isEnabled && parents.contains { $0.requiresGrad }

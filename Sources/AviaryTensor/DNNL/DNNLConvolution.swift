@@ -180,6 +180,10 @@ final class DNNLConvolution {
         } else if let residual, let layout = residualLayout, layout != resultLayout {
             out = uninitializedScalars(fwdDst.userBytes / MemoryLayout<Float>.stride)
             try out.withUnsafeMutableBytes { try exec.reorder(residualSource(layout), from: exec.readOnly(residual.scalars), into: $0.baseAddress!) }
+        } else if let residual, exec.recorder != nil {
+            // Recorded for a replay (`InferenceReplay`): the copy as a oneDNN call it repeats.
+            out = uninitializedScalars(fwdDst.userBytes / MemoryLayout<Float>.stride)
+            try out.withUnsafeMutableBytes { try exec.copy(fwdDst.userDesc, from: exec.readOnly(residual.scalars), into: $0.baseAddress!) }
         } else {
             // A copy made now, on the engine's threads: writing into the caller's array would copy
             // it on write, in one memcpy on one core.
@@ -202,6 +206,8 @@ final class DNNLConvolution {
             }
             try exec.execute(forwardPrimitive)
         }
+        // A recorded pass keeps every result, those no variable holds too (an expansion's hidden layer).
+        DNNLReplayRecorder.current?.retain(out)
         if blockedOutput || key.blocked16 { return (Tensor(uncheckedShape: ActivationLayout.blocked16.physicalShape(outputShape), scalars: out), keptWeight) }
         let shape = nhwcOutput ? [outputShape[0], outputShape[2], outputShape[3], outputShape[1]] : outputShape
         return (Tensor(uncheckedShape: shape, scalars: out), keptWeight)

@@ -12,6 +12,9 @@ struct DNNLExecution {
     private var outputs: [(kernel: dnnl_memory_t?, user: dnnl_memory_t?, reorder: DNNLPrimitive)] = []
     /// Inputs passed by value stay referenced here until `execute` returns, so their storage lives.
     private var retained: [[Float]] = []
+    /// Set while an eval pass is recorded for `InferenceReplay`: it keeps what this call would
+    /// hand back (memory objects, buffers, arrays) and records each primitive call.
+    var recorder = DNNLReplayRecorder.current.flatMap { $0.isRecording ? $0 : nil }
 
     init(engine: dnnl_engine_t, stream: dnnl_stream_t, op: String, pool: DNNLBufferPool) {
         self.engine = engine; self.stream = stream; self.op = op; self.pool = pool
@@ -32,8 +35,9 @@ struct DNNLExecution {
         scratch(bytes: operand.kernelBytes)
     }
 
-    /// A pooled buffer that lives until `execute` returns.
+    /// A pooled buffer that lives until `execute` returns (the recording's own while recording).
     mutating func scratch(bytes: Int) -> UnsafeMutableRawPointer {
+        if let recorder { return recorder.allocate(bytes: bytes) }
         let buffer = pool.take(bytes: bytes)
         buffers.append((buffer, bytes))
         return buffer
@@ -43,6 +47,7 @@ struct DNNLExecution {
     /// is retained until `execute` returns. Arrays passed here must not be mutated meanwhile.
     mutating func readOnly(_ array: [Float]) -> UnsafeMutableRawPointer {
         retained.append(array)
+        recorder?.retain(array)
         return array.withUnsafeBytes { UnsafeMutableRawPointer(mutating: $0.baseAddress!) }
     }
 
@@ -97,6 +102,18 @@ struct DNNLExecution {
         try reorderNow(reorder, from: memory(operand.userDesc, source), to: memory(operand.kernelDesc, destination))
     }
 
+    /// Copies data laid out as `desc` says from `source` to `destination` now, with a oneDNN
+    /// reorder between equal layouts: a call a recording keeps, where the engine's threads would
+    /// otherwise copy in Swift (`copiedOnEngineThreads`).
+    mutating func copy(_ desc: UnsafePointer<dnnl_memory_desc_t>, from source: UnsafeMutableRawPointer, into destination: UnsafeMutableRawPointer) throws {
+        var pd: dnnl_primitive_desc_t?
+        let attr = try dnnlUserScratchpadAttributes(op: op)
+        defer { dnnl_primitive_attr_destroy(attr) }
+        try dnnlCheck(dnnl_reorder_primitive_desc_create(&pd, desc, engine, desc, engine, attr), op, "dnnl_reorder_primitive_desc_create")
+        let copy = try DNNLPrimitive(owning: pd!, op: op + " copy", refuseReference: false)
+        try reorderNow(copy, from: memory(desc, source), to: memory(desc, destination))
+    }
+
     /// Binds an output: written to a scratch buffer and reordered back after `execute`.
     /// `accumulating`: the primitive adds into what the output holds (a `sum` post-op), so that
     /// is reordered into the scratch buffer first.
@@ -119,14 +136,17 @@ struct DNNLExecution {
         if let scratchpad = try scratchpadArgument(reorder) { args.append(scratchpad) }
         let stream = stream
         try dnnlCheck(DNNLCallClock.timing { dnnl_primitive_execute(reorder.primitive, stream, Int32(args.count), args) }, op, "reorder")
+        recorder?.record(reorder, args)
     }
 
     /// The scratchpad the primitive needs, if any, as its argument.
     private mutating func scratchpadArgument(_ primitive: DNNLPrimitive) throws -> dnnl_exec_arg_t? {
         let bytes = primitive.scratchpadBytes
         guard bytes > 0 else { return nil }
-        // One primitive runs at a time, and each is done before the next binds: one shared buffer.
-        return dnnl_exec_arg_t(arg: DNNLArgument.scratchpad, memory: try memory(primitive.scratchpad, pool.scratchpad(bytes: bytes)))
+        // One primitive runs at a time, and each is done before the next binds: one shared buffer
+        // (which may grow and move, so a recording takes its own).
+        let buffer = recorder?.allocate(bytes: bytes) ?? pool.scratchpad(bytes: bytes)
+        return dnnl_exec_arg_t(arg: DNNLArgument.scratchpad, memory: try memory(primitive.scratchpad, buffer))
     }
 
     /// Runs the primitive, then the output reorders, and waits.
@@ -135,12 +155,13 @@ struct DNNLExecution {
         if let scratchpad = try scratchpadArgument(primitive) { arguments.append(scratchpad) }
         let (stream, arguments) = (stream, arguments)
         try dnnlCheck(DNNLCallClock.timing { dnnl_primitive_execute(primitive.primitive, stream, Int32(arguments.count), arguments) }, op, "dnnl_primitive_execute")
+        recorder?.record(primitive, arguments)
         for out in outputs { try reorderNow(out.reorder, from: out.kernel, to: out.user) }
         try dnnlCheck(dnnl_stream_wait(stream), op, "dnnl_stream_wait")
     }
 
     private mutating func release() {
-        for memory in memories { dnnl_memory_destroy(memory) }
+        if let recorder { recorder.adopt(memories) } else { for memory in memories { dnnl_memory_destroy(memory) } }
         for (buffer, bytes) in buffers { pool.give(buffer, bytes: bytes) }
         memories = []; buffers = []; retained = []; arguments = []; outputs = []
     }

@@ -58,6 +58,8 @@ extension DNNLKernels {
             try exec.plain(DNNLArgument.dst, try dnnlDesc(outputShape, layout, op: "maxpool"), &out, engine: engine!)
             try exec.plain(DNNLArgument.workspace, wsDesc, &workspace, engine: engine!)
         }
+        // A recorded eval pass keeps the workspace the call wrote, as it keeps every output.
+        DNNLReplayRecorder.current?.retain(workspace)
         return ran ? (out, PoolingIndices(workspace: workspace)) : nil
     }
 

@@ -101,6 +101,7 @@ final class DNNLPointwiseDepthwise {
             try exec.output(destination, o.baseAddress!)
             try exec.execute(primitive)
         }
+        DNNLReplayRecorder.current?.retain(out)
         return Tensor(uncheckedShape: ActivationLayout.blocked16.physicalShape(outputShape), scalars: out)
     }
 }

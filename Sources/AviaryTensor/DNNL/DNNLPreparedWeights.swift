@@ -24,6 +24,15 @@ final class DNNLPreparedWeights {
 
     /// The weights in the kernel's layout, reordered now if these weights are new.
     func kernelLayout(of weights: [Float], execution: inout DNNLExecution) throws -> UnsafeMutableRawPointer {
+        guard let recorder = execution.recorder, operand.toKernel != nil else { return try cachedKernelLayout(of: weights, execution: &execution) }
+        // While an eval pass is recorded (`InferenceReplay`), preparing weights is not a step of
+        // the pass, and the recording keeps its own copy: an entry can be evicted while it lives.
+        execution.recorder = nil
+        defer { execution.recorder = recorder }
+        return recorder.copy(try cachedKernelLayout(of: weights, execution: &execution), bytes: operand.kernelBytes)
+    }
+
+    private func cachedKernelLayout(of weights: [Float], execution: inout DNNLExecution) throws -> UnsafeMutableRawPointer {
         if let hit = entries.first(where: { $0.source.holds(weights) }) { return hit.buffer }
         guard operand.toKernel != nil else { return execution.readOnly(weights) }
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(operand.kernelBytes, 64), alignment: 64)
