@@ -14,6 +14,8 @@ public struct ConvBatchNormForward: Sendable {
     public var maskBeta: Tensor?
     /// The convolution's weights as oneDNN's forward kernel read them, for its backward-data pass.
     var keptWeight: [Float]? = nil
+    /// Its input as the forward kernel read it, for its backward-weights pass (small inputs only).
+    var keptInput: [Float]? = nil
     /// `output` is nChw16c ([N, C/16, OH, OW, 16]) rather than NHWC (asked for with `blockedOutput`).
     public var outputBlocked = false
 }

@@ -146,7 +146,7 @@ final class DNNLConvolution {
                  residual: Tensor? = nil, residualLayout: ActivationLayout? = nil, blockedOutput: Bool = false,
                  stream: dnnl_stream_t, pool: DNNLBufferPool) throws -> Tensor {
         try forward(input: input, inputLayout: inputLayout, weight: weight, bias: bias, residual: residual, residualLayout: residualLayout,
-                    blockedOutput: blockedOutput, keepingWeight: false, stream: stream, pool: pool).output
+                    blockedOutput: blockedOutput, keepingWeight: false, keepingInput: false, stream: stream, pool: pool).output
     }
 
     /// The training forward pass, also returning the weights as its kernel read them where that
@@ -154,15 +154,24 @@ final class DNNLConvolution {
     /// (`backwardData(…, keptWeight:)`), so its own reorder of the weights is saved: 4.6 of a
     /// ResNet-18 b32 step's 38 ms of reorders (`DNNL_VERBOSE`, 112 px), for a copy of the weights.
     /// Keeping the reordered input for the backward-weights pass as well saved 6 ms more at 112 px
-    /// but raised the peak at 224 px by 276 MB (1,244 → 1,520), so the input is reordered twice.
-    func forwardKeepingWeight(input: Tensor, weight: Tensor, bias: Tensor?, blockedOutput: Bool,
-                              stream: dnnl_stream_t, pool: DNNLBufferPool) throws -> (output: Tensor, keptWeight: [Float]?) {
+    /// but raised the peak at 224 px by 276 MB (1,244 → 1,520), so only inputs of at most
+    /// `keptInputBytes` are kept (`keepingInput`); larger ones are reordered twice.
+    func forwardKeepingWeight(input: Tensor, weight: Tensor, bias: Tensor?, blockedOutput: Bool, keepingInput: Bool,
+                              stream: dnnl_stream_t, pool: DNNLBufferPool) throws -> (output: Tensor, keptWeight: [Float]?, keptInput: [Float]?) {
         try forward(input: input, inputLayout: .nchw, weight: weight, bias: bias, residual: nil, residualLayout: nil,
-                    blockedOutput: blockedOutput, keepingWeight: true, stream: stream, pool: pool)
+                    blockedOutput: blockedOutput, keepingWeight: true, keepingInput: keepingInput, stream: stream, pool: pool)
     }
 
+    /// The largest training input kept in the kernel's layout between the forward and the
+    /// backward-weights pass: ResNet-18's block inputs at 112 px (6.4 MB at batch 32) and from
+    /// its third stage on at 224 px. `AVIARY_KEPT_TRAINING_INPUT_MB` sets it (0: never, for A/B runs).
+    static let keptInputBytes: Int = {
+        guard let text = ProcessInfo.processInfo.environment["AVIARY_KEPT_TRAINING_INPUT_MB"], let megabytes = Double(text) else { return 8 << 20 }
+        return Int(megabytes * 1_048_576)
+    }()
+
     private func forward(input: Tensor, inputLayout: ActivationLayout, weight: Tensor, bias: Tensor?, residual: Tensor?, residualLayout: ActivationLayout?,
-                         blockedOutput: Bool, keepingWeight keep: Bool, stream: dnnl_stream_t, pool: DNNLBufferPool) throws -> (output: Tensor, keptWeight: [Float]?) {
+                         blockedOutput: Bool, keepingWeight keep: Bool, keepingInput: Bool, stream: dnnl_stream_t, pool: DNNLBufferPool) throws -> (output: Tensor, keptWeight: [Float]?, keptInput: [Float]?) {
         var exec = DNNLExecution(engine: engine, stream: stream, op: "conv2d forward", pool: pool)
         var keptWeight: [Float]?
         // A residual is the binary post-op's operand, in the result's layout; else the sum post-op
@@ -189,7 +198,12 @@ final class DNNLConvolution {
             // it on write, in one memcpy on one core.
             out = residual.map { copiedOnEngineThreads($0.scalars) } ?? uninitializedScalars(fwdDst.userBytes / MemoryLayout<Float>.stride)
         }
-        try exec.input(source(inputLayout), exec.readOnly(input.scalars))
+        var keptInput: [Float]?
+        if keepingInput {
+            keptInput = try exec.inputKeepingKernelLayout(source(inputLayout), input.scalars)
+        } else {
+            try exec.input(source(inputLayout), exec.readOnly(input.scalars))
+        }
         if let preparedWeights {
             try exec.prepared(fwdWeights, preparedWeights.kernelLayout(of: weight.scalars, execution: &exec))
         } else if keep {
@@ -208,9 +222,9 @@ final class DNNLConvolution {
         }
         // A recorded pass keeps every result, those no variable holds too (an expansion's hidden layer).
         DNNLReplayRecorder.current?.retain(out)
-        if blockedOutput || key.blocked16 { return (Tensor(uncheckedShape: ActivationLayout.blocked16.physicalShape(outputShape), scalars: out), keptWeight) }
+        if blockedOutput || key.blocked16 { return (Tensor(uncheckedShape: ActivationLayout.blocked16.physicalShape(outputShape), scalars: out), keptWeight, keptInput) }
         let shape = nhwcOutput ? [outputShape[0], outputShape[2], outputShape[3], outputShape[1]] : outputShape
-        return (Tensor(uncheckedShape: shape, scalars: out), keptWeight)
+        return (Tensor(uncheckedShape: shape, scalars: out), keptWeight, keptInput)
     }
 
     /// Whether the training forward pass writes nChw16c (oneDNN's blocked layout, channels a
@@ -258,8 +272,9 @@ final class DNNLConvolution {
         return Tensor(uncheckedShape: inputShape, scalars: out)
     }
 
-    /// The weight gradient, and the bias gradient when `needBias` (else nil).
-    func backwardWeights(input: Tensor, gradOutput: Tensor, gradOutputBlocked: Bool = false, needBias: Bool,
+    /// The weight gradient, and the bias gradient when `needBias` (else nil). `keptInput`: `input`
+    /// as `forwardKeepingWeight(…, keepingInput: true)` kept it.
+    func backwardWeights(input: Tensor, gradOutput: Tensor, gradOutputBlocked: Bool = false, keptInput: [Float]? = nil, needBias: Bool,
                          stream: dnnl_stream_t, pool: DNNLBufferPool) throws -> (weight: Tensor, bias: Tensor?) {
         let refusalKey = needBias ? "weights" : "weights without bias"
         if let refusal = backwardRefusals[refusalKey] { throw refusal }
@@ -286,7 +301,7 @@ final class DNNLConvolution {
         var dw = uninitializedScalars(key.weight.reduce(1, *))
         var db = needBias ? uninitializedScalars(key.weight[0]) : []
         var exec = DNNLExecution(engine: engine, stream: stream, op: "conv2d backward weights", pool: pool)
-        try exec.input(plan.src, exec.readOnly(input.scalars))
+        try exec.input(plan.src, input.scalars, kept: keptInput, keptBy: fwdSrc)
         try exec.input(gradOutputBlocked ? plan.diffDstBlocked : plan.diffDst, exec.readOnly(gradOutput.scalars))
         try dw.withUnsafeMutableBytes { dw in try db.withUnsafeMutableBytes { db in
             try exec.output(plan.diffWeights, dw.baseAddress!)

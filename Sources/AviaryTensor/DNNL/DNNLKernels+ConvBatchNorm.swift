@@ -20,7 +20,8 @@ extension DNNLKernels {
         let key = ConvolutionKey(training: input.shape, inputLayout: inputLayout, weight: weight.shape, geometry: g)
         guard input.rank == (inputLayout == .blocked16 ? 5 : 4), activation?.fusesIntoBatchNorm ?? true, DNNLConvolution.trainsBlocked(key),
               let conv = try convolution(key), conv.writesBlocked16, let stream,
-              let pass = try run({ try conv.forwardKeepingWeight(input: input, weight: weight, bias: bias, blockedOutput: true, stream: stream, pool: pool) })
+              let pass = try run({ try conv.forwardKeepingWeight(input: input, weight: weight, bias: bias, blockedOutput: true,
+                                                                 keepingInput: input.count * MemoryLayout<Float>.stride <= DNNLConvolution.keptInputBytes, stream: stream, pool: pool) })
         else {
             let (x, channelsLast) = channelsLastOrPlain(input, inputLayout, channels: weight.shape[1] * g.groups)
             return try convBatchNormByParts(self, input: x, inputChannelsLast: channelsLast, weight: weight, bias: bias, geometry: g,
@@ -35,7 +36,7 @@ extension DNNLKernels {
             activation: activation, epsilon: epsilon, blockedPixels: pixels, blockedOutput: outputBlocked)
         let outShape = outputBlocked ? blocked.shape : [n, g.outputH, g.outputW, channels]
         return ConvBatchNormForward(output: Tensor(uncheckedShape: outShape, scalars: out), mean: mean, variance: variance,
-                                    convolution: blocked, blockedPixels: pixels, maskBeta: residual == nil ? beta : nil, keptWeight: pass.keptWeight,
+                                    convolution: blocked, blockedPixels: pixels, maskBeta: residual == nil ? beta : nil, keptWeight: pass.keptWeight, keptInput: pass.keptInput,
                                     outputBlocked: outputBlocked)
     }
 
@@ -72,7 +73,8 @@ extension DNNLKernels {
                 grads.input = try conv.backwardData(gradOutput: blockedGradient, gradOutputBlocked: true, weight: weight, keptWeight: forward.keptWeight, stream: stream, pool: pool)
             }
             if needWeights {
-                (grads.weight, grads.bias) = try conv.backwardWeights(input: input, gradOutput: blockedGradient, gradOutputBlocked: true, needBias: needBias, stream: stream, pool: pool)
+                (grads.weight, grads.bias) = try conv.backwardWeights(input: input, gradOutput: blockedGradient, gradOutputBlocked: true, keptInput: forward.keptInput,
+                                                                      needBias: needBias, stream: stream, pool: pool)
             }
             return grads
         }) {
