@@ -221,7 +221,7 @@ final class DNNLConvolution {
             try exec.execute(forwardPrimitive)
         }
         // A recorded pass keeps every result, those no variable holds too (an expansion's hidden layer).
-        DNNLReplayRecorder.current?.retain(out)
+        exec.recorder?.retain(out)
         if blockedOutput || key.blocked16 { return (Tensor(uncheckedShape: ActivationLayout.blocked16.physicalShape(outputShape), scalars: out), keptWeight, keptInput) }
         let shape = nhwcOutput ? [outputShape[0], outputShape[2], outputShape[3], outputShape[1]] : outputShape
         return (Tensor(uncheckedShape: shape, scalars: out), keptWeight, keptInput)

@@ -101,7 +101,7 @@ final class DNNLPointwiseDepthwise {
             try exec.output(destination, o.baseAddress!)
             try exec.execute(primitive)
         }
-        DNNLReplayRecorder.current?.retain(out)
+        exec.recorder?.retain(out)
         return Tensor(uncheckedShape: ActivationLayout.blocked16.physicalShape(outputShape), scalars: out)
     }
 }

@@ -157,17 +157,7 @@ final class DNNLReplayRecorder: @unchecked Sendable {
     /// whose allocator hands each output storage just freed. Call after `isComplete`.
     func packActivations() throws {
         struct Region { var base: UInt, bytes: Int, first = Int.max, last = -1, written = false }
-        var regions: [Region] = []
-        var seen = Set<UInt>()
-        for array in arrays {
-            array.withUnsafeBytes { raw in
-                let base = UInt(bitPattern: raw.baseAddress)
-                if seen.insert(base).inserted { regions.append(Region(base: base, bytes: raw.count)) }
-            }
-        }
-        regions += byteArrays.map { array in array.withUnsafeBytes { Region(base: UInt(bitPattern: $0.baseAddress), bytes: $0.count) } }
-        regions += buffers.map { Region(base: UInt(bitPattern: $0.pointer), bytes: $0.bytes) }
-        regions.sort { $0.base < $1.base }
+        var regions = keptStorageRanges().map { Region(base: $0.base, bytes: $0.bytes) }.sorted { $0.base < $1.base }
         func region(_ address: UInt) -> Int? {
             var low = 0, high = regions.count - 1, found: Int?
             while low <= high {
@@ -228,20 +218,29 @@ final class DNNLReplayRecorder: @unchecked Sendable {
 
     /// Whether every memory a recorded call binds lies inside storage this recording keeps.
     private func keepsEveryAddress() throws -> Bool {
-        var ranges = arrays.map { array in
-            array.withUnsafeBytes { (UInt(bitPattern: $0.baseAddress), $0.count) }
-        }
-        ranges += byteArrays.map { array in array.withUnsafeBytes { (UInt(bitPattern: $0.baseAddress), $0.count) } }
-        ranges += buffers.map { (UInt(bitPattern: $0.pointer), $0.bytes) }
+        let ranges = keptStorageRanges()
         for case let .primitive(_, arguments) in steps {
             for argument in arguments {
                 var desc: UnsafePointer<dnnl_memory_desc_t>?
                 guard dnnl_memory_get_memory_desc(argument.memory, &desc) == dnnl_success, let desc else { return false }
                 let start = try Self.address(of: argument.memory), bytes = dnnl_memory_desc_get_size(desc)
-                guard bytes == 0 || ranges.contains(where: { start >= $0.0 && start + UInt(bytes) <= $0.0 + UInt($0.1) }) else { return false }
+                guard bytes == 0 || ranges.contains(where: { start >= $0.base && start + UInt(bytes) <= $0.base + UInt($0.bytes) }) else { return false }
             }
         }
         return true
+    }
+
+    /// Each distinct storage the recording keeps: retained arrays and its own buffers.
+    private func keptStorageRanges() -> [(base: UInt, bytes: Int)] {
+        var seen = Set<UInt>(), ranges: [(base: UInt, bytes: Int)] = []
+        func add(_ raw: UnsafeRawBufferPointer) {
+            let base = UInt(bitPattern: raw.baseAddress)
+            if seen.insert(base).inserted { ranges.append((base, raw.count)) }
+        }
+        for array in arrays { array.withUnsafeBytes(add) }
+        for array in byteArrays { array.withUnsafeBytes(add) }
+        for buffer in buffers { add(UnsafeRawBufferPointer(start: buffer.pointer, count: buffer.bytes)) }
+        return ranges
     }
 
     deinit {

@@ -23,12 +23,12 @@ public final class InferenceReplay: @unchecked Sendable {
     /// The steps share their buffers: one replay at a time.
     private let lock = NSLock()
 
-    private init(recorder: DNNLReplayRecorder, kernels: DNNLKernels, inputShape: [Int], input: [Float], output: Tensor) {
+    private init(recorder: DNNLReplayRecorder, kernels: DNNLKernels, inputShape: [Int], input: UnsafeMutablePointer<Float>, output: Tensor) {
         self.recorder = recorder
         self.kernels = kernels
         self.inputShape = inputShape
         self.outputShape = output.shape
-        self.input = recorder.pin(input)
+        self.input = input
         self.output = recorder.pin(output.scalars)
     }
 
@@ -45,7 +45,7 @@ public final class InferenceReplay: @unchecked Sendable {
         let replayInput = recorder.pin(input)
         recorder.markWritten(replayInput)
         guard recorder.isRecording, !output.scalars.isEmpty, try recorder.isComplete() else { return nil }
-        let replay = InferenceReplay(recorder: recorder, kernels: kernels, inputShape: example.shape, input: input, output: output)
+        let replay = InferenceReplay(recorder: recorder, kernels: kernels, inputShape: example.shape, input: replayInput, output: output)
         try recorder.packActivations()
         // A second input, mixed from the first, through the normal pass and through the replay.
         let count = input.count
